@@ -1,0 +1,2 @@
+/** Calx autograd module. */
+package dev.calx.autograd;

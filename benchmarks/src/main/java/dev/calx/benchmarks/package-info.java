@@ -1,0 +1,2 @@
+/** Calx benchmarks module. */
+package dev.calx.benchmarks;

@@ -1,0 +1,2 @@
+/** Calx decode module. */
+package dev.calx.decode;

@@ -1,0 +1,2 @@
+/** Calx interpreter module. */
+package dev.calx.interpreter;

@@ -1,0 +1,114 @@
+package dev.calx.tensor;
+
+/**
+ * The CPU backend. Each kernel has an obvious scalar path (in {@link ScalarKernels}); the
+ * Vector API paths are used when {@code calx.simd} is true (the default) and checked against
+ * the scalar ones in the tests.
+ */
+public final class CpuBackend implements Backend {
+    private final boolean simd;
+
+    public CpuBackend() {
+        this(Boolean.parseBoolean(System.getProperty("calx.simd", "true")));
+    }
+
+    public CpuBackend(boolean simd) {
+        this.simd = simd;
+    }
+
+    public boolean simd() {
+        return simd;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String describe() {
+        return "cpu: " + (simd ? "Vector API" : "scalar (calx.simd=false)") + ", " + Parallel.threads() + " threads";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        Checks.gemmArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        ScalarKernels.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void matmul(Tensor x, WeightMatrix w, Tensor y) {
+        Checks.matmul(x, w, y);
+        ScalarKernels.matmul(x, w, y);
+    }
+
+    @Override
+    public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
+        Checks.rowwise("rmsNorm", x, out);
+        Checks.vector("rmsNorm weight", weight, x.cols());
+        ScalarKernels.rmsNorm(x, weight, eps, out);
+    }
+
+    @Override
+    public void softmax(Tensor x, Tensor out, boolean causal, int pos0) {
+        Checks.rowwise("softmax", x, out);
+        ScalarKernels.softmax(x, out, causal, pos0);
+    }
+
+    @Override
+    public void rope(Tensor x, int headDim, int pos0, float theta, boolean inverse) {
+        Checks.rope(x, headDim);
+        ScalarKernels.rope(x, headDim, pos0, theta, inverse);
+    }
+
+    @Override
+    public void silu(Tensor x, Tensor out) {
+        Checks.rowwise("silu", x, out);
+        ScalarKernels.silu(x, out);
+    }
+
+    @Override
+    public void swiglu(Tensor gate, Tensor up, Tensor out) {
+        Checks.rowwise("swiglu", gate, up);
+        Checks.rowwise("swiglu", gate, out);
+        ScalarKernels.swiglu(gate, up, out);
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        Checks.broadcast("add", a, b, out);
+        ScalarKernels.binary(a, b, out, true);
+    }
+
+    @Override
+    public void mul(Tensor a, Tensor b, Tensor out) {
+        Checks.broadcast("mul", a, b, out);
+        ScalarKernels.binary(a, b, out, false);
+    }
+
+    @Override
+    public void scale(Tensor a, float s, Tensor out) {
+        Checks.rowwise("scale", a, out);
+        ScalarKernels.scale(a, s, out);
+    }
+
+    @Override
+    public void embedding(WeightMatrix table, int[] ids, Tensor out) {
+        Checks.embedding(table, ids, out);
+        for (int i = 0; i < ids.length; i++) table.rowToFloat(ids[i], out.data(), out.rowOffset(i));
+    }
+
+    @Override
+    public int[] argmax(Tensor x) {
+        Checks.rowsOk("argmax", x);
+        return ScalarKernels.argmax(x);
+    }
+
+    @Override
+    public double crossEntropy(Tensor logits, int[] targets, int ignoreIndex, float[] loss, Tensor grad, float gradScale) {
+        Checks.crossEntropy(logits, targets, ignoreIndex, loss, grad);
+        return ScalarKernels.crossEntropy(logits, targets, ignoreIndex, loss, grad, gradScale);
+    }
+}

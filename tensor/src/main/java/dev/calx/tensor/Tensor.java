@@ -1,0 +1,305 @@
+package dev.calx.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A dense fp32 tensor: a heap {@code float[]}, an offset, a shape and strides (row-major when
+ * freshly allocated). Views ({@link #row}, {@link #slice}, {@link #view}, {@link #transpose})
+ * share the array and copy nothing. Kernels require the last dimension to have stride 1 and
+ * take the row stride from {@link #stride(int)}; call {@link #contiguous()} when in doubt.
+ *
+ * <p>Weights in other storage formats (bf16, f16, Q8_0, memory-mapped) live in
+ * {@link WeightMatrix}; this type is what activations, gradients and trainable parameters use.
+ */
+public final class Tensor {
+    private final float[] data;
+    private final int offset;
+    private final int[] shape;
+    private final int[] strides;
+    /** Bumped by writers that want caches of this tensor (e.g. device copies) to refresh. */
+    private long version;
+
+    private Tensor(float[] data, int offset, int[] shape, int[] strides) {
+        this.data = data;
+        this.offset = offset;
+        this.shape = shape;
+        this.strides = strides;
+    }
+
+    public static Tensor zeros(int... shape) {
+        int[] s = shape.clone();
+        long n = checkedSize(s);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new ShapeException("Tensor.zeros: shape " + Arrays.toString(s) + " has " + n
+                    + " elements, more than a Java array holds");
+        }
+        return new Tensor(new float[(int) n], 0, s, rowMajorStrides(s));
+    }
+
+    /** Wraps an array (no copy) as a contiguous tensor of the given shape. */
+    public static Tensor wrap(float[] data, int... shape) {
+        int[] s = shape.clone();
+        long n = checkedSize(s);
+        if (n != data.length) {
+            throw new ShapeException("Tensor.wrap: shape " + Arrays.toString(s) + " needs " + n
+                    + " elements but the array has " + data.length);
+        }
+        return new Tensor(data, 0, s, rowMajorStrides(s));
+    }
+
+    /** Wraps part of an array (no copy) starting at offset, contiguous. */
+    public static Tensor wrap(float[] data, int offset, int... shape) {
+        int[] s = shape.clone();
+        long n = checkedSize(s);
+        if (offset < 0 || offset + n > data.length) {
+            throw new ShapeException("Tensor.wrap: shape " + Arrays.toString(s) + " at offset " + offset
+                    + " does not fit in an array of " + data.length);
+        }
+        return new Tensor(data, offset, s, rowMajorStrides(s));
+    }
+
+    public static Tensor scalar(float v) {
+        return wrap(new float[]{v});
+    }
+
+    private static long checkedSize(int[] s) {
+        long n = 1;
+        for (int d : s) {
+            if (d < 0) {
+                throw new ShapeException("negative dimension in shape " + Arrays.toString(s));
+            }
+            n *= d;
+        }
+        return n;
+    }
+
+    static int[] rowMajorStrides(int[] s) {
+        int[] st = new int[s.length];
+        int acc = 1;
+        for (int i = s.length - 1; i >= 0; i--) {
+            st[i] = acc;
+            acc *= s[i];
+        }
+        return st;
+    }
+
+    // ---- shape ----
+    public int rank() { return shape.length; }
+    public int[] shape() { return shape.clone(); }
+    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+    public int stride(int i) { return strides[i < 0 ? strides.length + i : i]; }
+    public int[] strides() { return strides.clone(); }
+    public float[] data() { return data; }
+    public int offset() { return offset; }
+    public long version() { return version; }
+    /** Marks the contents as changed (invalidates device caches keyed on the version). */
+    public void touch() { version++; }
+
+    public int size() {
+        int n = 1;
+        for (int d : shape) n *= d;
+        return n;
+    }
+
+    /** Number of rows when viewed as a matrix [size/lastDim][lastDim]. */
+    public int rows() {
+        return shape.length == 0 ? 1 : size() / Math.max(1, shape[shape.length - 1]);
+    }
+
+    /** Last dimension. */
+    public int cols() {
+        return shape.length == 0 ? 1 : shape[shape.length - 1];
+    }
+
+    public boolean isContiguous() {
+        int acc = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != acc) return false;
+            acc *= shape[i];
+        }
+        return true;
+    }
+
+    /** True when the rows (all dims but the last) can be walked with one row stride and the last dim has stride 1. */
+    public boolean hasUniformRows() {
+        if (shape.length == 0) return true;
+        if (cols() > 1 && strides[shape.length - 1] != 1) return false;
+        if (shape.length <= 2) return true;
+        // leading dims must collapse into a single stride
+        for (int i = shape.length - 3; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != strides[i + 1] * shape[i + 1]) return false;
+        }
+        return true;
+    }
+
+    /** Stride between consecutive rows of the matrix view (valid when {@link #hasUniformRows()}). */
+    public int rowStride() {
+        if (shape.length < 2) return cols();
+        return strides[shape.length - 2];
+    }
+
+    /** Offset in {@link #data()} of row r of the matrix view. */
+    public int rowOffset(int r) {
+        if (shape.length <= 2) return offset + r * rowStride();
+        int off = offset;
+        for (int i = shape.length - 2; i >= 0; i--) {
+            int idx = r % shape[i];
+            r /= shape[i];
+            off += idx * strides[i];
+        }
+        return off;
+    }
+
+    // ---- element access (slow; for tests and setup) ----
+    public float get(int... idx) { return data[index(idx)]; }
+
+    public void set(float v, int... idx) { data[index(idx)] = v; }
+
+    private int index(int[] idx) {
+        if (idx.length != shape.length) {
+            throw new ShapeException("index " + Arrays.toString(idx) + " has rank " + idx.length
+                    + " but the tensor has shape " + Arrays.toString(shape));
+        }
+        int off = offset;
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(idx) + " out of bounds for shape "
+                        + Arrays.toString(shape));
+            }
+            off += idx[i] * strides[i];
+        }
+        return off;
+    }
+
+    // ---- views ----
+    /** Row i along the first dimension, as a view of rank-1. */
+    public Tensor row(int i) {
+        return select(0, i);
+    }
+
+    /** Index along dim d, dropping that dim. */
+    public Tensor select(int d, int i) {
+        if (i < 0 || i >= shape[d]) {
+            throw new IndexOutOfBoundsException("select(" + d + ", " + i + ") out of bounds for shape " + Arrays.toString(shape));
+        }
+        int[] s = new int[shape.length - 1];
+        int[] st = new int[shape.length - 1];
+        for (int a = 0, b = 0; a < shape.length; a++) {
+            if (a == d) continue;
+            s[b] = shape[a];
+            st[b++] = strides[a];
+        }
+        return new Tensor(data, offset + i * strides[d], s, st);
+    }
+
+    /** Elements [from, to) along dim d. */
+    public Tensor slice(int d, int from, int to) {
+        if (from < 0 || to > shape[d] || from > to) {
+            throw new IndexOutOfBoundsException("slice(" + d + ", " + from + ", " + to + ") out of bounds for shape "
+                    + Arrays.toString(shape));
+        }
+        int[] s = shape.clone();
+        s[d] = to - from;
+        return new Tensor(data, offset + from * strides[d], s, strides.clone());
+    }
+
+    /** Reshape without copying; requires a contiguous tensor. One dimension may be -1. */
+    public Tensor view(int... newShape) {
+        int[] s = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (infer >= 0) throw new ShapeException("view: more than one -1 in " + Arrays.toString(newShape));
+                infer = i;
+            } else known *= s[i];
+        }
+        if (infer >= 0) s[infer] = known == 0 ? 0 : (int) (size() / known);
+        if (checkedSize(s) != size()) {
+            throw ShapeException.of("view", "the tensor", shape, "the requested view", newShape);
+        }
+        if (!isContiguous()) {
+            throw new ShapeException("view: tensor of shape " + Arrays.toString(shape) + " with strides "
+                    + Arrays.toString(strides) + " is not contiguous; call contiguous() first");
+        }
+        return new Tensor(data, offset, s, rowMajorStrides(s));
+    }
+
+    /** Swap two dimensions (a view; the result is usually not contiguous). */
+    public Tensor transpose(int a, int b) {
+        int[] s = shape.clone();
+        int[] st = strides.clone();
+        s[a] = shape[b]; s[b] = shape[a];
+        st[a] = strides[b]; st[b] = strides[a];
+        return new Tensor(data, offset, s, st);
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : copy();
+    }
+
+    /** A fresh contiguous copy. */
+    public Tensor copy() {
+        Tensor t = zeros(shape);
+        t.copyFrom(this);
+        return t;
+    }
+
+    /** Element-wise copy from a tensor of the same shape (any strides). */
+    public void copyFrom(Tensor src) {
+        if (!Arrays.equals(shape, src.shape)) {
+            throw ShapeException.of("copyFrom", "destination", shape, "source", src.shape);
+        }
+        if (isContiguous() && src.isContiguous()) {
+            System.arraycopy(src.data, src.offset, data, offset, size());
+            return;
+        }
+        int[] idx = new int[shape.length];
+        int n = size();
+        for (int k = 0; k < n; k++) {
+            int so = src.offset, d = offset;
+            for (int i = 0; i < idx.length; i++) {
+                so += idx[i] * src.strides[i];
+                d += idx[i] * strides[i];
+            }
+            data[d] = src.data[so];
+            for (int i = idx.length - 1; i >= 0; i--) {
+                if (++idx[i] < shape[i]) break;
+                idx[i] = 0;
+            }
+        }
+    }
+
+    /** The elements in row-major order, as a new array. */
+    public float[] toArray() {
+        return contiguous() == this ? Arrays.copyOfRange(data, offset, offset + size()) : copy().data;
+    }
+
+    public void fill(float v) {
+        if (isContiguous()) {
+            Arrays.fill(data, offset, offset + size(), v);
+        } else {
+            for (int r = 0, n = rows(), c = cols(); r < n; r++) {
+                int o = rowOffset(r);
+                Arrays.fill(data, o, o + c, v);
+            }
+        }
+    }
+
+    public boolean sameShape(Tensor o) {
+        return Arrays.equals(shape, o.shape);
+    }
+
+    /** Throws a {@link ShapeException} naming both shapes when they differ. */
+    public void requireShape(String op, int... expected) {
+        if (!Arrays.equals(shape, expected)) {
+            throw ShapeException.of(op, "the tensor", shape, "the expected shape", expected);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,2 @@
+/** Calx trainer module. */
+package dev.calx.trainer;
