@@ -1,2 +1,0 @@
-/** Calx benchmarks module. */
-package dev.calx.benchmarks;
