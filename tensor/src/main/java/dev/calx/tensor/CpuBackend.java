@@ -27,7 +27,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String describe() {
-        return "cpu: " + (simd ? "Vector API" : "scalar (calx.simd=false)") + ", " + Parallel.threads() + " threads";
+        return "cpu: " + (simd ? "Vector API, GEMM tile " + Gemm.MR + "x" + Gemm.NR : "scalar (calx.simd=false)")
+                + ", " + Parallel.threads() + " threads";
     }
 
     @Override
@@ -67,74 +68,85 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(Tensor x, WeightMatrix w, Tensor y) {
         Checks.matmul(x, w, y);
-        ScalarKernels.matmul(x, w, y);
+        if (simd) WeightKernels.matmul(x, w, y);
+        else ScalarKernels.matmul(x, w, y);
     }
 
     @Override
     public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
         Checks.rowwise("rmsNorm", x, out);
         Checks.vector("rmsNorm weight", weight, x.cols());
-        ScalarKernels.rmsNorm(x, weight, eps, out);
+        if (simd) VectorKernels.rmsNorm(x, weight, eps, out);
+        else ScalarKernels.rmsNorm(x, weight, eps, out);
     }
 
     @Override
     public void softmax(Tensor x, Tensor out, boolean causal, int pos0) {
         Checks.rowwise("softmax", x, out);
-        ScalarKernels.softmax(x, out, causal, pos0);
+        if (simd) VectorKernels.softmax(x, out, causal, pos0);
+        else ScalarKernels.softmax(x, out, causal, pos0);
     }
 
     @Override
     public void rope(Tensor x, int headDim, int pos0, float theta, boolean inverse) {
-        Checks.rope(x, headDim);
-        ScalarKernels.rope(x, headDim, pos0, theta, inverse);
+        Checks.rope(x, headDim, pos0);
+        if (simd) VectorKernels.rope(x, headDim, pos0, theta, inverse);
+        else ScalarKernels.rope(x, headDim, pos0, theta, inverse);
     }
 
     @Override
     public void silu(Tensor x, Tensor out) {
         Checks.rowwise("silu", x, out);
-        ScalarKernels.silu(x, out);
+        if (simd) VectorKernels.silu(x, out);
+        else ScalarKernels.silu(x, out);
     }
 
     @Override
     public void swiglu(Tensor gate, Tensor up, Tensor out) {
         Checks.rowwise("swiglu", gate, up);
         Checks.rowwise("swiglu", gate, out);
-        ScalarKernels.swiglu(gate, up, out);
+        if (simd) VectorKernels.swiglu(gate, up, out);
+        else ScalarKernels.swiglu(gate, up, out);
     }
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
         Checks.broadcast("add", a, b, out);
-        ScalarKernels.binary(a, b, out, true);
+        if (simd) VectorKernels.binary(a, b, out, true);
+        else ScalarKernels.binary(a, b, out, true);
     }
 
     @Override
     public void mul(Tensor a, Tensor b, Tensor out) {
         Checks.broadcast("mul", a, b, out);
-        ScalarKernels.binary(a, b, out, false);
+        if (simd) VectorKernels.binary(a, b, out, false);
+        else ScalarKernels.binary(a, b, out, false);
     }
 
     @Override
     public void scale(Tensor a, float s, Tensor out) {
         Checks.rowwise("scale", a, out);
-        ScalarKernels.scale(a, s, out);
+        if (simd) VectorKernels.scale(a, s, out);
+        else ScalarKernels.scale(a, s, out);
     }
 
     @Override
     public void embedding(WeightMatrix table, int[] ids, Tensor out) {
         Checks.embedding(table, ids, out);
-        for (int i = 0; i < ids.length; i++) table.rowToFloat(ids[i], out.data(), out.rowOffset(i));
+        if (simd) WeightKernels.embedding(table, ids, out);
+        else for (int i = 0; i < ids.length; i++) table.rowToFloat(ids[i], out.data(), out.rowOffset(i));
     }
 
     @Override
     public int[] argmax(Tensor x) {
         Checks.rowsOk("argmax", x);
-        return ScalarKernels.argmax(x);
+        return simd ? VectorKernels.argmax(x) : ScalarKernels.argmax(x);
     }
 
     @Override
     public double crossEntropy(Tensor logits, int[] targets, int ignoreIndex, float[] loss, Tensor grad, float gradScale) {
         Checks.crossEntropy(logits, targets, ignoreIndex, loss, grad);
-        return ScalarKernels.crossEntropy(logits, targets, ignoreIndex, loss, grad, gradScale);
+        return simd ? VectorKernels.crossEntropy(logits, targets, ignoreIndex, loss, grad, gradScale)
+                : ScalarKernels.crossEntropy(logits, targets, ignoreIndex, loss, grad, gradScale);
     }
 }

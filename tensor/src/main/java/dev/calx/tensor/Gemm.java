@@ -100,10 +100,27 @@ final class Gemm {
         }
     }
 
+    /** Packs op(B)[pc..pc+kc)[jc..jc+nc) into micro-panels [kc][NR] (see {@link #packB}). */
+    @FunctionalInterface
+    interface BPacker {
+        void pack(int pc, int kc, int jc, int nc, float[] bp);
+    }
+
     /** C[i0..i1)[j0..j1) on the calling thread. */
     static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc) {
+        blocked(transA, i0, i1, j0, j1, k, alpha, a, aOff, lda, beta, c, cOff, ldc,
+                (pc, kc, jc, nc, bp) -> packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp));
+    }
+
+    /** Rows [0, m) of C = A·op(B) for columns [j0, j1), with B supplied by a packer (weights in any format). */
+    static void blocked(int m, int j0, int j1, int k, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, BPacker packer) {
+        blocked(false, 0, m, j0, j1, k, 1f, a, aOff, lda, 0f, c, cOff, ldc, packer);
+    }
+
+    private static void blocked(boolean transA, int i0, int i1, int j0, int j1, int k, float alpha,
+                                float[] a, int aOff, int lda, float beta, float[] c, int cOff, int ldc, BPacker packer) {
         float[][] bufs = BUFFERS.get();
         float[] ap = bufs[0], bp = bufs[1], tile = bufs[2];
         for (int jc = j0; jc < j1; jc += NC) {
@@ -111,7 +128,7 @@ final class Gemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float betaEff = pc == 0 ? beta : 1f;
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                packer.pack(pc, kc, jc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);

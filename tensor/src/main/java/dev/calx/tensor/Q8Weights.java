@@ -53,8 +53,10 @@ public final class Q8Weights implements WeightMatrix {
         return new Q8Weights(seg, rows, cols);
     }
 
-    private static int roundAway(float v) {
-        return (int) (v < 0 ? -Math.floor(-v + 0.5f) : Math.floor(v + 0.5f));
+    /** C's roundf: half away from zero, exact (v + 0.5 in double cannot round up, unlike in float). */
+    static int roundAway(float v) {
+        double d = v;
+        return (int) (d < 0 ? -Math.floor(-d + 0.5) : Math.floor(d + 0.5));
     }
 
     @Override public int rows() { return rows; }

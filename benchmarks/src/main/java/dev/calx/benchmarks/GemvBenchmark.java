@@ -1,0 +1,57 @@
+package dev.calx.benchmarks;
+
+import dev.calx.tensor.CpuBackend;
+import dev.calx.tensor.DType;
+import dev.calx.tensor.Tensor;
+import dev.calx.tensor.WeightMatrix;
+import org.openjdk.jmh.annotations.*;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decode's matrix-vector product {@code y = x·wᵀ} (one token) on 2 threads, for weights stored
+ * fp32, bf16 or Q8_0.
+ *
+ * <p>Score unit: ops/s, one op = one product with w of shape "ROWSxCOLS" ([out][in]);
+ * GB/s = ops/s x weight bytes / 1e9, where weight bytes = rows·cols·4 (F32), ·2 (BF16),
+ * ·34/32 (Q8_0). Both shapes are larger than the 32 MiB L3 in fp32, so fp32 reads come from DRAM.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Xmx4g", "-Dcalx.threads=2"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class GemvBenchmark {
+    @Param({"4096x4096", "11008x4096"})
+    public String shape;
+
+    @Param({"F32", "BF16", "Q8_0"})
+    public String dtype;
+
+    WeightMatrix w;
+    Tensor x, y;
+    final CpuBackend cpu = new CpuBackend(true);
+
+    @Setup
+    public void setup() {
+        String[] d = shape.split("x");
+        int rows = Integer.parseInt(d[0]), cols = Integer.parseInt(d[1]);
+        Random r = new Random(42);
+        Tensor wt = Tensor.zeros(rows, cols);
+        float[] wd = wt.data();
+        for (int i = 0; i < wd.length; i++) wd[i] = (float) r.nextGaussian() * 0.02f;
+        w = WeightMatrix.convert(wt, DType.valueOf(dtype));
+        x = Tensor.zeros(1, cols);
+        for (int i = 0; i < cols; i++) x.data()[i] = (float) r.nextGaussian();
+        y = Tensor.zeros(1, rows);
+    }
+
+    @Benchmark
+    public float gemv() {
+        cpu.matmul(x, w, y);
+        return y.data()[0];
+    }
+}

@@ -1,0 +1,357 @@
+package dev.calx.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * {@code y = x·wᵀ} for weights in any storage format, and fast row conversion.
+ *
+ * <p>Decode (one row of x) is memory-bound: {@link #gemv} reads each weight byte exactly once,
+ * converting bf16 (shift into the high half of an int), Q8_0 (int8 to float, times the block
+ * scale) and f16 on the fly, and splits the output rows over the pool. A few rows of x
+ * (T <= {@link #FEW_ROWS}) convert each chunk of a weight row once and use it for all of them.
+ * Prefill (more rows) is GEMM-bound: fp32 heap weights go straight to {@link Gemm}; the other
+ * formats are converted one [NC][KC] block at a time into a scratch buffer that the GEMM
+ * packs, so prefill runs at GEMM speed whatever the format.
+ */
+final class WeightKernels {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    /** Widening conversions need a short/byte species with L lanes (64 bits at least). */
+    static final boolean VEC_CONVERT = L >= 8;
+    static final VectorSpecies<Short> S = VEC_CONVERT ? VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16)) : null;
+    static final VectorSpecies<Byte> B = VEC_CONVERT ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ValueLayout.OfShort LE_SHORT = BF16Weights.LE_SHORT;
+    static final int FEW_ROWS = 4;
+    private static final int CHUNK = 512;
+    private static final ThreadLocal<float[]> CHUNK_BUF = ThreadLocal.withInitial(() -> new float[CHUNK]);
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    private WeightKernels() {}
+
+    // ------------------------------------------------------------------ conversion
+
+    /** w[r][c0 .. c0+n) as fp32 into dst[d ..]. */
+    static void toFloat(WeightMatrix w, int r, int c0, int n, float[] dst, int d) {
+        long cols = w.cols();
+        MemorySegment seg = w.segment();
+        switch (w) {
+            case F32Weights f -> {
+                Tensor h = f.heapTensor();
+                if (h != null) {
+                    System.arraycopy(h.data(), h.offset() + r * w.cols() + c0, dst, d, n);
+                } else {
+                    long base = 4L * (r * cols + c0);
+                    int i = 0;
+                    for (; i <= n - L; i += L) FloatVector.fromMemorySegment(F, seg, base + 4L * i, LE).intoArray(dst, d + i);
+                    for (; i < n; i++) dst[d + i] = seg.get(F32Weights.LE_FLOAT, base + 4L * i);
+                }
+            }
+            case BF16Weights b -> {
+                long base = 2L * (r * cols + c0);
+                int i = 0;
+                if (VEC_CONVERT) for (; i <= n - L; i += L) bf16(seg, base + 2L * i).intoArray(dst, d + i);
+                for (; i < n; i++) dst[d + i] = Numerics.bf16ToFloat(seg.get(LE_SHORT, base + 2L * i));
+            }
+            case F16Weights h -> {
+                long base = 2L * (r * cols + c0);
+                for (int i = 0; i < n; i++) dst[d + i] = Float.float16ToFloat(seg.get(LE_SHORT, base + 2L * i));
+            }
+            case Q8Weights q -> {
+                long rowBase = r * (cols / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES;
+                int i = 0;
+                while (i < n) {
+                    int c = c0 + i, blk = c / Q8Weights.BLOCK, within = c % Q8Weights.BLOCK;
+                    long bo = rowBase + (long) blk * Q8Weights.BLOCK_BYTES;
+                    float scale = Float.float16ToFloat(seg.get(LE_SHORT, bo));
+                    if (VEC_CONVERT && within == 0 && n - i >= Q8Weights.BLOCK) {
+                        for (int v = 0; v < Q8Weights.BLOCK; v += L) q8(seg, bo + 2 + v).mul(scale).intoArray(dst, d + i + v);
+                        i += Q8Weights.BLOCK;
+                    } else {
+                        int m = Math.min(Q8Weights.BLOCK - within, n - i);
+                        for (int v = 0; v < m; v++) dst[d + i + v] = scale * seg.get(ValueLayout.JAVA_BYTE, bo + 2 + within + v);
+                        i += m;
+                    }
+                }
+            }
+        }
+    }
+
+    /** L bf16 values at byte offset off, widened to fp32. */
+    private static FloatVector bf16(MemorySegment seg, long off) {
+        ShortVector s = ShortVector.fromMemorySegment(S, seg, off, LE);
+        IntVector iv = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
+        return iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** L int8 values at byte offset off, as fp32. */
+    private static FloatVector q8(MemorySegment seg, long off) {
+        return (FloatVector) ByteVector.fromMemorySegment(B, seg, off, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    static void embedding(WeightMatrix table, int[] ids, Tensor out) {
+        int dim = table.cols();
+        Parallel.forRange(ids.length, 2L * dim, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) toFloat(table, ids[i], 0, dim, out.data(), out.rowOffset(i));
+        });
+    }
+
+    // ------------------------------------------------------------------ matmul
+
+    static void matmul(Tensor x, WeightMatrix w, Tensor y) {
+        int t = x.rows(), in = w.cols(), out = w.rows();
+        if (t == 0 || out == 0) return;
+        if (t == 1) {
+            gemv(x.data(), x.rowOffset(0), w, y.data(), y.rowOffset(0));
+            return;
+        }
+        if (w instanceof F32Weights f && f.heapTensor() != null) {
+            Tensor h = f.heapTensor();
+            Gemm.gemm(false, true, t, out, in, 1f, x.data(), x.rowOffset(0), x.rowStride(), h.data(), h.offset(), in,
+                    0f, y.data(), y.rowOffset(0), y.rowStride(), true);
+            return;
+        }
+        if (t <= FEW_ROWS) {
+            fewRows(x, w, y);
+            return;
+        }
+        prefill(x, w, y);
+    }
+
+    /** y[yo + o] = dot(x[xo ..], w[o]) for every output row o. */
+    static void gemv(float[] x, int xo, WeightMatrix w, float[] y, int yo) {
+        int in = w.cols();
+        // bf16: one int holds two neighbours; the even one is its low half. Splitting x into
+        // even and odd halves once lets the kernel widen with a shift and a mask, no shuffles.
+        float[] xs = null;
+        if (w instanceof BF16Weights && VEC_CONVERT && in % 2 == 0) {
+            xs = new float[in];
+            int h = in / 2;
+            for (int i = 0; i < h; i++) {
+                xs[i] = x[xo + 2 * i];
+                xs[h + i] = x[xo + 2 * i + 1];
+            }
+        }
+        float[] xsplit = xs;
+        Parallel.forRange(w.rows(), 2L * in, (o0, o1) -> {
+            int o = o0;
+            if (xsplit != null) {
+                for (; o + 4 <= o1; o += 4) bf16Rows4(w.segment(), o, in, xsplit, y, yo + o);
+            } else if (w instanceof F32Weights f && f.heapTensor() != null) {
+                Tensor h = f.heapTensor();
+                for (; o + 4 <= o1; o += 4) f32Rows4(h.data(), h.offset() + o * in, in, x, xo, y, yo + o);
+            } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
+                for (; o + 4 <= o1; o += 4) q8Rows4(w.segment(), o, in, x, xo, y, yo + o);
+            }
+            for (; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
+        });
+    }
+
+    /** Four consecutive fp32 rows starting at w[wo] (row length n) against x: four weight streams at once. */
+    private static void f32Rows4(float[] w, int wo, int n, float[] x, int xo, float[] y, int yi) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xo + i);
+            a0 = FloatVector.fromArray(F, w, wo + i).fma(xv, a0);
+            a1 = FloatVector.fromArray(F, w, wo + n + i).fma(xv, a1);
+            a2 = FloatVector.fromArray(F, w, wo + 2 * n + i).fma(xv, a2);
+            a3 = FloatVector.fromArray(F, w, wo + 3 * n + i).fma(xv, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float xv = x[xo + i];
+            s0 += w[wo + i] * xv;
+            s1 += w[wo + n + i] * xv;
+            s2 += w[wo + 2 * n + i] * xv;
+            s3 += w[wo + 3 * n + i] * xv;
+        }
+        y[yi] = s0;
+        y[yi + 1] = s1;
+        y[yi + 2] = s2;
+        y[yi + 3] = s3;
+    }
+
+    /** Four bf16 rows r..r+3 against x split into even (xs[0..n/2)) and odd (xs[n/2..n)) halves. */
+    private static void bf16Rows4(MemorySegment seg, int r, int n, float[] xs, float[] y, int yi) {
+        int h = n / 2;
+        long rowBytes = 2L * n, base = rowBytes * r;
+        FloatVector e0 = FloatVector.zero(F), e1 = e0, e2 = e0, e3 = e0, d0 = e0, d1 = e0, d2 = e0, d3 = e0;
+        // One slice per row: the loop then indexes four segments with the same offset, which
+        // C2 can range-check once per loop instead of once per load.
+        MemorySegment r0 = seg.asSlice(base, rowBytes), r1 = seg.asSlice(base + rowBytes, rowBytes);
+        MemorySegment r2 = seg.asSlice(base + 2 * rowBytes, rowBytes), r3 = seg.asSlice(base + 3 * rowBytes, rowBytes);
+        int j = 0;
+        for (; j <= h - L; j += L) {
+            FloatVector xe = FloatVector.fromArray(F, xs, j), xd = FloatVector.fromArray(F, xs, h + j);
+            long off = 4L * j;
+            IntVector p0 = IntVector.fromMemorySegment(I, r0, off, LE);
+            IntVector p1 = IntVector.fromMemorySegment(I, r1, off, LE);
+            IntVector p2 = IntVector.fromMemorySegment(I, r2, off, LE);
+            IntVector p3 = IntVector.fromMemorySegment(I, r3, off, LE);
+            e0 = p0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, e0);
+            d0 = p0.and(0xffff0000).reinterpretAsFloats().fma(xd, d0);
+            e1 = p1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, e1);
+            d1 = p1.and(0xffff0000).reinterpretAsFloats().fma(xd, d1);
+            e2 = p2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, e2);
+            d2 = p2.and(0xffff0000).reinterpretAsFloats().fma(xd, d2);
+            e3 = p3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, e3);
+            d3 = p3.and(0xffff0000).reinterpretAsFloats().fma(xd, d3);
+        }
+        float[] s = {e0.add(d0).reduceLanes(VectorOperators.ADD), e1.add(d1).reduceLanes(VectorOperators.ADD),
+                e2.add(d2).reduceLanes(VectorOperators.ADD), e3.add(d3).reduceLanes(VectorOperators.ADD)};
+        for (int q = 0; q < 4; q++) {
+            long rb = base + q * rowBytes;
+            for (int jj = j; jj < h; jj++) {
+                int bits = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), rb + 4L * jj);
+                s[q] += Float.intBitsToFloat(bits << 16) * xs[jj] + Float.intBitsToFloat(bits & 0xffff0000) * xs[h + jj];
+            }
+            y[yi + q] = s[q];
+        }
+    }
+
+    /** Four Q8_0 rows r..r+3 against x. */
+    private static void q8Rows4(MemorySegment seg, int r, int n, float[] x, int xo, float[] y, int yi) {
+        long rowBytes = (long) (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES;
+        long b0 = rowBytes * r, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < n; i += Q8Weights.BLOCK) {
+            FloatVector k0 = FloatVector.zero(F), k1 = k0, k2 = k0, k3 = k0;
+            for (int v = 0; v < Q8Weights.BLOCK; v += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xo + i + v);
+                k0 = q8(seg, b0 + 2 + v).fma(xv, k0);
+                k1 = q8(seg, b1 + 2 + v).fma(xv, k1);
+                k2 = q8(seg, b2 + 2 + v).fma(xv, k2);
+                k3 = q8(seg, b3 + 2 + v).fma(xv, k3);
+            }
+            a0 = k0.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b0))), a0);
+            a1 = k1.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b1))), a1);
+            a2 = k2.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b2))), a2);
+            a3 = k3.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b3))), a3);
+            b0 += Q8Weights.BLOCK_BYTES;
+            b1 += Q8Weights.BLOCK_BYTES;
+            b2 += Q8Weights.BLOCK_BYTES;
+            b3 += Q8Weights.BLOCK_BYTES;
+        }
+        y[yi] = a0.reduceLanes(VectorOperators.ADD);
+        y[yi + 1] = a1.reduceLanes(VectorOperators.ADD);
+        y[yi + 2] = a2.reduceLanes(VectorOperators.ADD);
+        y[yi + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** dot(w[r], x[xo .. xo+cols)). */
+    static float dotRow(WeightMatrix w, int r, float[] x, int xo) {
+        int n = w.cols();
+        MemorySegment seg = w.segment();
+        switch (w) {
+            case F32Weights f -> {
+                Tensor h = f.heapTensor();
+                if (h != null) return SmallGemm.dot(h.data(), h.offset() + r * n, x, xo, n);
+                long base = 4L * r * n;
+                FloatVector a0 = FloatVector.zero(F), a1 = a0;
+                int i = 0;
+                for (; i <= n - 2 * L; i += 2 * L) {
+                    a0 = FloatVector.fromMemorySegment(F, seg, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), a0);
+                    a1 = FloatVector.fromMemorySegment(F, seg, base + 4L * (i + L), LE).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
+                }
+                float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+                for (; i < n; i++) s += seg.get(F32Weights.LE_FLOAT, base + 4L * i) * x[xo + i];
+                return s;
+            }
+            case BF16Weights b -> {
+                long base = 2L * r * n;
+                FloatVector a0 = FloatVector.zero(F), a1 = a0;
+                int i = 0;
+                if (VEC_CONVERT) {
+                    for (; i <= n - 2 * L; i += 2 * L) {
+                        a0 = bf16(seg, base + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), a0);
+                        a1 = bf16(seg, base + 2L * (i + L)).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
+                    }
+                }
+                float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+                for (; i < n; i++) s += Numerics.bf16ToFloat(seg.get(LE_SHORT, base + 2L * i)) * x[xo + i];
+                return s;
+            }
+            case Q8Weights q -> {
+                if (!VEC_CONVERT) break;
+                long bo = (long) r * (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES;
+                FloatVector acc = FloatVector.zero(F);
+                for (int i = 0; i < n; i += Q8Weights.BLOCK, bo += Q8Weights.BLOCK_BYTES) {
+                    float scale = Float.float16ToFloat(seg.get(LE_SHORT, bo));
+                    FloatVector blk = q8(seg, bo + 2).mul(FloatVector.fromArray(F, x, xo + i));
+                    for (int v = L; v < Q8Weights.BLOCK; v += L) {
+                        blk = q8(seg, bo + 2 + v).fma(FloatVector.fromArray(F, x, xo + i + v), blk);
+                    }
+                    acc = blk.fma(FloatVector.broadcast(F, scale), acc);
+                }
+                return acc.reduceLanes(VectorOperators.ADD);
+            }
+            case F16Weights h -> {
+                // No vector f16 widening in the Vector API: convert a chunk (vcvtph2ps per
+                // element), then a vector dot over it.
+            }
+        }
+        float[] buf = CHUNK_BUF.get();
+        float s = 0;
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            toFloat(w, r, c, m, buf, 0);
+            s += SmallGemm.dot(buf, 0, x, xo + c, m);
+        }
+        return s;
+    }
+
+    /** 2..FEW_ROWS rows of x: convert each chunk of a weight row once, use it for every row. */
+    private static void fewRows(Tensor x, WeightMatrix w, Tensor y) {
+        int t = x.rows(), in = w.cols();
+        float[] xd = x.data(), yd = y.data();
+        Parallel.forRange(w.rows(), 2L * in * t, (o0, o1) -> {
+            float[] buf = CHUNK_BUF.get();
+            float[] acc = new float[t];
+            for (int o = o0; o < o1; o++) {
+                java.util.Arrays.fill(acc, 0f);
+                for (int c = 0; c < in; c += CHUNK) {
+                    int m = Math.min(CHUNK, in - c);
+                    toFloat(w, o, c, m, buf, 0);
+                    for (int r = 0; r < t; r++) acc[r] += SmallGemm.dot(buf, 0, xd, x.rowOffset(r) + c, m);
+                }
+                for (int r = 0; r < t; r++) yd[y.rowOffset(r) + o] = acc[r];
+            }
+        });
+    }
+
+    /** Many rows of x and non-heap weights: GEMM over converted [NC][KC] weight blocks. */
+    private static void prefill(Tensor x, WeightMatrix w, Tensor y) {
+        int t = x.rows(), in = w.cols(), out = w.rows();
+        int units = (out + Gemm.NR - 1) / Gemm.NR;
+        int parts = Math.min(Parallel.threads(), units);
+        Parallel.forRange(parts, Long.MAX_VALUE / 4, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int j0 = (int) ((long) units * p / parts) * Gemm.NR;
+                int j1 = Math.min(out, (int) ((long) units * (p + 1) / parts) * Gemm.NR);
+                Gemm.blocked(t, j0, j1, in, x.data(), x.rowOffset(0), x.rowStride(), y.data(), y.rowOffset(0), y.rowStride(),
+                        (pc, kc, jc, nc, bp) -> {
+                            float[] scratch = SCRATCH.get();
+                            if (scratch.length < nc * kc) {
+                                scratch = new float[Gemm.NC * Gemm.KC];
+                                SCRATCH.set(scratch);
+                            }
+                            for (int j = 0; j < nc; j++) toFloat(w, jc + j, pc, kc, scratch, j * kc);
+                            Gemm.packB(true, scratch, 0, kc, 0, kc, 0, nc, bp);
+                        });
+            }
+        });
+    }
+}

@@ -1,0 +1,84 @@
+package dev.calx.tensor;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static dev.calx.tensor.TestData.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** y = x·wᵀ for every storage format (decode, few rows, prefill) and embedding, against the scalar path. */
+class MatmulTest {
+
+    @Test
+    void everyFormatAndRowCountMatchesScalarPath() {
+        Random r = new Random(21);
+        int[][] shapes = {{1, 32}, {7, 64}, {67, 96}, {130, 320}};
+        int[] rowCounts = {1, 2, 4, 5, 37};
+        for (int[] s : shapes) {
+            Tensor wt = random(r, s[0], s[1], 1f);
+            for (DType dt : DType.values()) {
+                WeightMatrix w = WeightMatrix.convert(wt, dt);
+                for (int t : rowCounts) {
+                    Tensor x = TestData.strided(r, t, s[1], 1f);
+                    Tensor y1 = Tensor.zeros(t, s[0]), y2 = Tensor.zeros(t, s[0]);
+                    SIMD.matmul(x, w, y1);
+                    SCALAR.matmul(x, w, y2);
+                    assertClose("matmul " + dt + " w=" + s[0] + "x" + s[1] + " T=" + t, y2, y1, 1e-4, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void mappedStyleF32SegmentWeightsMatchHeapWeights() {
+        Random r = new Random(22);
+        Tensor wt = random(r, 45, 70, 1f);
+        MemorySegment seg = Arena.ofAuto().allocate(45L * 70 * 4);
+        for (int i = 0; i < 45 * 70; i++) seg.set(F32Weights.LE_FLOAT, 4L * i, wt.data()[i]);
+        WeightMatrix mapped = F32Weights.of(seg, 45, 70), heap = F32Weights.of(wt);
+        for (int t : new int[]{1, 3, 20}) {
+            Tensor x = random(r, t, 70, 1f), y1 = Tensor.zeros(t, 45), y2 = Tensor.zeros(t, 45);
+            SIMD.matmul(x, mapped, y1);
+            SIMD.matmul(x, heap, y2);
+            assertClose("segment vs heap T=" + t, y2, y1, 1e-5, 1e-5);
+        }
+    }
+
+    @Test
+    void bf16GemvWithOddRowLengthUsesTheGeneralPath() {
+        Random r = new Random(23);
+        Tensor wt = random(r, 9, 33, 1f);
+        WeightMatrix w = WeightMatrix.convert(wt, DType.BF16);
+        Tensor x = random(r, 1, 33, 1f), y1 = Tensor.zeros(1, 9), y2 = Tensor.zeros(1, 9);
+        SIMD.matmul(x, w, y1);
+        SCALAR.matmul(x, w, y2);
+        assertClose("bf16 odd cols", y2, y1, 1e-5, 1e-5);
+    }
+
+    @Test
+    void embeddingGathersRowsInEveryFormat() {
+        Random r = new Random(24);
+        Tensor table = random(r, 50, 96, 1f);
+        int[] ids = {0, 49, 7, 7};
+        for (DType dt : DType.values()) {
+            WeightMatrix w = WeightMatrix.convert(table, dt);
+            Tensor o1 = Tensor.zeros(4, 96), o2 = Tensor.zeros(4, 96);
+            SIMD.embedding(w, ids, o1);
+            SCALAR.embedding(w, ids, o2);
+            assertClose("embedding " + dt, o2, o1, 0, 0);
+        }
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> SIMD.embedding(WeightMatrix.convert(table, DType.F32), new int[]{50}, Tensor.zeros(1, 96)));
+        assertTrue(e.getMessage().contains("50"), e.getMessage());
+    }
+
+    @Test
+    void matmulShapeErrorNamesAllShapes() {
+        WeightMatrix w = WeightMatrix.convert(Tensor.zeros(8, 32), DType.F32);
+        ShapeException e = assertThrows(ShapeException.class, () -> SIMD.matmul(Tensor.zeros(2, 31), w, Tensor.zeros(2, 8)));
+        assertTrue(e.getMessage().contains("[2, 31]") && e.getMessage().contains("[8][32]"), e.getMessage());
+    }
+}
