@@ -192,7 +192,8 @@ public final class LlamaWeights {
         return of(c, m).withVectorDType(dtype == DType.Q8_0 ? DType.F32 : dtype);
     }
 
-    LlamaWeights withVectorDType(DType dt) {
+    /** The same weights, recording the storage format their norm vectors should be written in. */
+    public LlamaWeights withVectorDType(DType dt) {
         return new LlamaWeights(config, embedTokens, layers, norm, lmHead, dt);
     }
 
