@@ -2,6 +2,7 @@ package dev.calx.llama;
 
 import dev.calx.tensor.DType;
 import dev.calx.tensor.F32Weights;
+import dev.calx.tensor.Numerics;
 import dev.calx.tensor.Tensor;
 import dev.calx.tensor.WeightMatrix;
 
@@ -181,7 +182,15 @@ public final class LlamaWeights {
             Tensor t = Tensor.zeros(s);
             float[] a = t.data();
             if (s.length == 1) {
-                for (int i = 0; i < a.length; i++) a[i] = 1f + 0.1f * (float) rnd.nextGaussian();
+                for (int i = 0; i < a.length; i++) {
+                    float v = 1f + 0.1f * (float) rnd.nextGaussian();
+                    // representable in the vector storage format, so writers round-trip exactly
+                    a[i] = switch (dtype) {
+                        case BF16 -> Numerics.bf16ToFloat(Numerics.floatToBf16(v));
+                        case F16 -> Numerics.f16ToFloat(Numerics.floatToF16(v));
+                        default -> v;
+                    };
+                }
                 m.put(name, t);
             } else {
                 float std = (float) (1 / Math.sqrt(s[1]));

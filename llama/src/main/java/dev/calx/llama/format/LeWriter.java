@@ -67,8 +67,19 @@ final class LeWriter implements AutoCloseable {
     /** Raw bytes of a segment (already little-endian storage). */
     void segment(MemorySegment s) throws IOException {
         flush();
-        ByteBuffer bb = s.asByteBuffer();
-        while (bb.hasRemaining()) written += ch.write(bb);
+        if (s.isNative() || s.heapBase().map(o -> o instanceof byte[]).orElse(false)) {
+            ByteBuffer bb = s.asByteBuffer();
+            while (bb.hasRemaining()) written += ch.write(bb);
+            return;
+        }
+        // a heap segment over a float[] (trainable weights) has no ByteBuffer view: go through the buffer
+        for (long off = 0, n = s.byteSize(); off < n; ) {
+            int len = (int) Math.min(buf.remaining(), n - off);
+            MemorySegment.copy(s, off, MemorySegment.ofBuffer(buf), buf.position(), len);
+            buf.position(buf.position() + len);
+            off += len;
+            flush();
+        }
     }
 
     /** A tensor's elements as fp32. */
