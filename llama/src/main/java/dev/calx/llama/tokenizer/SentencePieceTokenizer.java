@@ -11,10 +11,26 @@ import java.util.List;
 public final class SentencePieceTokenizer implements Tokenizer {
     private final Vocabulary vocabulary;
     private final BpeEncoder encoder;
+    private final SentencePieceModel.Template template;
 
     public SentencePieceTokenizer(Vocabulary vocabulary) {
+        this(vocabulary, null);
+    }
+
+    SentencePieceTokenizer(Vocabulary vocabulary, SentencePieceModel.Template template) {
         this.vocabulary = vocabulary;
         this.encoder = new BpeEncoder(vocabulary);
+        this.template = template;
+    }
+
+    /** Reads a SentencePiece tokenizer.model. */
+    public static SentencePieceTokenizer load(java.nio.file.Path file) throws java.io.IOException {
+        return SentencePieceModel.load(file);
+    }
+
+    /** The raw fields of the tokenizer.model this came from, if any (kept for writing it back). */
+    SentencePieceModel.Template template() {
+        return template;
     }
 
     public Vocabulary vocabulary() {
@@ -85,7 +101,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
     public SentencePieceTokenizer withAddedTokens(List<String> tokens) {
         List<String> fresh = tokens.stream().distinct().filter(t -> vocabulary.idOf(t) < 0).toList();
         return fresh.isEmpty() ? this
-                : new SentencePieceTokenizer(vocabulary.withAddedPieces(fresh, PieceType.USER_DEFINED));
+                : new SentencePieceTokenizer(vocabulary.withAddedPieces(fresh, PieceType.USER_DEFINED), template);
     }
 
     /** Encoding by the obvious O(n²) loop, for checking the fast path. */
