@@ -5,6 +5,8 @@ import dev.calx.llama.InferenceSession;
 import dev.calx.llama.LlamaConfig;
 import dev.calx.llama.LlamaModel;
 import dev.calx.llama.Sampler;
+import dev.calx.llama.tokenizer.SentencePieceTokenizer;
+import dev.calx.llama.tokenizer.StreamingDecoder;
 import dev.calx.llama.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,6 +63,7 @@ public final class GenerateCommand implements Callable<Integer> {
             Sampler sampler = new Sampler(temperature, topP, seed != null ? seed : System.nanoTime());
             int bos = tok != null ? tok.bosId() : c.bosTokenId(), eos = tok != null ? tok.eosId() : c.eosTokenId();
             TextStream text = tok == null ? null : new TextStream(tok, promptIds);
+            if (tok != null && !prompt.isEmpty()) out.print(prompt);
             long[] firstToken = {0};
             long start = System.nanoTime();
             int[] ids;
@@ -84,12 +87,14 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /**
-     * Streams text while tokens arrive, through the Tokenizer interface only: the text of the
-     * new tokens is the decode of prompt + generated minus the decode of what came before, held
-     * back while it ends in an incomplete UTF-8 character (U+FFFD).
+     * Streams text while tokens arrive. With a SentencePiece tokenizer this is its
+     * StreamingDecoder, primed with the prompt; for any other Tokenizer the text of the new
+     * tokens is decode(prompt + generated) minus what came before, held back while it ends in
+     * an incomplete UTF-8 character (U+FFFD).
      */
     static final class TextStream {
         private final Tokenizer tok;
+        private final StreamingDecoder streaming;
         private int[] ids;
         private int n;
         private final int promptLen;
@@ -97,12 +102,15 @@ public final class GenerateCommand implements Callable<Integer> {
 
         TextStream(Tokenizer tok, int[] prompt) {
             this.tok = tok;
+            this.streaming = tok instanceof SentencePieceTokenizer sp ? new StreamingDecoder(sp.vocabulary()) : null;
+            if (streaming != null) for (int id : prompt) streaming.next(id);
             this.ids = Arrays.copyOf(prompt, prompt.length + 64);
             this.n = prompt.length;
-            this.promptLen = tok.decode(prompt).length();
+            this.promptLen = streaming != null ? 0 : tok.decode(prompt).length();
         }
 
         String next(int id) {
+            if (streaming != null) return streaming.next(id);
             if (n == ids.length) ids = Arrays.copyOf(ids, n * 2);
             ids[n++] = id;
             String all = tok.decode(Arrays.copyOf(ids, n));

@@ -1,27 +1,21 @@
 package dev.calx.solver;
 
+import dev.calx.llama.tokenizer.Llama2cTokenizer;
+import dev.calx.llama.tokenizer.SentencePieceModel;
 import dev.calx.llama.tokenizer.Tokenizer;
 
-import java.lang.reflect.InvocationTargetException;
+import java.io.IOException;
 import java.nio.file.Path;
 
-/** Opens a tokenizer file by its kind (the tokenizer module's readers). */
+/** Opens a tokenizer file by its kind: llama2.c tokenizer.bin, else SentencePiece tokenizer.model. */
 final class TokenizerFiles {
     private TokenizerFiles() {}
 
-    static Tokenizer load(Path p, int vocabSize) throws Exception {
+    static Tokenizer load(Path p, int vocabSize) throws IOException {
         String name = p.getFileName().toString();
-        // TODO(llama): direct calls once dev.calx.llama.tokenizer's readers are in main
-        String cls = name.endsWith(".bin") ? "dev.calx.llama.tokenizer.Llama2cTokenizer" : "dev.calx.llama.tokenizer.SentencePieceModel";
-        try {
-            Class<?> c = Class.forName(cls);
-            return name.endsWith(".bin")
-                    ? (Tokenizer) c.getMethod("load", Path.class, int.class).invoke(null, p, vocabSize)
-                    : (Tokenizer) c.getMethod("load", Path.class).invoke(null, p);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("this build has no tokenizer reader for " + p + " (" + cls + " missing)");
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
+        if (name.endsWith(".json")) {
+            throw new IllegalArgumentException(p + ": tokenizer.json is not readable by this build; pass tokenizer.model or tokenizer.bin");
         }
+        return name.endsWith(".bin") ? Llama2cTokenizer.load(p, vocabSize) : SentencePieceModel.load(p);
     }
 }

@@ -88,4 +88,15 @@ class LlamaCommandsTest {
         // the greedy ids whose text is llama2.c's expected output (checked with tok512 in the llama module's Stories260kTest)
         assertEquals("403 407 261 378 432", out.trim());
     }
+
+    @Test
+    void greedyGenerationOfStories260kWithItsTokenizerPrintsLlama2cExpectedText() throws Exception {
+        Path dir = Path.of(System.getProperty("calx.shared", "../../shared"), "data/models/stories260K");
+        for (String f : new String[]{"stories260K.bin", "tok512.bin", "expected_greedy_200.txt"}) {
+            Assumptions.assumeTrue(Files.exists(dir.resolve(f)), "missing " + dir.resolve(f));
+        }
+        String out = run("generate", "--model", dir.resolve("stories260K.bin").toString(), "--tokenizer",
+                dir.resolve("tok512.bin").toString(), "--temperature", "0", "--steps", "200");
+        assertEquals(Files.readString(dir.resolve("expected_greedy_200.txt")) + "\n", out);
+    }
 }
