@@ -45,6 +45,11 @@ final class CudaProbe {
             return "calx.cuda.device=" + config.device() + " but there " + (count[0] == 1 ? "is 1 CUDA device" : "are " + count[0] + " CUDA devices");
         }
         JCudaDevice device = JCudaDevice.open(config, driver, runtime);
+        if (config.bf16Gemm() && device.computeMajor() < 8) {
+            // bf16 tensor cores arrive with compute capability 8.0 (Ampere); older GPUs get fp32 weights instead
+            // of a bf16 GEMM that cuBLAS would emulate slowly or reject (depending on its version)
+            config = new CudaConfig(config.device(), config.tf32(), false, config.stagingBytes());
+        }
         CudaBackend backend = CudaBackend.over(device, config);
         String failure = selfCheck(backend);
         if (failure != null) {

@@ -24,6 +24,7 @@ import java.lang.foreign.MemorySegment;
  */
 final class JCudaDevice implements Device {
     private final int ordinal;
+    private final int computeMajor;
     private final String deviceName;
     private final String description;
     private final cublasHandle handle;
@@ -31,9 +32,10 @@ final class JCudaDevice implements Device {
     private final MemorySegment staging;
     private boolean closed;
 
-    private JCudaDevice(int ordinal, String deviceName, String description, cublasHandle handle,
+    private JCudaDevice(int ordinal, int computeMajor, String deviceName, String description, cublasHandle handle,
                         Pointer stagingPtr, MemorySegment staging) {
         this.ordinal = ordinal;
+        this.computeMajor = computeMajor;
         this.deviceName = deviceName;
         this.description = description;
         this.handle = handle;
@@ -70,7 +72,7 @@ final class JCudaDevice implements Device {
                     + DeviceOutOfMemoryException.bytes(prop.totalGlobalMem) + "), driver " + version(driverVersion)
                     + ", runtime " + version(runtimeVersion) + ", cuBLAS " + cublasVersion / 10000 + "."
                     + cublasVersion / 100 % 100 + "." + cublasVersion % 100;
-            return new JCudaDevice(ordinal, name, desc, h, stagingPtr, staging);
+            return new JCudaDevice(ordinal, prop.major, name, desc, h, stagingPtr, staging);
         } catch (RuntimeException | Error e) {
             if (stagingPtr != null) JCuda.cudaFreeHost(stagingPtr);
             JCublas2.cublasDestroy(h);
@@ -82,6 +84,9 @@ final class JCudaDevice implements Device {
     static String version(int v) {
         return v / 1000 + "." + v % 1000 / 10;
     }
+
+    /** Compute capability major version (8 = Ampere: the first with bf16 GEMMs and TF32). */
+    int computeMajor() { return computeMajor; }
 
     @Override public String name() { return "device " + ordinal + " (" + deviceName + ")"; }
 
