@@ -40,17 +40,20 @@ public final class CudaBackend implements Backend {
 
     private final CudaContext ctx;
     private final DeviceArena arena;
+    /** The root is the process-wide backend {@link Backends} hands out: closing it must not disable it. */
+    private final boolean root;
     private final CpuBackend cpu = Backends.cpu();
 
-    CudaBackend(CudaContext ctx, DeviceArena arena) {
+    private CudaBackend(CudaContext ctx, DeviceArena arena, boolean root) {
         this.ctx = ctx;
         this.arena = arena;
+        this.root = root;
     }
 
     /** A backend over a new context on this device; the root view's arena is named "default". */
     static CudaBackend over(Device device, CudaConfig config) {
         CudaContext ctx = new CudaContext(device, config);
-        return new CudaBackend(ctx, new DeviceArena(ctx, "default"));
+        return new CudaBackend(ctx, new DeviceArena(ctx, "default"), true);
     }
 
     /**
@@ -78,7 +81,7 @@ public final class CudaBackend implements Backend {
 
     /** A view of this backend with its own weight arena; closing the view frees that model's weights. */
     public CudaBackend forModel(String name) {
-        return new CudaBackend(ctx, new DeviceArena(ctx, name));
+        return new CudaBackend(ctx, new DeviceArena(ctx, name), false);
     }
 
     /** The arena holding the weights this view has uploaded. */
@@ -265,10 +268,15 @@ public final class CudaBackend implements Backend {
         return cpu.crossEntropy(logits, targets, ignoreIndex, loss, grad, gradScale);
     }
 
-    /** Frees the weights this view uploaded. The device context stays for other views. */
+    /**
+     * Frees the weights this view uploaded; the device context stays for other views. A view from
+     * {@link #forModel} is unusable afterwards; the root backend (the one {@link Backends} hands
+     * out) stays usable and uploads again on demand.
+     */
     @Override
     public void close() {
-        arena.close();
+        if (root) arena.clear();
+        else arena.close();
     }
 
     /** Frees this view's weights, the scratch buffers, the cuBLAS handle and staging. For tests. */

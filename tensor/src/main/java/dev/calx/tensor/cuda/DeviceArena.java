@@ -123,13 +123,22 @@ public final class DeviceArena implements AutoCloseable {
         out.flush();
     }
 
-    /** Frees every weight on the device. Idempotent. */
+    /** Frees every weight on the device; the arena stays usable (later matmuls upload again). */
+    public void clear() {
+        release(false);
+    }
+
+    /** Frees every weight on the device; later use is an error. Idempotent. */
     @Override
     public void close() {
+        release(true);
+    }
+
+    private void release(boolean close) {
         synchronized (ctx) {
             synchronized (this) {
                 if (closed) return;
-                closed = true;
+                closed = close;
                 ctx.device().bind();
                 for (Resident r : new ArrayList<>(resident.values())) r.buffer().close();
                 resident.clear();

@@ -78,6 +78,18 @@ class SimulatedCudaBackendTest extends CudaBackendContract {
     }
 
     @Test
+    void closingTheRootFreesItsWeightsButKeepsItUsable() {
+        backend();
+        WeightMatrix w = F32Weights.of(mat(random(new Random(13), 8 * 8), 8, 8));
+        root.matmul(Tensor.zeros(1, 8), w, Tensor.zeros(1, 8));
+        assertEquals(256, root.arena().bytes());
+        root.close();
+        assertEquals(0, root.arena().bytes());
+        root.matmul(Tensor.zeros(1, 8), w, Tensor.zeros(1, 8));
+        assertEquals(256, root.arena().bytes());
+    }
+
+    @Test
     void closingEveryArenaAndTheContextReturnsAllDeviceMemory() {
         CudaBackend a = backend();
         CudaBackend b = root.forModel("second");
