@@ -16,7 +16,9 @@ package dev.calx.tensor.cuda;
 public record CudaConfig(int device, boolean tf32, boolean bf16Gemm, long stagingBytes) {
     public CudaConfig {
         if (device < 0) throw new IllegalArgumentException("calx.cuda.device must be >= 0, got " + device);
-        if (stagingBytes < 64) throw new IllegalArgumentException("staging buffer of " + stagingBytes + " bytes is too small");
+        if (stagingBytes < 64 || stagingBytes > 1L << 30) {
+            throw new IllegalArgumentException("staging buffer of " + stagingBytes + " bytes: use 64 bytes to 1 GiB (calx.cuda.stagingMiB 1..1024)");
+        }
     }
 
     public static CudaConfig fromSystemProperties() {
