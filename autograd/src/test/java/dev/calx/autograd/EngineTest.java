@@ -135,4 +135,25 @@ class EngineTest {
         assertNotNull(w.grad());
         assertFalse(h.isLeaf());
     }
+
+    @Test
+    void microBatchesNormalizedByTheStepTokenCountSumToTheWholeBatchGradient() {
+        Random r = new Random(8);
+        Variable w = param("w", r, 1, 5, 4);
+        Tensor x = TestTensors.randn(r, 1, 6, 4);
+        int[] targets = {1, -100, 3, 0, -100, 4}; // 4 counted tokens in the step
+        Ops.crossEntropy(Ops.linear(Variable.constant(x), w), targets).backward();
+        float[] whole = w.grad().toArray();
+        w.zeroGrad();
+        Variable a = Variable.constant(x.slice(0, 0, 2).copy()), b = Variable.constant(x.slice(0, 2, 6).copy());
+        float loss = Ops.crossEntropy(Ops.linear(a, w), new int[]{1, -100}, Ops.IGNORE_INDEX, 4f).item();
+        Ops.crossEntropy(Ops.linear(a, w), new int[]{1, -100}, Ops.IGNORE_INDEX, 4f).backward();
+        Variable lb = Ops.crossEntropy(Ops.linear(b, w), new int[]{3, 0, -100, 4}, Ops.IGNORE_INDEX, 4f);
+        loss += lb.item();
+        lb.backward();
+        assertArrayEquals(whole, w.grad().toArray(), 1e-6f);
+        try (NoGrad ignored = NoGrad.enter()) {
+            assertEquals(Ops.crossEntropy(Ops.linear(Variable.constant(x), w), targets).item(), loss, 1e-6f);
+        }
+    }
 }
