@@ -1,0 +1,83 @@
+package dev.calx.autograd.internal;
+
+/**
+ * Picks the Vector API kernel or the obvious loop ({@link RowKernels}) for
+ * each op; {@code -Dcalx.simd=false} forces the loops. Also the small row helpers of the
+ * attention kernels.
+ */
+public final class Kernels {
+    private Kernels() {}
+
+    public static final boolean SIMD = Boolean.parseBoolean(System.getProperty("calx.simd", "true"));
+
+    public static void rmsNormForward(float[] x, int xo, float[] w, int wo, float eps, float[] y, int yo,
+                                      float[] inv, int rows, int n) {
+        RowKernels.rmsNormForward(x, xo, w, wo, eps, y, yo, inv, rows, n);
+    }
+
+    public static void rmsNormBackward(float[] x, int xo, float[] w, int wo, float[] inv, float[] dy, int dyo,
+                                       float[] dx, int dxo, float[] dw, int dwo, int rows, int n) {
+        RowKernels.rmsNormBackward(x, xo, w, wo, inv, dy, dyo, dx, dxo, dw, dwo, rows, n);
+    }
+
+    public static void swigluForward(float[] g, int go, float[] u, int uo, float[] y, int yo, int count) {
+        RowKernels.swigluForward(g, go, u, uo, y, yo, count);
+    }
+
+    public static void swigluBackward(float[] g, int go, float[] u, int uo, float[] dy, int dyo,
+                                      float[] dg, int dgo, float[] du, int duo, int count) {
+        RowKernels.swigluBackward(g, go, u, uo, dy, dyo, dg, dgo, du, duo, count);
+    }
+
+    public static double crossEntropyForward(float[] logits, int lo, int rows, int v, int[] targets, int ignore,
+                                             float[] lse) {
+        return RowKernels.crossEntropyForward(logits, lo, rows, v, targets, ignore, lse);
+    }
+
+    public static void crossEntropyBackward(float[] logits, int lo, int rows, int v, int[] targets, int ignore,
+                                            float[] lse, float scale, float[] dl, int dlo) {
+        RowKernels.crossEntropyBackward(logits, lo, rows, v, targets, ignore, lse, scale, dl, dlo);
+    }
+
+    // ------------------------------------------------------------------ attention row helpers
+
+    /**
+     * Softmax in place over p[off+lo .. off+hi] (inclusive), zeros elsewhere in [off, off+n);
+     * returns the log-sum-exp of the valid entries.
+     */
+    static float softmaxRow(float[] p, int off, int n, int lo, int hi) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = lo; j <= hi; j++) max = Math.max(max, p[off + j]);
+        float sum = 0;
+        for (int j = lo; j <= hi; j++) {
+            float e = (float) Math.exp(p[off + j] - max);
+            p[off + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < lo; j++) p[off + j] = 0f;
+        for (int j = lo; j <= hi; j++) p[off + j] *= inv;
+        for (int j = hi + 1; j < n; j++) p[off + j] = 0f;
+        return max + (float) Math.log(sum);
+    }
+
+    /** p[j] = exp(p[j] - lse) on [lo, hi], zeros elsewhere in the row. */
+    static void expRow(float[] p, int off, int n, int lo, int hi, float lse) {
+        for (int j = 0; j < lo; j++) p[off + j] = 0f;
+        for (int j = lo; j <= hi; j++) p[off + j] = (float) Math.exp(p[off + j] - lse);
+        for (int j = hi + 1; j < n; j++) p[off + j] = 0f;
+    }
+
+    /** dp[j] = p[j] * (dp[j] - dsum) on [lo, hi], zeros elsewhere (the softmax backward). */
+    static void softmaxGradRow(float[] p, float[] dp, int off, int n, int lo, int hi, float dsum) {
+        for (int j = 0; j < lo; j++) dp[off + j] = 0f;
+        for (int j = lo; j <= hi; j++) dp[off + j] = p[off + j] * (dp[off + j] - dsum);
+        for (int j = hi + 1; j < n; j++) dp[off + j] = 0f;
+    }
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        float acc = 0;
+        for (int i = 0; i < n; i++) acc += a[ao + i] * b[bo + i];
+        return acc;
+    }
+}
