@@ -34,9 +34,13 @@ class DataPipelineTest {
 
     /** The text a run of tokens stands for (pieces reassembled independently of the code under test: via decode). */
     static String text(int[] ids, boolean[] trained, boolean want, int from) {
+        return text(llama, ids, trained, want, from);
+    }
+
+    static String text(Tokenizer tok, int[] ids, boolean[] trained, boolean want, int from) {
         List<Integer> run = new ArrayList<>();
         for (int i = from; i < ids.length; i++) if (trained[i] == want) run.add(ids[i]);
-        return llama.decode(run.stream().mapToInt(Integer::intValue).toArray());
+        return tok.decode(run.stream().mapToInt(Integer::intValue).toArray());
     }
 
     static Sample sample(Formats f, String json) throws Exception {
@@ -96,8 +100,8 @@ class DataPipelineTest {
         int[] specials = java.util.Arrays.stream(s.ids()).filter(i -> i >= 32000).toArray();
         assertEquals(18, specials.length, "block tokens encode atomically");
         assertEquals("<|text|>Compute.<|endofblock|><|code|>2+3<|endofblock|><|text|>So 5.<|endofblock|><|endofmessage|>",
-                text(s.ids(), s.trained(), true, 1));
-        assertTrue(text(s.ids(), s.trained(), false, 1).endsWith("<|assistant|><|execution|>5<|endofblock|>"));
+                text(withBlocks, s.ids(), s.trained(), true, 1));
+        assertTrue(text(withBlocks, s.ids(), s.trained(), false, 1).endsWith("<|assistant|><|execution|>5<|endofblock|>"));
     }
 
     @Test
