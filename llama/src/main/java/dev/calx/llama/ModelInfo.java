@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 /**
  * What a checkpoint is and what loading it will cost, read from headers only (nothing is
  * loaded): the config, the storage dtype, the bytes that stay memory-mapped, the bytes a load
- * copies onto the heap or off-heap (norm vectors; q/k for HF, which are re-ordered), and the
+ * copies onto the heap (the norm vectors, converted to fp32), and the
  * size of an fp32 KV cache.
  */
 public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config, DType storageDType,
@@ -70,9 +70,8 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
                         if (emb != null) dt = DType.valueOf(emb.dtype());
                     }
                 }
-                long qk = (long) c.numHiddenLayers() * (c.hiddenSize() + c.kvDim()) * c.hiddenSize() * (dt == DType.F32 ? 4 : 2);
                 long vec = 4L * c.hiddenSize() * (2L * c.numHiddenLayers() + 1);
-                yield new ModelInfo(path, f, c, dt, size, matrixBytes(c, dt) - qk, qk + vec);
+                yield new ModelInfo(path, f, c, dt, size, matrixBytes(c, dt), vec);
             }
             case MEMORY -> throw new IllegalStateException();
         };

@@ -39,7 +39,7 @@ public final class TrainableLlama {
      * heap fp32 (sharing them), otherwise over fp32 heap copies.
      */
     public static TrainableLlama of(LlamaWeights w) {
-        boolean heap = w.named().values().stream()
+        boolean heap = !w.hfRopeOrder() && w.named().values().stream()
                 .allMatch(o -> o instanceof Tensor || o instanceof F32Weights f && f.heapTensor() != null);
         return new TrainableLlama(heap ? w : w.toHeapF32());
     }
