@@ -112,13 +112,12 @@ public final class Decoder {
         while (true) {
             if (ids.size() >= options.maxNewTokens()) return finish(options, stream, text, emitted, StopReason.MAX_TOKENS, null, -1, ids.size());
             if (session.position() >= session.maxLength()) return finish(options, stream, text, emitted, StopReason.CONTEXT_FULL, null, -1, ids.size());
-            long t0 = System.nanoTime();
             int token = sampler.sample(logits);
             if (options.stopTokens().contains(token)) {
-                stats.addDecode(0, System.nanoTime() - t0);
                 owedTokens = new int[] {token};
                 return finish(options, stream, text, emitted, StopReason.STOP_TOKEN, null, token, ids.size() + 1);
             }
+            long t0 = System.nanoTime(); // model time only: sampling and text handling are "everything else"
             try {
                 logits = session.append(token);
             } catch (ContextOverflowException e) {
