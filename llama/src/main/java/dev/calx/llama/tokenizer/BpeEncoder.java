@@ -30,6 +30,7 @@ final class BpeEncoder {
     private final boolean hasUnused;
     private final Set<Integer> orphanChars = new HashSet<>();
     private final UserDefinedMatcher matcher;
+    private final boolean explicitRules;
     private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
 
     BpeEncoder(Vocabulary v) {
@@ -66,11 +67,24 @@ final class BpeEncoder {
         hasUnused = anyUnused;
         // Every way of writing a mergeable piece as two mergeable pieces is a merge rule; the
         // merged piece is determined by the two halves, so (left id, right id) is a complete key.
+        // A tokenizer.json instead lists its rules; then only those apply.
         merges = new LongIntMap(mergeable * 2);
+        int[][] rules = v.mergeRules();
+        explicitRules = rules != null;
+        if (rules != null) {
+            for (int[] rule : rules) {
+                int merged = v.mergeableId(v.piece(rule[0]) + v.piece(rule[1]));
+                if (merged < 0) {
+                    throw new IllegalArgumentException("merge rule '" + v.piece(rule[0]) + " " + v.piece(rule[1])
+                            + "' spells no piece of the vocabulary");
+                }
+                if (merges.get(((long) rule[0] << 32) | rule[1]) < 0) merges.put(((long) rule[0] << 32) | rule[1], merged);
+            }
+        }
         for (int id = 0; id < n; id++) {
             if (!v.type(id).mergeable()) continue;
             String p = v.piece(id);
-            for (int k = p.offsetByCodePoints(0, 1); k < p.length(); k = p.offsetByCodePoints(k, 1)) {
+            for (int k = p.offsetByCodePoints(0, 1); rules == null && k < p.length(); k = p.offsetByCodePoints(k, 1)) {
                 int a = v.mergeableId(p.substring(0, k));
                 int b = v.mergeableId(p.substring(k));
                 if (a >= 0 && b >= 0) merges.put(((long) a << 32) | b, id);
@@ -223,7 +237,7 @@ final class BpeEncoder {
             merged = merges.get(((long) a << 32) | b);
         } else {
             // A character without a piece of its own can still sit inside a longer piece.
-            if ((a < 0 && !orphanChars.contains(codePointAt(ws, l)))
+            if (explicitRules || (a < 0 && !orphanChars.contains(codePointAt(ws, l)))
                     || (b < 0 && !orphanChars.contains(codePointAt(ws, r)))) {
                 return;
             }

@@ -106,7 +106,16 @@ class SentencePieceFixtureTest {
      */
     @Test
     void allGsm8kTrainAndMathTestRowsMatchTheLibraryChecksums() throws IOException {
-        SentencePieceTokenizer t = model();
+        checkCorpus(model());
+    }
+
+    @Test
+    void llama2cBinAndTokenizerJsonMatchTheSameChecksums() throws IOException {
+        checkCorpus(Llama2cTokenizer.load(TestData.llama2Bin(), 32000));
+        checkCorpus(HfTokenizerJsonTest.pythonWrittenJson());
+    }
+
+    static void checkCorpus(SentencePieceTokenizer t) throws IOException {
         Map<String, String[]> fields = Map.of("gsm8k/train", new String[] {"question", "answer"},
                 "math/test5000", new String[] {"problem", "solution"});
         Map<String, List<JsonNode>> rows = new HashMap<>();
