@@ -95,26 +95,11 @@ public final class Trainer {
             }
             int end = Math.min(plan.size(), batchInEpoch + cfg.gradAccum());
             List<Batch> micro = new ArrayList<>();
-            long count = 0;
-            for (int i = batchInEpoch; i < end; i++) {
-                Batch b = batcher.batch(plan.get(i));
-                micro.add(b);
-                count += b.trainedTokens();
-            }
-            model.zeroGrad();
-            double lossSum = 0;
-            for (Batch b : micro) lossSum += model.forwardBackward(b, (float) count);
-            loss = lossSum / count;
-            if (!Double.isFinite(loss)) {
-                throw new TrainingDivergedException("loss is " + loss + " at step " + (step + 1) + "; the last good checkpoint is " + last);
-            }
-            List<Param> params = model.params();
-            double norm = GradClip.clip(params, cfg.maxGradNorm());
-            if (!Double.isFinite(norm)) {
-                throw new TrainingDivergedException("gradient norm is " + norm + " at step " + (step + 1) + "; the last good checkpoint is " + last);
-            }
+            for (int i = batchInEpoch; i < end; i++) micro.add(batcher.batch(plan.get(i)));
             double lr = cfg.lr() * sched.factor(step);
-            opt.update(params, lr);
+            StepResult r = optimizerStep(model, micro, opt, lr, cfg.maxGradNorm(), step + 1, last);
+            loss = r.loss();
+            double norm = r.gradNorm();
             step++;
             batchInEpoch = end;
             for (Batch b : micro) tokensSeen += b.realTokens();
@@ -146,6 +131,34 @@ public final class Trainer {
         if (cfg.logEvery() > 0) err.println();
         LossCurve.write(out.resolve("loss.png"), out.resolve(METRICS));
         return new Result(losses, step, last, true);
+    }
+
+    /** Loss (mean over the step's trained tokens) and gradient norm before clipping. */
+    public record StepResult(double loss, double gradNorm, long trainedTokens) { }
+
+    /**
+     * One optimizer step over micro-batches: gradients of (sum of token losses) / (trained
+     * tokens of all micro-batches), accumulated; NaN/Inf check; global-norm clipping; AdamW.
+     */
+    public static StepResult optimizerStep(TrainableModel model, List<Batch> micro, AdamW opt, double lr, double maxGradNorm,
+                                           long stepNumber, Path lastGood) {
+        long count = 0;
+        for (Batch b : micro) count += b.trainedTokens();
+        if (count == 0) throw new IllegalStateException("step " + stepNumber + " has no trained token");
+        model.zeroGrad();
+        double lossSum = 0;
+        for (Batch b : micro) lossSum += model.forwardBackward(b, (float) count);
+        double loss = lossSum / count;
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException("loss is " + loss + " at step " + stepNumber + "; the last good checkpoint is " + lastGood);
+        }
+        List<Param> params = model.params();
+        double norm = GradClip.clip(params, maxGradNorm);
+        if (!Double.isFinite(norm)) {
+            throw new TrainingDivergedException("gradient norm is " + norm + " at step " + stepNumber + "; the last good checkpoint is " + lastGood);
+        }
+        opt.update(params, lr);
+        return new StepResult(loss, norm, count);
     }
 
     private void checkCompatible(TrainerState st, long total) {
