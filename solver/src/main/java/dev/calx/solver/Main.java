@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 /** The {@code calx} command line: a thin layer over the public APIs of the other modules. */
 @Command(name = "calx", mixinStandardHelpOptions = true, version = "calx 0.1.0",
         description = "Tool-integrated math reasoning with Llama models, on the JVM.",
-        subcommands = {Main.BackendCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.BackendCommand.class, PythonCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
