@@ -78,6 +78,9 @@ public final class WorkerProcess {
             cmd.add("-XX:+EnableJVMCI");
             cmd.add("--upgrade-module-path=" + spec.graalJitDir());
         }
+        // Experiments only (e.g. -Dpolyglot.engine.Mode=latency): extra worker JVM flags.
+        String extra = System.getProperty("calx.worker.jvm.args", "").trim();
+        if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(WorkerMain.class.getName());
