@@ -179,9 +179,15 @@ public final class WorkerProcess {
         }
     }
 
+    /** The first exception-looking line of the worker's stderr tail and its last line. */
     public String stderrSummary() {
         synchronized (stderrTail) {
-            return stderrTail.isEmpty() ? "" : "; last worker stderr: " + stderrTail.peekLast();
+            if (stderrTail.isEmpty()) return "";
+            String cause = stderrTail.stream()
+                    .filter(l -> !l.startsWith("\t") && (l.contains("Exception") || l.contains("Error")))
+                    .findFirst().orElse(null);
+            String last = stderrTail.peekLast();
+            return "; worker stderr: " + (cause == null || cause.equals(last) ? last : cause + " ... " + last);
         }
     }
 
