@@ -36,7 +36,7 @@ final class CheckpointOp extends Node {
         Variable[] detached = new Variable[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Variable in = inputs[i];
-            detached[i] = in.requiresGrad() ? Variable.parameter(in.value()) : Variable.constant(in.value());
+            detached[i] = in.requiresGrad() ? Variable.scratchLeaf(in.value()) : Variable.constant(in.value());
         }
         Variable again;
         int saved = GradMode.forceEnable();
@@ -49,7 +49,9 @@ final class CheckpointOp extends Node {
         again.backward(dy);
         for (int i = 0; i < inputs.length; i++) {
             Tensor g = gradOf(i);
-            if (g != null && detached[i].grad() != null) Accumulate.add(g, detached[i].grad(), 1f);
+            Tensor dg = detached[i].grad();
+            if (g != null && dg != null) Accumulate.add(g, dg, 1f);
+            if (dg != null) MemoryMeter.free(dg.size() * 4L);
         }
     }
 

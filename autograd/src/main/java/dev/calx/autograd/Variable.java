@@ -23,6 +23,8 @@ public final class Variable {
     final Node node;
     /** Leaf gradient (parameters only), allocated lazily and reused across steps. */
     private Tensor grad;
+    /** A stand-in leaf made by checkpointing: its gradient is scratch, counted as graph memory. */
+    private boolean scratchGrad;
 
     private Variable(Tensor value, boolean requiresGrad, String name, Node node) {
         this.value = value;
@@ -44,6 +46,13 @@ public final class Variable {
     /** A leaf that never receives a gradient (inputs, masks, fixed tables). */
     public static Variable constant(Tensor value) {
         return new Variable(value, false, null, null);
+    }
+
+    /** A leaf whose gradient is scratch of a checkpoint recompute (counted by MemoryMeter as live). */
+    static Variable scratchLeaf(Tensor value) {
+        Variable v = new Variable(value, true, null, null);
+        v.scratchGrad = true;
+        return v;
     }
 
     /** Output of a recorded op (node != null) or, when not recording, a constant. */
@@ -135,7 +144,8 @@ public final class Variable {
     Tensor leafGrad() {
         if (grad == null) {
             grad = Tensor.zeros(value.shape());
-            MemoryMeter.parameterGradient(grad.size() * 4L);
+            if (scratchGrad) MemoryMeter.allocate(grad.size() * 4L);
+            else MemoryMeter.parameterGradient(grad.size() * 4L);
         }
         return grad;
     }

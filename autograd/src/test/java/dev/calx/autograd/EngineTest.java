@@ -135,4 +135,45 @@ class EngineTest {
         assertNotNull(w.grad());
         assertFalse(h.isLeaf());
     }
+
+    @Test
+    void microBatchesNormalizedByTheStepTokenCountSumToTheWholeBatchGradient() {
+        Random r = new Random(8);
+        Variable w = param("w", r, 1, 5, 4);
+        Tensor x = TestTensors.randn(r, 1, 6, 4);
+        int[] targets = {1, -100, 3, 0, -100, 4}; // 4 counted tokens in the step
+        Ops.crossEntropy(Ops.linear(Variable.constant(x), w), targets).backward();
+        float[] whole = w.grad().toArray();
+        w.zeroGrad();
+        Variable a = Variable.constant(x.slice(0, 0, 2).copy()), b = Variable.constant(x.slice(0, 2, 6).copy());
+        float loss = Ops.crossEntropy(Ops.linear(a, w), new int[]{1, -100}, Ops.IGNORE_INDEX, 4f).item();
+        Ops.crossEntropy(Ops.linear(a, w), new int[]{1, -100}, Ops.IGNORE_INDEX, 4f).backward();
+        Variable lb = Ops.crossEntropy(Ops.linear(b, w), new int[]{3, 0, -100, 4}, Ops.IGNORE_INDEX, 4f);
+        loss += lb.item();
+        lb.backward();
+        assertArrayEquals(whole, w.grad().toArray(), 1e-6f);
+        try (NoGrad ignored = NoGrad.enter()) {
+            assertEquals(Ops.crossEntropy(Ops.linear(Variable.constant(x), w), targets).item(), loss, 1e-6f);
+        }
+    }
+
+    @Test
+    void checkpointedBlocksLowerThePeakAndFreeEverything() {
+        Random r = new Random(9);
+        Variable x = param("x", r, 1, 64, 32);
+        Variable w1 = param("w1", r, 0.2f, 128, 32), w2 = param("w2", r, 0.2f, 32, 128);
+        java.util.function.Function<Variable[], Variable> block =
+                in -> Ops.add(in[0], Ops.linear(Ops.silu(Ops.linear(in[0], w1)), w2));
+        long[] peaks = new long[2];
+        for (int ck = 0; ck < 2; ck++) {
+            long before = MemoryMeter.liveBytes();
+            MemoryMeter.resetPeak();
+            Variable h = x;
+            for (int layer = 0; layer < 6; layer++) h = ck == 1 ? Ops.checkpoint(block, h) : block.apply(new Variable[]{h});
+            Ops.sum(h).backward();
+            assertEquals(before, MemoryMeter.liveBytes(), "everything released, checkpoint=" + (ck == 1));
+            peaks[ck] = MemoryMeter.peakBytes() - before;
+        }
+        assertTrue(peaks[1] * 2 < peaks[0], "checkpointed peak " + peaks[1] + " vs plain " + peaks[0]);
+    }
 }

@@ -113,6 +113,10 @@ final class LlamaSession implements InferenceSession {
             be.matmul(xb, lw.qProj(), q);
             be.matmul(xb, lw.kProj(), kc);
             be.matmul(xb, lw.vProj(), vc);
+            if (w.hfRopeOrder()) {
+                toInterleaved(q, c.headDim());
+                toInterleaved(kc, c.headDim());
+            }
             be.rope(q, c.headDim(), pos0, c.ropeTheta(), false);
             be.rope(kc, c.headDim(), pos0, c.ropeTheta(), false);
             attention(be, l, q, att, pos0, t);
@@ -128,6 +132,26 @@ final class LlamaSession implements InferenceSession {
         }
         position = pos0 + t;
         return x.slice(0, t - 1, t);
+    }
+
+    /**
+     * Weights read from a HF file keep q/k rows in rotate-half order (no copy at load); their
+     * outputs are put in the interleaved order here, per row and head: element p*hd/2 + i goes
+     * to 2i + p. That is hd floats per head and token, nothing next to the matmuls.
+     */
+    static void toInterleaved(Tensor x, int hd) {
+        float[] d = x.data(), tmp = new float[hd];
+        int half = hd / 2;
+        for (int r = 0; r < x.rows(); r++) {
+            int o = x.rowOffset(r);
+            for (int h = 0; h < x.cols(); h += hd) {
+                System.arraycopy(d, o + h, tmp, 0, hd);
+                for (int i = 0; i < half; i++) {
+                    d[o + h + 2 * i] = tmp[i];
+                    d[o + h + 2 * i + 1] = tmp[half + i];
+                }
+            }
+        }
     }
 
     /**

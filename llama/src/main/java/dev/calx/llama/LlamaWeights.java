@@ -18,9 +18,13 @@ import java.util.Random;
  * {@link WeightMatrix} (any storage format, possibly memory-mapped), norm vectors as fp32
  * {@link Tensor}s. The head is tied when {@code lm_head} is the embedding itself.
  *
- * <p>Convention: q_proj and k_proj rows are in Meta's / llama2.c's order, where RoPE rotates
- * interleaved pairs (2i, 2i+1) of each head. Hugging Face files store them permuted for
- * rotate-half; the HF reader and writer convert (see {@code format.RopePermutation}).
+ * <p>Convention: RoPE rotates interleaved pairs (2i, 2i+1) of each head (Meta's / llama2.c's /
+ * GGUF's order). Hugging Face files store the rows of q_proj and k_proj permuted for
+ * rotate-half; weights read from them keep that order, so the mapped file is used without a copy,
+ * and say so with {@link #hfRopeOrder()}: the inference session then reorders the few q/k
+ * activations per token instead of the weights. {@link #interleaved()} gives the weights in the
+ * interleaved order (a copy of q/k), which llama2.c writing and training use
+ * (see {@code format.RopePermutation}).
  */
 public final class LlamaWeights {
     public static final String EMBED = "model.embed_tokens.weight";
@@ -38,9 +42,16 @@ public final class LlamaWeights {
     private final Tensor norm;
     private final WeightMatrix lmHead;
     private final DType vectorDType;
+    private final boolean hfRopeOrder;
 
     private LlamaWeights(LlamaConfig config, WeightMatrix embedTokens, List<Layer> layers, Tensor norm,
                          WeightMatrix lmHead, DType vectorDType) {
+        this(config, embedTokens, layers, norm, lmHead, vectorDType, false);
+    }
+
+    private LlamaWeights(LlamaConfig config, WeightMatrix embedTokens, List<Layer> layers, Tensor norm,
+                         WeightMatrix lmHead, DType vectorDType, boolean hfRopeOrder) {
+        this.hfRopeOrder = hfRopeOrder;
         this.config = config;
         this.embedTokens = embedTokens;
         this.layers = List.copyOf(layers);
@@ -203,7 +214,28 @@ public final class LlamaWeights {
 
     /** The same weights, recording the storage format their norm vectors should be written in. */
     public LlamaWeights withVectorDType(DType dt) {
-        return new LlamaWeights(config, embedTokens, layers, norm, lmHead, dt);
+        return new LlamaWeights(config, embedTokens, layers, norm, lmHead, dt, hfRopeOrder);
+    }
+
+    /** The same weights, declaring whether q_proj/k_proj rows are in HF's rotate-half order. */
+    public LlamaWeights withHfRopeOrder(boolean hf) {
+        return new LlamaWeights(config, embedTokens, layers, norm, lmHead, vectorDType, hf);
+    }
+
+    /** True when q_proj/k_proj rows are in Hugging Face's rotate-half order (weights read from HF files). */
+    public boolean hfRopeOrder() { return hfRopeOrder; }
+
+    /** These weights with q_proj/k_proj rows in the interleaved order (this object when they already are). */
+    public LlamaWeights interleaved() {
+        if (!hfRopeOrder) return this;
+        java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+        List<Layer> ls = new ArrayList<>();
+        for (Layer l : layers) {
+            ls.add(new Layer(l.inputLayernorm, dev.calx.llama.format.RopePermutation.fromHf(l.qProj, config.headDim(), arena),
+                    dev.calx.llama.format.RopePermutation.fromHf(l.kProj, config.headDim(), arena), l.vProj, l.oProj,
+                    l.postAttentionLayernorm, l.gateProj, l.upProj, l.downProj));
+        }
+        return new LlamaWeights(config, embedTokens, ls, norm, lmHead, vectorDType, false);
     }
 
     public LlamaConfig config() { return config; }
@@ -255,15 +287,15 @@ public final class LlamaWeights {
                 m.put(e.getKey(), ((Tensor) o).copy());
             }
         }
-        return of(config, m).withVectorDType(to == DType.Q8_0 ? DType.F32 : to);
+        return of(config, m).withVectorDType(to == DType.Q8_0 ? DType.F32 : to).withHfRopeOrder(hfRopeOrder);
     }
 
     /**
-     * Trainable fp32 copies on the heap: every matrix becomes an {@link F32Weights} over a heap
+     * Trainable fp32 copies on the heap, in the interleaved RoPE order: every matrix becomes an {@link F32Weights} over a heap
      * tensor, so an optimizer updating the tensors (from {@link F32Weights#heapTensor()}) is seen
      * by inference sessions built on these weights.
      */
     public LlamaWeights toHeapF32() {
-        return convert(DType.F32).withVectorDType(DType.F32);
+        return interleaved().convert(DType.F32).withVectorDType(DType.F32);
     }
 }

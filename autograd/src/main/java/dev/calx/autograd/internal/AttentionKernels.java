@@ -38,15 +38,29 @@ public final class AttentionKernels {
     /** out = softmax(scale * q·kᵀ, causal) · v; lse[(b*heads + h)*seq + t] = row log-sum-exp. */
     public static void forward(Shape s, float[] q, int qo, float[] k, int ko, float[] v, int vo,
                                float[] out, int oo, float[] lse) {
+        forward(s, q, qo, k, ko, v, vo, out, oo, lse, blockRows(s));
+    }
+
+    /**
+     * Query rows per block: {@value #BLOCK} on the CPU (scratch stays in cache); the whole
+     * sequence on other backends, whose GEMMs pay a host-device round trip per call, so that
+     * each head costs two large GEMMs instead of many small ones.
+     */
+    static int blockRows(Shape s) {
+        return Backends.get() instanceof dev.calx.tensor.CpuBackend ? BLOCK : Math.max(1, s.seq());
+    }
+
+    static void forward(Shape s, float[] q, int qo, float[] k, int ko, float[] v, int vo,
+                        float[] out, int oo, float[] lse, int block) {
         Backend be = Backends.get();
         int T = s.seq(), hd = s.headDim(), ldq = s.ldq(), ldk = s.ldk();
         float scale = s.scale();
         Parallel.forRange(s.batch() * s.heads(), 4L * T * T * hd, (from, to) -> {
-            float[] p = new float[BLOCK * T];
+            float[] p = new float[block * T];
             for (int task = from; task < to; task++) {
                 int b = task / s.heads(), h = task % s.heads(), kh = h / s.group();
-                for (int t0 = 0; t0 < T; t0 += BLOCK) {
-                    int t1 = Math.min(T, t0 + BLOCK), br = t1 - t0, jLo = minStart(s, b, t0, t1), nk = t1 - jLo;
+                for (int t0 = 0; t0 < T; t0 += block) {
+                    int t1 = Math.min(T, t0 + block), br = t1 - t0, jLo = minStart(s, b, t0, t1), nk = t1 - jLo;
                     int qOff = qo + (b * T + t0) * ldq + h * hd;
                     int kOff = ko + (b * T + jLo) * ldk + kh * hd, vOff = vo + (b * T + jLo) * ldk + kh * hd;
                     be.gemm(false, true, br, nk, hd, scale, q, qOff, ldq, k, kOff, ldk, 0f, p, 0, nk);
@@ -75,18 +89,24 @@ public final class AttentionKernels {
     public static void backward(Shape s, float[] q, int qo, float[] k, int ko, float[] v, int vo,
                                 float[] out, int oo, float[] lse, float[] dout, int doo,
                                 float[] dq, int dqo, float[] dk, int dko, float[] dv, int dvo) {
+        backward(s, q, qo, k, ko, v, vo, out, oo, lse, dout, doo, dq, dqo, dk, dko, dv, dvo, blockRows(s));
+    }
+
+    static void backward(Shape s, float[] q, int qo, float[] k, int ko, float[] v, int vo,
+                         float[] out, int oo, float[] lse, float[] dout, int doo,
+                         float[] dq, int dqo, float[] dk, int dko, float[] dv, int dvo, int block) {
         Backend be = Backends.get();
         int T = s.seq(), hd = s.headDim(), ldq = s.ldq(), ldk = s.ldk();
         float scale = s.scale();
         // One task per (batch, kv head): the query heads of a group add into the same dK/dV rows,
         // so they run in the same task and no two threads write one gradient row.
         Parallel.forRange(s.batch() * s.kvHeads(), 10L * T * T * hd * s.group(), (from, to) -> {
-            float[] p = new float[BLOCK * T], dp = new float[BLOCK * T], dsum = new float[BLOCK];
+            float[] p = new float[block * T], dp = new float[block * T], dsum = new float[block];
             for (int task = from; task < to; task++) {
                 int b = task / s.kvHeads(), kh = task % s.kvHeads();
                 for (int h = kh * s.group(); h < (kh + 1) * s.group(); h++) {
-                    for (int t0 = 0; t0 < T; t0 += BLOCK) {
-                        int t1 = Math.min(T, t0 + BLOCK), br = t1 - t0, jLo = minStart(s, b, t0, t1), nk = t1 - jLo;
+                    for (int t0 = 0; t0 < T; t0 += block) {
+                        int t1 = Math.min(T, t0 + block), br = t1 - t0, jLo = minStart(s, b, t0, t1), nk = t1 - jLo;
                         int qOff = qo + (b * T + t0) * ldq + h * hd, rowQ = (b * T + t0) * ldq + h * hd;
                         int kRow = (b * T + jLo) * ldk + kh * hd;
                         be.gemm(false, true, br, nk, hd, scale, q, qOff, ldq, k, ko + kRow, ldk, 0f, p, 0, nk);

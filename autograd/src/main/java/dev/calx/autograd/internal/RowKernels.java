@@ -5,7 +5,7 @@ import dev.calx.tensor.Parallel;
 /**
  * Forward and backward row kernels of the fused ops (RMSNorm, SiLU, SwiGLU, cross-entropy) on
  * contiguous row-major buffers. Each backward sits beside its forward. These loops are the
- * obvious reference; the Vector API versions of the hot ones come later behind
+ * obvious reference; {@link VecKernels} has Vector API versions of the hot ones and
  * {@link Kernels} picks one (the tests check one against the other).
  *
  * <p>Conventions: {@code x[xo + r*n + i]} is element i of row r; gradient outputs are

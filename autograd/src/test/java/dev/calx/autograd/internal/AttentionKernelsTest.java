@@ -6,7 +6,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The blocked GEMM attention against the obvious per-head loops, forward and backward. */
+/** The blocked GEMM attention (CPU block size, an odd one, whole-sequence blocks) against the obvious loops. */
 class AttentionKernelsTest {
 
     private static float[] rand(Random r, int n) {
@@ -29,16 +29,24 @@ class AttentionKernelsTest {
         var s = new AttentionKernels.Shape(batch, seq, heads, kv, hd, starts);
         int n = batch * seq, qc = heads * hd, kc = kv * hd;
         float[] q = rand(r, n * qc), k = rand(r, n * kc), v = rand(r, n * kc), dout = rand(r, n * qc);
+        for (int block : new int[]{AttentionKernels.BLOCK, 17, Math.max(1, seq)}) {
+            compare(s, q, k, v, dout, block);
+        }
+    }
+
+    private static void compare(AttentionKernels.Shape s, float[] q, float[] k, float[] v, float[] dout, int block) {
+        int batch = s.batch(), seq = s.seq(), heads = s.heads(), kv = s.kvHeads(), hd = s.headDim();
+        int n = batch * seq, qc = heads * hd, kc = kv * hd;
         float[] o1 = new float[n * qc], o2 = new float[n * qc];
         float[] l1 = new float[batch * heads * seq], l2 = new float[batch * heads * seq];
-        AttentionKernels.forward(s, q, 0, k, 0, v, 0, o1, 0, l1);
+        AttentionKernels.forward(s, q, 0, k, 0, v, 0, o1, 0, l1, block);
         AttentionKernels.referenceForward(s, q, 0, k, 0, v, 0, o2, 0, l2);
-        String c = "batch " + batch + " seq " + seq + " heads " + heads + "/" + kv + " hd " + hd;
+        String c = "batch " + batch + " seq " + seq + " heads " + heads + "/" + kv + " hd " + hd + " block " + block;
         assertClose(c + " out", o1, o2, 1e-5);
         assertClose(c + " lse", l1, l2, 1e-5);
         float[][] g1 = {new float[n * qc], new float[n * kc], new float[n * kc]};
         float[][] g2 = {new float[n * qc], new float[n * kc], new float[n * kc]};
-        AttentionKernels.backward(s, q, 0, k, 0, v, 0, o1, 0, l1, dout, 0, g1[0], 0, g1[1], 0, g1[2], 0);
+        AttentionKernels.backward(s, q, 0, k, 0, v, 0, o1, 0, l1, dout, 0, g1[0], 0, g1[1], 0, g1[2], 0, block);
         AttentionKernels.referenceBackward(s, q, 0, k, 0, v, 0, o2, 0, l2, dout, 0, g2[0], 0, g2[1], 0, g2[2], 0);
         assertClose(c + " dq", g1[0], g2[0], 1e-4);
         assertClose(c + " dk", g1[1], g2[1], 1e-4);

@@ -55,9 +55,9 @@ public final class Decoder {
 
     /** Runs tokens through the model (a prompt, tool output), after whatever is owed. */
     public void prefill(int... tokens) {
-        int[] all = concat(owedTokens, tokens);
-        if (!owedText.isEmpty()) throw new IllegalStateException("text is owed; use prefillText");
+        int[] all = concat(concat(owedTokens, encodeContinuation(owedText)), tokens);
         owedTokens = new int[0];
+        owedText = "";
         if (all.length == 0) return;
         long t0 = System.nanoTime();
         logits = session.append(all);
@@ -65,11 +65,21 @@ public final class Decoder {
         for (int t : all) cache.add(t);
     }
 
-    /** Encodes text as a continuation (no BOS, no dummy-prefix space) and prefills it. */
+    /** Encodes text as a continuation (no BOS, no dummy-prefix space) and prefills it, after whatever is owed. */
     public void prefillText(String text) {
+        int[] owed = owedTokens;
         String full = owedText + text;
+        owedTokens = new int[0];
         owedText = "";
-        prefill(encodeContinuation(full));
+        prefill(concat(owed, encodeContinuation(full)));
+    }
+
+    /**
+     * Queues text that belongs to the transcript but is not in the cache yet (e.g. a block
+     * delimiter that matched as a stop string); it goes in with the next prefill, at no cost now.
+     */
+    public void queueText(String text) {
+        owedText += text;
     }
 
     /**
@@ -100,19 +110,18 @@ public final class Decoder {
         String text = "";
         int emitted = 0;
         while (true) {
-            if (ids.size() >= options.maxNewTokens()) return finish(options, stream, text, emitted, StopReason.MAX_TOKENS, null, ids.size());
-            if (session.position() >= session.maxLength()) return finish(options, stream, text, emitted, StopReason.CONTEXT_FULL, null, ids.size());
-            long t0 = System.nanoTime();
+            if (ids.size() >= options.maxNewTokens()) return finish(options, stream, text, emitted, StopReason.MAX_TOKENS, null, -1, ids.size());
+            if (session.position() >= session.maxLength()) return finish(options, stream, text, emitted, StopReason.CONTEXT_FULL, null, -1, ids.size());
             int token = sampler.sample(logits);
             if (options.stopTokens().contains(token)) {
-                stats.addDecode(0, System.nanoTime() - t0);
                 owedTokens = new int[] {token};
-                return finish(options, stream, text, emitted, StopReason.STOP_TOKEN, null, ids.size() + 1);
+                return finish(options, stream, text, emitted, StopReason.STOP_TOKEN, null, token, ids.size() + 1);
             }
+            long t0 = System.nanoTime(); // model time only: sampling and text handling are "everything else"
             try {
                 logits = session.append(token);
             } catch (ContextOverflowException e) {
-                return finish(options, stream, text, emitted, StopReason.CONTEXT_FULL, null, ids.size());
+                return finish(options, stream, text, emitted, StopReason.CONTEXT_FULL, null, -1, ids.size());
             }
             stats.addDecode(1, System.nanoTime() - t0);
             cache.add(token);
@@ -132,7 +141,7 @@ public final class Decoder {
             if (stop != null) {
                 String before = text.substring(0, stopAt);
                 keepCacheEqualTo(start, startLogits, anchor, anchorText, ids, before);
-                return finish(options, stream, before, emitted, StopReason.STOP_STRING, stop, ids.size());
+                return finish(options, stream, before, emitted, StopReason.STOP_STRING, stop, -1, ids.size());
             }
             int safe = text.length() - heldBack(text, options.stopStrings());
             if (safe > emitted) {
@@ -143,9 +152,9 @@ public final class Decoder {
     }
 
     private Segment finish(GenerateOptions options, Consumer<String> stream, String text, int emitted,
-                           StopReason reason, String stop, int tokens) {
+                           StopReason reason, String stop, int stopToken, int tokens) {
         if (stream != null && text.length() > emitted) stream.accept(text.substring(emitted));
-        return new Segment(text, reason, stop, tokens);
+        return new Segment(text, reason, stop, stopToken, tokens);
     }
 
     private String decodeAfter(int[] anchor, String anchorText, List<Integer> ids) {

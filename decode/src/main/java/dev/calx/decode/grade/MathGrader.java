@@ -64,6 +64,31 @@ public final class MathGrader {
         }
     }
 
+    /**
+     * Whether an answer is something the grader can compare beyond strings: a number, an
+     * expression, or a tuple/interval/matrix of them. Used to count "unparsed" answers.
+     */
+    public boolean parses(String answer) {
+        String a = AnswerNormalizer.normalize(answer);
+        if (a.isEmpty()) return false;
+        if (PLAIN_NUMBER.matcher(a).matches()) return true;
+        Deadline d = new Deadline(timeoutMillis);
+        try {
+            Matcher m = MATRIX.matcher(a);
+            if (m.matches()) return true;
+            Seq s = Seq.of(a);
+            List<String> items = s == null ? List.of(a) : s.items;
+            for (String item : items) {
+                if (item.equals("\\infty") || item.equals("-\\infty")) continue;
+                String rhs = splitTopLevel(item, "=").getLast();
+                LatexParser.parse(rhs, d);
+            }
+            return true;
+        } catch (RuntimeException | StackOverflowError e) {
+            return false;
+        }
+    }
+
     /** Compares two normalized answers. */
     private boolean equal(String p, String r, Deadline d) {
         d.check();

@@ -144,12 +144,18 @@ public final class WorkerProcess {
             lines.add(EOF); // stay dead for later callers
             throw died("worker exited");
         }
-        try {
-            return JSON.readTree(line);
-        } catch (IOException e) {
-            kill();
-            throw new WorkerDiedException("unreadable answer from worker: " + line);
+        if (line.startsWith("{")) {
+            try {
+                return JSON.readTree(line);
+            } catch (IOException e) {
+                // fall through: treated like any stray line
+            }
         }
+        // Not ours: the JVM itself wrote it (e.g. "Terminating due to java.lang.OutOfMemoryError").
+        synchronized (stderrTail) {
+            stderrTail.addLast(line);
+        }
+        throw died("unexpected output from worker: " + line);
     }
 
     private WorkerDiedException died(String what) {

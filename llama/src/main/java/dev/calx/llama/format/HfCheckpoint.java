@@ -31,8 +31,9 @@ import java.util.TreeMap;
 /**
  * Hugging Face checkpoints: {@code config.json} plus {@code model.safetensors}, or shards
  * {@code model-0000i-of-0000n.safetensors} listed in {@code model.safetensors.index.json}.
- * Tensors are memory-mapped; q_proj and k_proj are un-permuted from rotate-half order on read
- * (a copy of those two matrices only) and re-permuted on write (see {@link RopePermutation}).
+ * Tensors are memory-mapped and used in place: q_proj and k_proj keep HF's rotate-half row order
+ * ({@link LlamaWeights#hfRopeOrder()}), so nothing is copied; weights in the interleaved order
+ * are permuted into HF's order on write (see {@link RopePermutation}).
  */
 public final class HfCheckpoint {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -155,9 +156,6 @@ public final class HfCheckpoint {
                             case "F16" -> new F16Weights(s, rows, cols);
                             default -> throw new AssertionError(e.dtype());
                         };
-                        if (name.endsWith("self_attn.q_proj.weight") || name.endsWith("self_attn.k_proj.weight")) {
-                            m = RopePermutation.fromHf(m, c.headDim(), arena);
-                        }
                         return m;
                     } catch (CheckpointException ex) {
                         throw new Unchecked(ex);
@@ -191,7 +189,7 @@ public final class HfCheckpoint {
             Safetensors.File first = files.values().iterator().next();
             meta.put("hf.safetensors.metadata", first.metadata());
             meta.put("hf.sharded", wm.size() > 1 || !wm.containsKey("*"));
-            LlamaModel m = new LlamaModel(withVectorDType(w, vecType[0]), LlamaModel.Format.HF, dir, arena, meta);
+            LlamaModel m = new LlamaModel(w.withVectorDType(vecType[0]).withHfRopeOrder(true), LlamaModel.Format.HF, dir, arena, meta);
             return m;
         } catch (Unchecked u) {
             arena.close();
@@ -200,10 +198,6 @@ public final class HfCheckpoint {
             arena.close();
             throw e;
         }
-    }
-
-    private static LlamaWeights withVectorDType(LlamaWeights w, DType dt) {
-        return w.withVectorDType(dt);
     }
 
     static float[] toFloats(MemorySegment s, String dtype, int n) {
@@ -261,7 +255,7 @@ public final class HfCheckpoint {
                 String name = e.getKey();
                 if (e.getValue() instanceof WeightMatrix m) {
                     if (m.dtype() == DType.Q8_0) m = WeightMatrix.convert(m.toTensor(), DType.F32);
-                    if (name.endsWith("self_attn.q_proj.weight") || name.endsWith("self_attn.k_proj.weight")) {
+                    if (!w.hfRopeOrder() && (name.endsWith("self_attn.q_proj.weight") || name.endsWith("self_attn.k_proj.weight"))) {
                         m = RopePermutation.toHf(m, c.headDim(), arena);
                     }
                     outs.add(new Safetensors.Out(name, Safetensors.dtypeName(m.dtype()), new long[]{m.rows(), m.cols()}, m.segment()));

@@ -207,6 +207,7 @@ public final class Llama2c {
      */
     public static void write(LlamaWeights w, Path out, int version) throws IOException {
         if (version != 0 && version != 1) throw new IllegalArgumentException("llama2.c version must be 0 or 1, got " + version);
+        w = w.interleaved();
         LlamaConfig c = w.config();
         try (LeWriter o = new LeWriter(out)) {
             int[] h = {c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),

@@ -30,6 +30,8 @@ final class BpeEncoder {
     private final boolean hasUnused;
     private final Set<Integer> orphanChars = new HashSet<>();
     private final UserDefinedMatcher matcher;
+    private final boolean explicitRules;
+    private final boolean segmentable;
     private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
 
     BpeEncoder(Vocabulary v) {
@@ -66,11 +68,24 @@ final class BpeEncoder {
         hasUnused = anyUnused;
         // Every way of writing a mergeable piece as two mergeable pieces is a merge rule; the
         // merged piece is determined by the two halves, so (left id, right id) is a complete key.
+        // A tokenizer.json instead lists its rules; then only those apply.
         merges = new LongIntMap(mergeable * 2);
+        int[][] rules = v.mergeRules();
+        explicitRules = rules != null;
+        if (rules != null) {
+            for (int[] rule : rules) {
+                int merged = v.mergeableId(v.piece(rule[0]) + v.piece(rule[1]));
+                if (merged < 0) {
+                    throw new IllegalArgumentException("merge rule '" + v.piece(rule[0]) + " " + v.piece(rule[1])
+                            + "' spells no piece of the vocabulary");
+                }
+                if (merges.get(((long) rule[0] << 32) | rule[1]) < 0) merges.put(((long) rule[0] << 32) | rule[1], merged);
+            }
+        }
         for (int id = 0; id < n; id++) {
             if (!v.type(id).mergeable()) continue;
             String p = v.piece(id);
-            for (int k = p.offsetByCodePoints(0, 1); k < p.length(); k = p.offsetByCodePoints(k, 1)) {
+            for (int k = p.offsetByCodePoints(0, 1); rules == null && k < p.length(); k = p.offsetByCodePoints(k, 1)) {
                 int a = v.mergeableId(p.substring(0, k));
                 int b = v.mergeableId(p.substring(k));
                 if (a >= 0 && b >= 0) merges.put(((long) a << 32) | b, id);
@@ -81,6 +96,28 @@ final class BpeEncoder {
             }
         }
         matcher = UserDefinedMatcher.of(v);
+        segmentable = segmentable(v);
+    }
+
+    /**
+     * Whether BPE can run on each "word" separately: true when no mergeable piece has the space
+     * symbol right after another character (true for Llama-2), because then no merge ever crosses
+     * the point before a space that follows a non-space, so the pieces of a word do not depend on
+     * its neighbours. Words then repeat, and their ids are cached. (Byte fallback is required:
+     * without it, unknown pieces next to each other merge across words.)
+     */
+    private static boolean segmentable(Vocabulary v) {
+        Normalization nz = v.normalization();
+        if (!v.byteFallback() || nz.treatWhitespaceAsSuffix()) return false;
+        char space = nz.escapeWhitespaces() ? Normalization.SPACE_SYMBOL : ' ';
+        for (int id = 0; id < v.size(); id++) {
+            if (!v.type(id).mergeable()) continue;
+            String p = v.piece(id);
+            for (int k = 1; k < p.length(); k++) {
+                if (p.charAt(k) == space && p.charAt(k - 1) != space) return false;
+            }
+        }
+        return true;
     }
 
     /** A float's bits turned into an int with the same order. */
@@ -95,17 +132,75 @@ final class BpeEncoder {
 
     /** Encodes text (a Java string; lone surrogates count as U+FFFD). */
     int[] encode(CharSequence text, boolean addBos, boolean addEos) {
+        return encode(text, addBos, addEos, true);
+    }
+
+    /** @param useCache false: always BPE over the whole text (to check the word cache in tests) */
+    int[] encode(CharSequence text, boolean addBos, boolean addEos, boolean useCache) {
         Workspace ws = workspace.get();
         ws.outN = 0;
         if (addBos && v.bosId() >= 0) ws.emit(v.bosId());
         int m = normalize(text, ws);
         if (m > 0) {
-            int ns = split(ws, m);
-            merge(ws, ns);
-            output(ws);
+            if (segmentable && useCache) {
+                encodeWords(ws, m);
+            } else {
+                encodeRange(ws, 0, m);
+            }
         }
         if (addEos && v.eosId() >= 0) ws.emit(v.eosId());
         return Arrays.copyOf(ws.out, ws.outN);
+    }
+
+    private void encodeRange(Workspace ws, int from, int to) {
+        int ns = split(ws, from, to);
+        merge(ws, ns);
+        output(ws);
+    }
+
+    /**
+     * Cuts the normalized text before each space that follows a non-space and around
+     * user-defined pieces (which never merge), and encodes each word through the cache.
+     */
+    private void encodeWords(Workspace ws, int m) {
+        char[] norm = ws.norm;
+        char space = v.normalization().escapeWhitespaces() ? Normalization.SPACE_SYMBOL : ' ';
+        int wordStart = 0;
+        for (int p = 0; p < m; ) {
+            if (matcher != null) {
+                int ud = matcher.match(norm, p, m);
+                if (ud >= 0) {
+                    encodeWord(ws, wordStart, p);
+                    ws.emit(ud);
+                    p += v.piece(ud).length();
+                    wordStart = p;
+                    continue;
+                }
+            }
+            char c = norm[p];
+            if (c == space && p > wordStart && norm[p - 1] != space) {
+                encodeWord(ws, wordStart, p);
+                wordStart = p;
+            }
+            p += Character.isHighSurrogate(c) && p + 1 < m && Character.isLowSurrogate(norm[p + 1]) ? 2 : 1;
+        }
+        encodeWord(ws, wordStart, m);
+    }
+
+    private void encodeWord(Workspace ws, int from, int to) {
+        if (from == to) return;
+        if (to - from > WordCache.MAX_WORD) {
+            encodeRange(ws, from, to);
+            return;
+        }
+        int[] ids = ws.cache.get(ws.norm, from, to);
+        if (ids != null) {
+            for (int id : ids) ws.emit(id);
+            return;
+        }
+        int before = ws.outN;
+        encodeRange(ws, from, to);
+        ws.cache.put(ws.norm, from, to, Arrays.copyOfRange(ws.out, before, ws.outN));
     }
 
     /** SentencePiece's normalizer without a character map; returns the normalized length. */
@@ -150,14 +245,14 @@ final class BpeEncoder {
         return m;
     }
 
-    /** Splits the normalized text into characters and user-defined pieces; returns the count. */
-    private int split(Workspace ws, int m) {
+    /** Splits {@code norm[from, m)} into characters and user-defined pieces; returns the count. */
+    private int split(Workspace ws, int from, int m) {
         char[] norm = ws.norm;
-        ws.symbols(m);
+        ws.symbols(m - from);
         int[] id = ws.id, start = ws.start, len = ws.len, prev = ws.prev, next = ws.next;
         boolean[] frozen = ws.frozen;
         int ns = 0;
-        for (int p = 0; p < m; ) {
+        for (int p = from; p < m; ) {
             int l;
             int sid;
             boolean fr = false;
@@ -223,7 +318,7 @@ final class BpeEncoder {
             merged = merges.get(((long) a << 32) | b);
         } else {
             // A character without a piece of its own can still sit inside a longer piece.
-            if ((a < 0 && !orphanChars.contains(codePointAt(ws, l)))
+            if (explicitRules || (a < 0 && !orphanChars.contains(codePointAt(ws, l)))
                     || (b < 0 && !orphanChars.contains(codePointAt(ws, r)))) {
                 return;
             }
@@ -309,6 +404,7 @@ final class BpeEncoder {
         boolean prevUnk;
         final byte[] utf8 = new byte[4];
         final Map<Integer, String[]> revMerge = new HashMap<>();
+        final WordCache cache = new WordCache();
 
         char[] norm(int n) {
             if (norm.length < n) norm = new char[Math.max(n, norm.length * 2)];

@@ -103,8 +103,24 @@ public final class Llama2cTokenizer {
                 Normalization.LLAMA, null);
     }
 
-    /** Writes a vocabulary in llama2.c's format (to a temp file, then renamed). */
+    /**
+     * Writes a vocabulary in llama2.c's format (to a temp file, then renamed). The format has no
+     * piece types, so only vocabularies whose types reading would infer again can be written:
+     * {@code <unk>} at 0, BOS and EOS at 1 and 2, byte pieces, everything else NORMAL. (Added
+     * USER_DEFINED tokens would silently lose their atomic matching: save those as .model or .json.)
+     */
     public static void write(Vocabulary v, Path file) throws IOException {
+        for (int id = 0; id < v.size(); id++) {
+            PieceType t = v.type(id);
+            PieceType inferred = id == 0 && v.piece(0).equals("<unk>") ? PieceType.UNKNOWN
+                    : (id == 1 && v.piece(1).equals("<s>")) || (id == 2 && v.piece(2).equals("</s>")) ? PieceType.CONTROL
+                    : Vocabulary.byteOfPiece(v.piece(id)) >= 0 ? PieceType.BYTE : PieceType.NORMAL;
+            if (t != inferred) {
+                throw new IOException(file + ": llama2.c tokenizer.bin cannot record that piece " + id + " ('"
+                        + v.piece(id) + "') is " + t + " (it would read back as " + inferred
+                        + "); save as tokenizer.model or tokenizer.json");
+            }
+        }
         List<byte[]> encoded = new ArrayList<>(v.size());
         int maxLen = 0;
         int total = 4;

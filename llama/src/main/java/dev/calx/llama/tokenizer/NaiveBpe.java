@@ -34,12 +34,18 @@ final class NaiveBpe {
             symbols.add(best);
             p += best.length();
         }
+        java.util.Set<String> rules = null;
+        if (v.mergeRules() != null) {
+            rules = new java.util.HashSet<>();
+            for (int[] r : v.mergeRules()) rules.add(v.piece(r[0]) + "\u0000" + v.piece(r[1]));
+        }
         while (true) {
             int bestIdx = -1;
             float bestScore = Float.NEGATIVE_INFINITY;
             int bestId = -1;
             for (int i = 0; i + 1 < symbols.size(); i++) {
                 if (frozen.get(i) || frozen.get(i + 1)) continue;
+                if (rules != null && !rules.contains(symbols.get(i) + "\u0000" + symbols.get(i + 1))) continue;
                 int id = v.mergeableId(symbols.get(i) + symbols.get(i + 1));
                 if (id >= 0 && (bestIdx < 0 || v.score(id) > bestScore)) {
                     bestIdx = i;

@@ -104,6 +104,14 @@ public final class SentencePieceTokenizer implements Tokenizer {
                 : new SentencePieceTokenizer(vocabulary.withAddedPieces(fresh, PieceType.USER_DEFINED), template);
     }
 
+    /**
+     * The same ids as {@link #encode(String, boolean)}, by BPE over the whole text without the
+     * per-thread word cache: for benchmarks and for checking the cache.
+     */
+    public int[] encodeWithoutWordCache(String text, boolean addBos) {
+        return encoder.encode(text, addBos, false, false);
+    }
+
     /** Encoding by the obvious O(n²) loop, for checking the fast path. */
     int[] encodeNaive(String text, boolean addBos) {
         return NaiveBpe.encode(vocabulary, text, addBos);

@@ -30,6 +30,7 @@ public final class Vocabulary {
     private final Map<String, Integer> mergeableIds = new HashMap<>();
     private final Map<String, Integer> reservedIds = new HashMap<>();
     private final int[] byteIds = new int[256];
+    private final int[][] mergeRules;
 
     /**
      * @param source named in error messages (a file name)
@@ -39,6 +40,18 @@ public final class Vocabulary {
     public Vocabulary(String source, List<String> pieces, float[] scores, List<PieceType> types,
                       int unkId, int bosId, int eosId, int padId, boolean byteFallback,
                       Normalization normalization, String unkSurface) {
+        this(source, pieces, scores, types, unkId, bosId, eosId, padId, byteFallback, normalization,
+                unkSurface, null);
+    }
+
+    /**
+     * @param mergeRules null: every split of a piece into two pieces is a merge (SentencePiece);
+     *                   otherwise only these {left id, right id} pairs merge (a tokenizer.json's
+     *                   {@code merges}, in rank order), each into the piece they spell
+     */
+    public Vocabulary(String source, List<String> pieces, float[] scores, List<PieceType> types,
+                      int unkId, int bosId, int eosId, int padId, boolean byteFallback,
+                      Normalization normalization, String unkSurface, int[][] mergeRules) {
         int n = pieces.size();
         if (scores.length != n || types.size() != n) {
             throw new IllegalArgumentException(source + ": " + n + " pieces but " + scores.length
@@ -54,6 +67,7 @@ public final class Vocabulary {
         this.byteFallback = byteFallback;
         this.normalization = Objects.requireNonNull(normalization);
         this.unkSurface = unkSurface == null ? DEFAULT_UNK_SURFACE : unkSurface;
+        this.mergeRules = mergeRules;
         Arrays.fill(byteIds, -1);
         for (int i = 0; i < n; i++) {
             String p = this.pieces[i];
@@ -118,7 +132,12 @@ public final class Vocabulary {
             ts.add(type);
         }
         return new Vocabulary("added tokens", ps, ss, ts, unkId, bosId, eosId, padId, byteFallback,
-                normalization, unkSurface);
+                normalization, unkSurface, mergeRules);
+    }
+
+    /** The explicit merge rules ({left id, right id} in rank order), or null for all splits. */
+    public int[][] mergeRules() {
+        return mergeRules;
     }
 
     public int size() {

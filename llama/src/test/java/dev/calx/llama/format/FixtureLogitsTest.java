@@ -26,10 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * written by hand in Python) loads and gives the reference logits at every position, both
  * decoding token by token and prefilling the whole sequence at once.
  */
-class FixtureLogitsTest {
+public class FixtureLogitsTest {
     static final double RTOL = 1e-4;
 
-    static Path fixtures() {
+    public static Path fixtures() {
         try {
             return Path.of(FixtureLogitsTest.class.getResource("/fixtures/fixtures.json").toURI()).getParent();
         } catch (URISyntaxException e) {

@@ -49,6 +49,11 @@ class RoundTripTest {
     void hfSingleFileF32RoundTripsByteIdentically() throws IOException {
         Path src = FixtureLogitsTest.fixtures().resolve("a_hf_f32");
         try (LlamaModel m = LlamaModel.load(src)) {
+            assertTrue(m.weights().hfRopeOrder(), "HF q/k keep their file order");
+            for (var l : m.weights().layers()) {
+                assertTrue(l.qProj().segment().isMapped() && l.kProj().segment().isMapped() && l.downProj().segment().isMapped(),
+                        "matrices are used in place in the mapped file, not copied");
+            }
             Path out = tmp.resolve("a");
             HfCheckpoint.write(m.weights(), out, (String) m.metadata().get(HfCheckpoint.CONFIG_TEXT), null, Long.MAX_VALUE);
             assertSameFiles(src, out);

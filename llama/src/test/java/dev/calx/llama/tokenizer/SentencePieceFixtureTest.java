@@ -60,6 +60,7 @@ class SentencePieceFixtureTest {
         for (Fixtures.Case c : Fixtures.cases()) {
             if (c.text() == null || c.decode() != null || c.added() != null || c.text().length() > 400) continue;
             assertArrayEquals(t.encodeNaive(c.text(), true), t.encode(c.text(), true), c.describe());
+            assertArrayEquals(t.encodeWithoutWordCache(c.text(), true), t.encode(c.text(), true), c.describe());
             n++;
         }
         assertTrue(n > 300, "only " + n + " texts");
@@ -106,7 +107,16 @@ class SentencePieceFixtureTest {
      */
     @Test
     void allGsm8kTrainAndMathTestRowsMatchTheLibraryChecksums() throws IOException {
-        SentencePieceTokenizer t = model();
+        checkCorpus(model());
+    }
+
+    @Test
+    void llama2cBinAndTokenizerJsonMatchTheSameChecksums() throws IOException {
+        checkCorpus(Llama2cTokenizer.load(TestData.llama2Bin(), 32000));
+        checkCorpus(HfTokenizerJsonTest.pythonWrittenJson());
+    }
+
+    static void checkCorpus(SentencePieceTokenizer t) throws IOException {
         Map<String, String[]> fields = Map.of("gsm8k/train", new String[] {"question", "answer"},
                 "math/test5000", new String[] {"problem", "solution"});
         Map<String, List<JsonNode>> rows = new HashMap<>();
@@ -120,6 +130,9 @@ class SentencePieceFixtureTest {
             for (String f : fields.get(set)) {
                 String text = r.get(f).asText();
                 int[] enc = t.encode(text, false);
+                if (row % 10 == 0) {
+                    assertArrayEquals(t.encodeWithoutWordCache(text, false), enc, set + " row " + row + " word cache");
+                }
                 for (int id : enc) ids.add(id);
                 assertEquals(text, t.decode(enc), set + " row " + row + " " + f + " round trip");
             }
