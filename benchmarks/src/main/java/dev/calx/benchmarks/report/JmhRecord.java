@@ -49,7 +49,7 @@ public record JmhRecord(String benchmark, String mode, Map<String, String> param
         } catch (IOException e) {
             throw new IOException(file + ": not a JMH JSON result file: " + e.getMessage(), e);
         }
-        if (root == null) return List.of(); // JMH writes an empty file when every benchmark failed
+        if (root == null || root.isMissingNode()) return List.of(); // JMH writes an empty file when every benchmark failed
         if (!root.isArray()) throw new IOException(file + ": expected a JSON array of JMH results, found " + root.getNodeType());
         List<JmhRecord> out = new ArrayList<>();
         int i = 0;

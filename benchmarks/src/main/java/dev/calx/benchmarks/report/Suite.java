@@ -87,7 +87,9 @@ public final class Suite {
             new Mapping("LlamaBlockBenchmark.forwardBackward", "llama_block", "tokens/s", Mapping.counter("tokens", 1)),
             new Mapping("DecodeBenchmark.decodeToken", "decode", "tokens/s", Mapping.score()),
             new Mapping("PrefillBenchmark.prefill512", "prefill", "tokens/s", Mapping.score()),
-            new Mapping("TokenizerBenchmark.encode", "tokenizer_encode", "MB/s", Mapping.counter("bytes", 1e-6)));
+            new Mapping("TokenizerBenchmark.encode", "tokenizer_encode", "MB/s", Mapping.counter("bytes", 1e-6)),
+            new Mapping("TokenizerBenchmark.encodeWithoutWordCache", "tokenizer_encode_no_word_cache", "MB/s",
+                    Mapping.counter("bytes", 1e-6)));
 
     private static Map<String, Mapping> mappings(Mapping... ms) {
         Map<String, Mapping> m = new LinkedHashMap<>();
