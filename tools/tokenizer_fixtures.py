@@ -17,10 +17,15 @@ Writes under llama/src/test/resources/tokenizer/:
       {"set": S, "row": i, "n": number of ids, "crc": crc32 of the ids as little-endian int32}
       over question+answer (GSM8K) or problem+solution (MATH), each field encoded separately and
       the ids concatenated, so that a Java test can check all of them without a big fixture.
+  tok512_cases.jsonl.gz   {"text": T, "ids": [...]} from the library on a tokenizer.model built here
+      from llama2.c's stories260K tok512.bin (pieces and scores as stored; types as Llama's:
+      <unk> UNKNOWN, <s> </s> CONTROL, <0xXX> BYTE, others NORMAL; ' ' back to U+2581; BPE, byte
+      fallback, Llama's normalizer), so that tokenizer.bin reading is checked on a second vocabulary
   llama2_tokenizer.json.gz   a Hugging Face tokenizer.json (Llama BPE variant) written from
       tokenizer.model here, independently of the Java code (see write_tokenizer_json).
 """
 import gzip
+import io
 import json
 import os
 import random
@@ -37,6 +42,20 @@ MODEL = os.path.join(SHARED, "tokenizers", "llama2", "tokenizer.model")
 
 SPECIAL = ["<|text|>", "<|code|>", "<|execution|>", "<|endofblock|>", "<|endofmessage|>",
            "<|user|>", "<|assistant|>", "<|system|>"]
+
+
+class gz_text(io.StringIO):
+    """Text written here goes to a gzip file without a timestamp, so reruns give identical files."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def close(self):
+        if not self.closed:
+            with open(self.path, "wb") as f:
+                f.write(gzip.compress(self.getvalue().encode("utf-8"), compresslevel=9, mtime=0))
+        super().close()
 
 
 def read_jsonl(path):
@@ -83,18 +102,57 @@ def surrogate_adjacent_bytes():
     return cases
 
 
+def varint(n):
+    n &= (1 << 64) - 1  # negative int32 fields are 10-byte varints
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def len_field(field, payload):
+    return varint(field << 3 | 2) + varint(len(payload)) + payload
+
+
+def model_from_llama2c_bin(path):
+    """A ModelProto (bytes) with the vocabulary of a llama2.c tokenizer.bin."""
+    with open(path, "rb") as f:
+        data = f.read()
+    pos = 4
+    out = bytearray()
+    i = 0
+    while pos < len(data):
+        score, n = struct.unpack_from("<fi", data, pos)
+        pos += 8
+        piece = data[pos:pos + n].decode("utf-8")
+        pos += n
+        if i == 0 and piece == "<unk>":
+            ptype = 2
+        elif i == 1 and piece == "\n<s>\n":
+            piece, ptype = "<s>", 3
+        elif i == 2 and piece == "\n</s>\n":
+            piece, ptype = "</s>", 3
+        elif len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
+            ptype = 6
+        else:
+            piece, ptype = piece.replace(" ", "\u2581"), 1
+        body = len_field(1, piece.encode("utf-8")) + b"\x15" + struct.pack("<f", score) + b"\x18" + varint(ptype)
+        out += len_field(1, body)
+        i += 1
+    trainer = (b"\x18" + varint(2) + b"\x20" + varint(i) + varint(35 << 3) + varint(1)
+               + varint(40 << 3) + varint(0) + varint(41 << 3) + varint(1) + varint(42 << 3) + varint(2)
+               + varint(43 << 3) + varint(-1))
+    normalizer = len_field(1, b"identity") + b"\x18\x01" + b"\x20\x00" + b"\x28\x01"
+    return bytes(out) + len_field(2, trainer) + len_field(3, normalizer)
+
+
 def append_user_defined(model_bytes, pieces):
     """tokenizer.model with extra ModelProto.pieces records (type USER_DEFINED = 4, score 0)."""
-    def varint(n):
-        out = bytearray()
-        while True:
-            b = n & 0x7F
-            n >>= 7
-            if n:
-                out.append(b | 0x80)
-            else:
-                out.append(b)
-                return bytes(out)
     extra = bytearray()
     for p in pieces:
         pb = p.encode("utf-8")
@@ -156,7 +214,7 @@ def write_tokenizer_json(sp, path):
                   "end_of_word_suffix": None, "fuse_unk": True, "byte_fallback": True,
                   "vocab": vocab, "merges": [l + " " + r for _, _, _, l, r in merges]},
     }
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
+    with gz_text(path) as f:
         json.dump(tok, f, ensure_ascii=False, separators=(",", ":"))
     return len(merges)
 
@@ -214,14 +272,25 @@ def main():
         cases.append({"added": SPECIAL, "decode": ids, "text": sp_added.decode(ids)})
 
     path = os.path.join(OUT, "llama2_cases.jsonl.gz")
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
+    with gz_text(path) as f:
         for c in cases:
             f.write(json.dumps(c, ensure_ascii=True) + "\n")
     print(path, len(cases), "cases", os.path.getsize(path), "bytes")
 
+    sp512 = spm.SentencePieceProcessor(model_proto=model_from_llama2c_bin(
+        os.path.join(SHARED, "models", "stories260K", "tok512.bin")))
+    assert sp512.get_piece_size() == 512 and sp512.bos_id() == 1 and sp512.is_byte(3)
+    path = os.path.join(OUT, "tok512_cases.jsonl.gz")
+    story = [row["question"] for row in rng.sample(gsm, 100)]
+    with gz_text(path) as f:
+        for t in texts[:len(handmade_texts())] + story + [
+                "Once upon a time, there was a little girl named Lily. She loved to play outside in the park."]:
+            f.write(json.dumps({"text": t, "ids": sp512.encode(t)}, ensure_ascii=True) + "\n")
+    print(path, os.path.getsize(path), "bytes")
+
     path = os.path.join(OUT, "llama2_corpus_crc.jsonl.gz")
     total = 0
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
+    with gz_text(path) as f:
         for name, rows, fields in (("gsm8k/train", gsm, ("question", "answer")),
                                    ("math/test5000", math, ("problem", "solution"))):
             for i, row in enumerate(rows):

@@ -137,6 +137,16 @@ public final class Ops {
         return CrossEntropyOp.apply(logits, targets, IGNORE_INDEX, n);
     }
 
+    /**
+     * {@code crossEntropy(linear(x, w), targets, ignoreIndex, count)} without materializing the
+     * [tokens][vocab] logits or their gradient: rows are processed in chunks and the backward
+     * recomputes each chunk's logits (one extra GEMM of the projection). For large vocabularies
+     * when memory matters more than that GEMM.
+     */
+    public static Variable linearCrossEntropy(Variable x, Variable w, int[] targets, int ignoreIndex, float count) {
+        return LinearCrossEntropyOp.apply(x, w, targets, ignoreIndex, count);
+    }
+
     // ------------------------------------------------------------------ shapes
 
     /** The same elements in a new shape (one dimension may be -1); shares storage. */

@@ -108,6 +108,29 @@ class OpsGradientTest {
     }
 
     @Test
+    void gradOfFusedLinearCrossEntropyMatchesFiniteDifferencesAndTheUnfusedPair() {
+        Random r = new Random(14);
+        int rows = 300; // more than one chunk
+        Variable x = param("x", r, 1, rows, 6), w = param("w", r, 0.5f, 9, 6);
+        int[] t = new int[rows];
+        for (int i = 0; i < rows; i++) t[i] = i % 7 == 3 || i >= 256 && i < 280 ? -100 : r.nextInt(9);
+        for (int i = 0; i < 256; i++) t[i] = i == 100 ? 4 : -100; // first chunk: one counted token
+        check(() -> Ops.linearCrossEntropy(x, w, t, -100, 13f), x, w);
+        x.clearGrad();
+        w.clearGrad();
+        Variable fused = Ops.linearCrossEntropy(x, w, t, -100, 13f);
+        fused.backward();
+        float[] gx = x.grad().toArray(), gw = w.grad().toArray();
+        x.clearGrad();
+        w.clearGrad();
+        Variable plain = Ops.crossEntropy(Ops.linear(x, w), t, -100, 13f);
+        plain.backward();
+        org.junit.jupiter.api.Assertions.assertEquals(plain.item(), fused.item(), 1e-5f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(x.grad().toArray(), gx, 1e-6f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(w.grad().toArray(), gw, 1e-5f);
+    }
+
+    @Test
     void gradOfEmbeddingMatchesFiniteDifferencesWithRepeatedIds() {
         Random r = new Random(11);
         Variable table = param("table", r, 1, 7, 3);

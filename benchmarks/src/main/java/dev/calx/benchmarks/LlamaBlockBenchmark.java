@@ -1,5 +1,6 @@
 package dev.calx.benchmarks;
 
+import dev.calx.autograd.MemoryMeter;
 import dev.calx.autograd.Ops;
 import dev.calx.autograd.Variable;
 import dev.calx.tensor.Backends;
@@ -79,6 +80,17 @@ public class LlamaBlockBenchmark {
         Variable y = Ops.add(in, Ops.linear(Ops.attention(q, k, v, batch, HEADS, HEADS), wo));
         Variable m = Ops.rmsNorm(y, ffnNorm, EPS);
         return Ops.add(y, Ops.linear(Ops.swiglu(Ops.linear(m, wGate), Ops.linear(m, wUp)), wDown));
+    }
+
+    /** Prints the graph's peak memory for one step (activations + intermediate gradients). */
+    @TearDown
+    public void reportMemory() {
+        long before = MemoryMeter.liveBytes();
+        MemoryMeter.resetPeak();
+        Variable.zeroGrad(params);
+        block(x).backward(dy);
+        System.out.printf("# graph peak for one forward+backward: %.1f MiB (parameter gradients %.1f MiB)%n",
+                (MemoryMeter.peakBytes() - before) / 1048576.0, MemoryMeter.parameterGradientBytes() / 1048576.0);
     }
 
     @Benchmark

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Encoding throughput of the SentencePiece tokenizer on GSM8K's train questions and answers (each
- * text encoded separately, no BOS), one thread, in UTF-8 bytes per second: the "bytes" counter
+ * text encoded separately, no BOS, cycling through the corpus so the word cache sees the corpus's
+ * real repetition), one thread, in UTF-8 bytes per second: the "bytes" counter
  * (divide by 10^6 for MB/s). benchmarks/tokenizer_peer.py measures the sentencepiece library on the
  * same texts in the same unit. Data: -Dcalx.shared (default ../shared, from the repository root).
  */
@@ -79,6 +80,15 @@ public class TokenizerBenchmark {
         int i = next;
         next = i + 1 == texts.length ? 0 : i + 1;
         bh.consume(tokenizer.encode(texts[i], false));
+        counter.bytes += utf8Lengths[i];
+    }
+
+    /** The same, with BPE over each whole text (no per-thread word cache): the cold-cache cost. */
+    @Benchmark
+    public void encodeWithoutWordCache(Bytes counter, Blackhole bh) {
+        int i = next;
+        next = i + 1 == texts.length ? 0 : i + 1;
+        bh.consume(tokenizer.encodeWithoutWordCache(texts[i], false));
         counter.bytes += utf8Lengths[i];
     }
 }

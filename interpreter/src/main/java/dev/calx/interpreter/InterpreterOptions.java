@@ -47,10 +47,21 @@ public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pyt
         }
     }
 
-    /** 10 s, 4000 characters, sympy's directory if installed, 1 worker + 1 spare, 1 GiB, JIT if found. */
+    /**
+     * 10 s, 4000 characters, sympy's directory if installed, 1 worker + 1 spare, 1 GiB heap, 32 MB
+     * Python stack, sympy pre-imported, interpreter-only (JIT when {@code -Dcalx.graal.jit.dir} says).
+     */
     public static InterpreterOptions defaults() {
         return new InterpreterOptions(Duration.ofSeconds(10), 4000, detectPythonPath(), 1, 1, 1024, 32,
-                true, GraalJit.find(), Duration.ofSeconds(180));
+                true, GraalJit.fromSystemProperty(), Duration.ofSeconds(180));
+    }
+
+    /** Turns the Graal JIT on with the jars the build copied to interpreter/target/graal-jit. */
+    public InterpreterOptions withGraalJitFromBuild() {
+        Path dir = GraalJit.besideCode();
+        if (dir == null) throw new IllegalStateException("no graal-jit directory with compiler-*.jar beside "
+                + GraalJit.class.getProtectionDomain().getCodeSource().getLocation());
+        return withGraalJitDir(dir);
     }
 
     /** The first system package directory that holds sympy, as a one-element list, or empty. */

@@ -35,7 +35,33 @@ public final class CpuBackend implements Backend {
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
         Checks.gemmArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        ScalarKernels.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (simd) Gemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, true);
+        else ScalarKernels.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, long strideA,
+                            float[] b, int bOff, int ldb, long strideB,
+                            float beta, float[] c, int cOff, int ldc, long strideC, int batch) {
+        if (batch < 0) throw new ShapeException("gemmBatched: negative batch " + batch);
+        for (int i = 0; i < batch; i++) {
+            Checks.gemmArgs(transA, transB, m, n, k, a, Math.toIntExact(aOff + i * strideA), lda,
+                    b, Math.toIntExact(bOff + i * strideB), ldb, c, Math.toIntExact(cOff + i * strideC), ldc);
+        }
+        if (!simd) {
+            Backend.super.gemmBatched(transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB,
+                    beta, c, cOff, ldc, strideC, batch);
+            return;
+        }
+        // Independent problems: give each thread whole GEMMs (no fork inside), which beats
+        // splitting each small per-head GEMM.
+        Parallel.forRange(batch, (long) m * n * Math.max(k, 1), (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                Gemm.gemm(transA, transB, m, n, k, alpha, a, (int) (aOff + i * strideA), lda,
+                        b, (int) (bOff + i * strideB), ldb, beta, c, (int) (cOff + i * strideC), ldc, batch == 1);
+            }
+        });
     }
 
     @Override

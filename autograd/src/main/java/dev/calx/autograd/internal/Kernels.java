@@ -45,6 +45,26 @@ public final class Kernels {
         else RowKernels.crossEntropyBackward(logits, lo, rows, v, targets, ignore, lse, scale, dl, dlo);
     }
 
+    /**
+     * In place: logits rows become {@code scale * (softmax - onehot(target))}; ignored rows
+     * become 0 (the fused linear cross-entropy's backward).
+     */
+    public static void crossEntropyGradInPlace(float[] logits, int rows, int v, int[] targets, int ignore,
+                                               float[] lse, float scale) {
+        dev.calx.tensor.Parallel.forRange(rows, 20L * v, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * v;
+                if (targets[r] == ignore) {
+                    java.util.Arrays.fill(logits, o, o + v, 0f);
+                    continue;
+                }
+                if (SIMD) VecKernels.expScaledInPlace(logits, o, v, lse[r], scale);
+                else for (int i = 0; i < v; i++) logits[o + i] = scale * (float) Math.exp(logits[o + i] - lse[r]);
+                logits[o + targets[r]] -= scale;
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ attention row helpers
 
     /**

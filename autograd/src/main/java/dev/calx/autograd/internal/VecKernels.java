@@ -70,6 +70,16 @@ public final class VecKernels {
         java.util.Arrays.fill(dp, off + end, off + n, 0f);
     }
 
+    /** a[i] = scale * exp(a[i] - m) over [off, off+n). */
+    public static void expScaledInPlace(float[] a, int off, int n, float m, float scale) {
+        FloatVector mv = FloatVector.broadcast(S, m);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, a, off + i).sub(mv).lanewise(VectorOperators.EXP).mul(scale).intoArray(a, off + i);
+        }
+        for (; i < n; i++) a[off + i] = scale * (float) Math.exp(a[off + i] - m);
+    }
+
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;

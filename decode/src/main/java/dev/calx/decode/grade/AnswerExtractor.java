@@ -15,8 +15,8 @@ public final class AnswerExtractor {
 
     private AnswerExtractor() {}
 
-    /** Where an answer came from; NONE means nothing could be extracted. */
-    public enum Source { BOXED, ANSWER_IS, OUTPUT_BLOCK, LAST_NUMBER, NONE }
+    /** Where an answer came from; AS_IS: the text was a bare answer; NONE: nothing could be extracted. */
+    public enum Source { BOXED, ANSWER_IS, OUTPUT_BLOCK, LAST_NUMBER, AS_IS, NONE }
 
     /** An extracted answer and how it was found. */
     public record Extraction(String answer, Source source) {

@@ -121,6 +121,30 @@ class MathGraderTest {
     }
 
     @Test
+    void math500AnswersWithTheirLastDigitChangedGradeUnequal() throws IOException {
+        // A false-positive check on real answers: 1.25 -> 1.26, \frac{3}{56} -> \frac{3}{57}, x^2+1 -> x^2+2.
+        Path file = shared("data/math/math500.jsonl");
+        Assumptions.assumeTrue(Files.exists(file), "missing " + file);
+        int tried = 0;
+        List<String> equal = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) continue;
+            String answer = JSON.readTree(line).get("answer").asText();
+            int i = -1;
+            for (int k = answer.length() - 1; k >= 0; k--) if (Character.isDigit(answer.charAt(k))) { i = k; break; }
+            if (i < 0) continue;
+            char d = answer.charAt(i);
+            String changed = answer.substring(0, i) + (char) ('0' + (d - '0' + 1) % 10) + answer.substring(i + 1);
+            tried++;
+            if (grader.isEquivalent(changed, answer)) equal.add(changed + "  vs  " + answer);
+        }
+        System.out.println("math500 last-digit perturbations graded equal: " + equal.size() + " of " + tried);
+        equal.forEach(e -> System.out.println("  " + e));
+        assertTrue(tried > 400, "tried " + tried);
+        assertTrue(equal.size() <= tried / 100, equal.toString());
+    }
+
+    @Test
     void gsm8kReferencesGradeEqualToThemselvesWrittenDifferently() throws IOException {
         Path file = shared("data/gsm8k/test.jsonl");
         Assumptions.assumeTrue(Files.exists(file), "missing " + file);

@@ -104,6 +104,8 @@ public final class PythonRuntime implements AutoCloseable {
     }
 
     public boolean sympyLoaded() { return sympy; }
+    /** "Interpreted" without a JIT, otherwise the Truffle runtime's name. */
+    public String engineName() { return engine.getImplementationName(); }
     public long sympyMillis() { return sympyMillis; }
 
     /** Runs one cell; an interrupt from another thread ends it with timedOut and the partial output. */
@@ -163,6 +165,24 @@ public final class PythonRuntime implements AutoCloseable {
         if (s == null) return "operation refused";
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /**
+     * Runs typical cells once, so the first real cell of a fresh worker (a replacement, say) does
+     * not pay for cold code paths; a first RecursionError in a cold JVM took over 2 s.
+     */
+    public void warmUp() {
+        String sid = "__calx_warmup__";
+        run(sid, "def _f(n):\n    return _f(n + 1)\ntry:\n    _f(0)\nexcept RecursionError:\n    pass", 100);
+        run(sid, "s = 0\nfor i in range(20000):\n    s += i * i\nprint(s)\n[str(i) for i in range(100)][-1]", 100);
+        run(sid, "1 / 0", 100);
+        if (sympy) {
+            // The first solve/simplify in a fresh context costs a second or more: pay it here.
+            run(sid, "from sympy import *\nx, y = symbols('x y')\nsolve(x**2 - 2, x)\nsolve([x + y - 3, x - y - 1], [x, y])\n"
+                    + "simplify(sin(x)**2 + cos(x)**2)\nfactor(x**2 - 1)\nexpand((x + 1)**5)\n"
+                    + "integrate(x**2, x)\nprint(Rational(1, 3) + 1, sqrt(8), N(pi, 10), latex(x**2 / 2))", 100);
+        }
+        drop(sid);
     }
 
     public void drop(String session) {

@@ -71,11 +71,15 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(3);
             return;
         }
+        long warm = System.nanoTime();
+        py.submit(() -> rt.warmUp()).get();
         ObjectNode ready = JSON.createObjectNode()
+                .put("warmup_ms", (System.nanoTime() - warm) / 1_000_000)
                 .put("ready", true)
                 .put("sympy", rt.sympyLoaded())
                 .put("sympy_ms", rt.sympyMillis())
-                .put("startup_ms", (System.nanoTime() - t0) / 1_000_000);
+                .put("startup_ms", (System.nanoTime() - t0) / 1_000_000)
+                .put("engine", rt.engineName());
         proto.println(JSON.writeValueAsString(ready));
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

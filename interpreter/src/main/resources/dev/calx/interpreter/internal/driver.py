@@ -109,6 +109,11 @@ _PROCESS_FUNCTIONS = ("system", "popen", "fork", "forkpty", "execv", "execve", "
 def install(recursion_limit, lookup):
     """Called once per context: limits, exits that end the cell, unicodedata.lookup from Java."""
     sys.setrecursionlimit(recursion_limit)
+    # Python 3.12 warns about "\l" in docstrings at compile time; the CPython (3.11 and older)
+    # that produced the training data stayed silent, and models often write LaTeX in docstrings.
+    import warnings
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
     builtins.exit = _exit
     builtins.quit = _exit
     import os
@@ -161,20 +166,41 @@ def drop_session(sid):
     _sessions.pop(sid, None)
 
 
+_TB_KEEP = 30  # frames kept at each end of a long traceback (deep recursion has thousands)
+
+
+def _format_one(e):
+    frames = [(f, n) for f, n in traceback.walk_tb(e.__traceback__) if f.f_code.co_filename != _DRIVER]
+    if len(frames) > 2 * _TB_KEEP:
+        omitted = len(frames) - 2 * _TB_KEEP
+        lines = (traceback.StackSummary.extract(iter(frames[:_TB_KEEP])).format()
+                 + ["  [... %d frames omitted ...]\n" % omitted]
+                 + traceback.StackSummary.extract(iter(frames[-_TB_KEEP:])).format())
+    else:
+        lines = traceback.StackSummary.extract(iter(frames)).format()
+    head = ["Traceback (most recent call last):\n"] if frames else []
+    return "".join(head + lines + traceback.format_exception_only(type(e), e))
+
+
 def _user_traceback(e, parsed):
     if not parsed:  # a SyntaxError of the cell itself: no frames worth showing
         return "".join(traceback.format_exception_only(type(e), e))
-    te = traceback.TracebackException.from_exception(e)
+    parts = []
     seen = set()
-    todo = [te]
-    while todo:  # drop the driver's own frames, in the exception and in its chain
-        t = todo.pop()
-        if t is None or id(t) in seen:
-            continue
-        seen.add(id(t))
-        t.stack = traceback.StackSummary.from_list([f for f in t.stack if f.filename != _DRIVER])
-        todo.extend([t.__cause__, t.__context__])
-    return "".join(te.format())
+    while e is not None and id(e) not in seen and len(parts) < 5:  # the chain, oldest first
+        seen.add(id(e))
+        parts.append(_format_one(e))
+        if e.__cause__ is not None:
+            parts.append("\nThe above exception was the direct cause of the following exception:\n\n")
+            e = e.__cause__
+        elif e.__context__ is not None and not e.__suppress_context__:
+            parts.append("\nDuring handling of the above exception, another exception occurred:\n\n")
+            e = e.__context__
+        else:
+            e = None
+    if len(parts) > 1 and parts[-1].startswith("\n"):
+        parts.pop()
+    return "".join(reversed(parts))
 
 
 def run_cell(sid, code, limit):

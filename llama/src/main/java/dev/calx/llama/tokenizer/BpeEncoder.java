@@ -31,6 +31,7 @@ final class BpeEncoder {
     private final Set<Integer> orphanChars = new HashSet<>();
     private final UserDefinedMatcher matcher;
     private final boolean explicitRules;
+    private final boolean segmentable;
     private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
 
     BpeEncoder(Vocabulary v) {
@@ -95,6 +96,28 @@ final class BpeEncoder {
             }
         }
         matcher = UserDefinedMatcher.of(v);
+        segmentable = segmentable(v);
+    }
+
+    /**
+     * Whether BPE can run on each "word" separately: true when no mergeable piece has the space
+     * symbol right after another character (true for Llama-2), because then no merge ever crosses
+     * the point before a space that follows a non-space, so the pieces of a word do not depend on
+     * its neighbours. Words then repeat, and their ids are cached. (Byte fallback is required:
+     * without it, unknown pieces next to each other merge across words.)
+     */
+    private static boolean segmentable(Vocabulary v) {
+        Normalization nz = v.normalization();
+        if (!v.byteFallback() || nz.treatWhitespaceAsSuffix()) return false;
+        char space = nz.escapeWhitespaces() ? Normalization.SPACE_SYMBOL : ' ';
+        for (int id = 0; id < v.size(); id++) {
+            if (!v.type(id).mergeable()) continue;
+            String p = v.piece(id);
+            for (int k = 1; k < p.length(); k++) {
+                if (p.charAt(k) == space && p.charAt(k - 1) != space) return false;
+            }
+        }
+        return true;
     }
 
     /** A float's bits turned into an int with the same order. */
@@ -107,19 +130,86 @@ final class BpeEncoder {
         return merges.size();
     }
 
+    /** How much of the text one BPE run sees; all three give the same ids (tested). */
+    enum Mode {
+        /** SentencePiece's way: one BPE over the whole normalized text. */
+        WHOLE_TEXT,
+        /** One BPE per word (smaller heaps) when the vocabulary allows it, else WHOLE_TEXT. */
+        WORDS,
+        /** WORDS, with each word's ids cached per thread. */
+        WORDS_CACHED
+    }
+
     /** Encodes text (a Java string; lone surrogates count as U+FFFD). */
     int[] encode(CharSequence text, boolean addBos, boolean addEos) {
+        return encode(text, addBos, addEos, Mode.WORDS_CACHED);
+    }
+
+    int[] encode(CharSequence text, boolean addBos, boolean addEos, Mode mode) {
         Workspace ws = workspace.get();
         ws.outN = 0;
         if (addBos && v.bosId() >= 0) ws.emit(v.bosId());
         int m = normalize(text, ws);
         if (m > 0) {
-            int ns = split(ws, m);
-            merge(ws, ns);
-            output(ws);
+            if (segmentable && mode != Mode.WHOLE_TEXT) {
+                encodeWords(ws, m, mode == Mode.WORDS_CACHED);
+            } else {
+                encodeRange(ws, 0, m);
+            }
         }
         if (addEos && v.eosId() >= 0) ws.emit(v.eosId());
         return Arrays.copyOf(ws.out, ws.outN);
+    }
+
+    private void encodeRange(Workspace ws, int from, int to) {
+        int ns = split(ws, from, to);
+        merge(ws, ns);
+        output(ws);
+    }
+
+    /**
+     * Cuts the normalized text before each space that follows a non-space and around
+     * user-defined pieces (which never merge), and encodes each word through the cache.
+     */
+    private void encodeWords(Workspace ws, int m, boolean cached) {
+        char[] norm = ws.norm;
+        char space = v.normalization().escapeWhitespaces() ? Normalization.SPACE_SYMBOL : ' ';
+        int wordStart = 0;
+        for (int p = 0; p < m; ) {
+            if (matcher != null) {
+                int ud = matcher.match(norm, p, m);
+                if (ud >= 0) {
+                    encodeWord(ws, wordStart, p, cached);
+                    ws.emit(ud);
+                    p += v.piece(ud).length();
+                    wordStart = p;
+                    continue;
+                }
+            }
+            char c = norm[p];
+            if (c == space && p > wordStart && norm[p - 1] != space) {
+                encodeWord(ws, wordStart, p, cached);
+                wordStart = p;
+            }
+            p += Character.isHighSurrogate(c) && p + 1 < m && Character.isLowSurrogate(norm[p + 1]) ? 2 : 1;
+        }
+        encodeWord(ws, wordStart, m, cached);
+    }
+
+    private void encodeWord(Workspace ws, int from, int to, boolean cached) {
+        if (from == to) return;
+        if (!cached || to - from > WordCache.MAX_WORD) {
+            encodeRange(ws, from, to);
+            return;
+        }
+        int[] ids = ws.cache.get(ws.norm, from, to);
+        if (ids != null) {
+            for (int id : ids) ws.emit(id);
+            return;
+        }
+        int before = ws.outN;
+        encodeRange(ws, from, to);
+        ws.cache.put(ws.norm, from, to, Arrays.copyOfRange(ws.out, before, ws.outN));
     }
 
     /** SentencePiece's normalizer without a character map; returns the normalized length. */
@@ -164,14 +254,14 @@ final class BpeEncoder {
         return m;
     }
 
-    /** Splits the normalized text into characters and user-defined pieces; returns the count. */
-    private int split(Workspace ws, int m) {
+    /** Splits {@code norm[from, m)} into characters and user-defined pieces; returns the count. */
+    private int split(Workspace ws, int from, int m) {
         char[] norm = ws.norm;
-        ws.symbols(m);
+        ws.symbols(m - from);
         int[] id = ws.id, start = ws.start, len = ws.len, prev = ws.prev, next = ws.next;
         boolean[] frozen = ws.frozen;
         int ns = 0;
-        for (int p = 0; p < m; ) {
+        for (int p = from; p < m; ) {
             int l;
             int sid;
             boolean fr = false;
@@ -323,6 +413,7 @@ final class BpeEncoder {
         boolean prevUnk;
         final byte[] utf8 = new byte[4];
         final Map<Integer, String[]> revMerge = new HashMap<>();
+        final WordCache cache = new WordCache();
 
         char[] norm(int n) {
             if (norm.length < n) norm = new char[Math.max(n, norm.length * 2)];

@@ -104,6 +104,19 @@ public final class SentencePieceTokenizer implements Tokenizer {
                 : new SentencePieceTokenizer(vocabulary.withAddedPieces(fresh, PieceType.USER_DEFINED), template);
     }
 
+    /**
+     * The same ids as {@link #encode(String, boolean)} without the per-thread word cache (every
+     * word goes through BPE): for benchmarks and for checking the cache.
+     */
+    public int[] encodeWithoutWordCache(String text, boolean addBos) {
+        return encoder.encode(text, addBos, false, BpeEncoder.Mode.WORDS);
+    }
+
+    /** SentencePiece's own way, one BPE over the whole text: for checking the word split. */
+    int[] encodeWholeText(String text, boolean addBos) {
+        return encoder.encode(text, addBos, false, BpeEncoder.Mode.WHOLE_TEXT);
+    }
+
     /** Encoding by the obvious O(n²) loop, for checking the fast path. */
     int[] encodeNaive(String text, boolean addBos) {
         return NaiveBpe.encode(vocabulary, text, addBos);

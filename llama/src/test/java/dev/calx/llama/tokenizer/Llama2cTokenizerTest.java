@@ -51,6 +51,23 @@ class Llama2cTokenizerTest {
         assertEquals(PieceType.BYTE, t.vocabulary().type(3 + 255));
     }
 
+    /**
+     * tools/tokenizer_fixtures.py builds a tokenizer.model from tok512.bin's pieces and scores and
+     * lets the sentencepiece library encode: a second vocabulary checked against the library.
+     */
+    @Test
+    void tok512EncodesAsTheSentencepieceLibraryOnTheSameVocabulary() throws IOException {
+        SentencePieceTokenizer t = Llama2cTokenizer.load(TestData.tok512(), 512);
+        int n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode c : Fixtures.gzJsonLines("tok512_cases.jsonl.gz")) {
+            String text = c.get("text").asText();
+            assertArrayEquals(Fixtures.ints(c.get("ids")), t.encode(text, false), "tok512: " + text);
+            assertArrayEquals(t.encodeNaive(text, false), t.encode(text, false), "naive, tok512: " + text);
+            n++;
+        }
+        assertTrue(n > 150, "only " + n + " cases");
+    }
+
     @Test
     void tok512DecodesWhatItEncodes() throws IOException {
         SentencePieceTokenizer t = Llama2cTokenizer.load(TestData.tok512(), 512);

@@ -19,20 +19,20 @@ public record Dataset(List<Sample> samples, Stats stats) {
         }
     }
 
-    public static Dataset load(Path file, Formats format, SpanRenderer renderer, SpanTokenizer tok, double maxBadFraction)
+    public static Dataset load(Path file, DataFormat format, SpanTokenizer tok, double maxBadFraction)
             throws IOException {
         List<Jsonl.Row> rows = Jsonl.read(file);
         List<Example> examples = new ArrayList<>(rows.size());
         for (Jsonl.Row r : rows) examples.add(format.read(r));
-        return of(examples, renderer, tok, maxBadFraction, file.toString());
+        return of(examples, format::render, tok, maxBadFraction, file.toString());
     }
 
-    public static Dataset of(List<Example> examples, SpanRenderer renderer, SpanTokenizer tok, double maxBadFraction, String what) {
+    public static Dataset of(List<Example> examples, java.util.function.Function<Example, List<dev.calx.decode.format.Span>> renderer, SpanTokenizer tok, double maxBadFraction, String what) {
         List<Sample> out = new ArrayList<>(examples.size());
         int truncated = 0, masked = 0;
         long tokens = 0, trained = 0;
         for (Example ex : examples) {
-            Sample s = tok.tokenize(ex.file() + ":" + ex.line(), renderer.render(ex), renderer.appendEos());
+            Sample s = tok.tokenize(ex.where(), renderer.apply(ex));
             if (s.truncated()) truncated++;
             int t = s.trainedTokens();
             if (t == 0) {

@@ -1,5 +1,7 @@
 package dev.calx.trainer.data;
 
+import dev.calx.decode.format.Span;
+import dev.calx.decode.format.SpanKind;
 import dev.calx.llama.tokenizer.Tokenizer;
 
 import java.io.ByteArrayOutputStream;
@@ -15,8 +17,10 @@ import java.util.List;
  * comes from searching re-tokenized strings; if the pieces do not reassemble the text exactly
  * (a tokenizer that normalizes), it stops with an error naming the example.
  *
- * <p>Layout: one BOS, the text's tokens, then EOS (trained) when the renderer asks for it. A
- * sample longer than {@code maxLength} is cut to {@code maxLength} and flagged truncated.
+ * <p>Spans come from decode's templates: PROMPT and EXECUTION are masked, TEXT and CODE
+ * trained, and a final EOS span becomes the tokenizer's EOS id (trained). Layout: one BOS, the
+ * text's tokens, EOS. A sample longer than {@code maxLength} is cut to {@code maxLength} and
+ * flagged truncated.
  */
 public final class SpanTokenizer {
     private final Tokenizer tok;
@@ -28,7 +32,16 @@ public final class SpanTokenizer {
         this.maxLength = maxLength;
     }
 
-    public Sample tokenize(String source, List<Span> spans, boolean appendEos) {
+    static boolean trained(SpanKind k) {
+        return k == SpanKind.TEXT || k == SpanKind.CODE || k == SpanKind.EOS;
+    }
+
+    public Sample tokenize(String source, List<Span> spans) {
+        boolean appendEos = !spans.isEmpty() && spans.getLast().kind() == SpanKind.EOS;
+        if (appendEos) spans = spans.subList(0, spans.size() - 1);
+        for (Span s : spans) {
+            if (s.kind() == SpanKind.EOS) throw new IllegalArgumentException(source + ": EOS span before the end of the example");
+        }
         StringBuilder text = new StringBuilder();
         for (Span s : spans) text.append(s.text());
         byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
@@ -63,7 +76,7 @@ public final class SpanTokenizer {
             ids[k + 1] = body[k];
             int byteAt = Math.max(0, start[k] - shift);
             // a token made only of the dummy prefix belongs to the first span
-            trained[k + 1] = byteAt < utf8.length && spans.get(spanOfByte[byteAt]).kind().trained;
+            trained[k + 1] = byteAt < utf8.length && trained(spans.get(spanOfByte[byteAt]).kind());
         }
         if (appendEos && n <= maxLength) {
             ids[n - 1] = tok.eosId();

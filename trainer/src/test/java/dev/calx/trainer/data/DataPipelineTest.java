@@ -1,5 +1,8 @@
 package dev.calx.trainer.data;
 
+import dev.calx.decode.format.MathCoderFormat;
+import dev.calx.decode.format.Span;
+import dev.calx.decode.format.SpanKind;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Assumptions;
@@ -43,33 +46,33 @@ class DataPipelineTest {
         return tok.decode(run.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    static Sample sample(Formats f, String json) throws Exception {
+    static Sample sample(DataFormat f, String json) throws Exception {
         return sample(f, json, llama);
     }
 
-    static Sample sample(Formats f, String json, Tokenizer tok) throws Exception {
+    static Sample sample(DataFormat f, String json, Tokenizer tok) throws Exception {
         Path file = Files.createTempFile("calx-data", ".jsonl");
         Files.writeString(file, json + "\n");
         Example ex = f.read(Jsonl.read(file).getFirst());
-        return new SpanTokenizer(tok, 4096).tokenize("t", f.render(ex), true);
+        return new SpanTokenizer(tok, 4096).tokenize("t", f.render(ex));
     }
 
     @Test
     void toraMasksPromptAndOutputTextButTrainsOutputOpenerCodeAndEos() throws Exception {
         needLlama();
         String sol = "Let's compute.\n```python\nprint(2+3)\n```\n```output\n5\n```\nThe answer is $\\boxed{5}$.";
-        Sample s = sample(Formats.TORA, "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 2+3?\"}, {\"role\": \"assistant\", \"content\": "
+        Sample s = sample(DataFormat.TORA, "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 2+3?\"}, {\"role\": \"assistant\", \"content\": "
                 + com.fasterxml.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(sol) + "}]}");
         int[] ids = s.ids();
         assertEquals(llama.bosId(), ids[0]);
         assertEquals(1, java.util.Arrays.stream(ids).filter(i -> i == llama.bosId()).count(), "one BOS");
         assertEquals(llama.eosId(), ids[ids.length - 1]);
         assertTrue(s.trained()[ids.length - 1], "EOS trained");
-        // masked: the prompt, then exactly the output block's text
+        // masked: the prompt, then exactly what decode's tora loop appends after the opener (output and closing fence)
         String masked = text(ids, s.trained(), false, 1);
-        assertEquals("<|user|>\nWhat is 2+3?\n<|assistant|>\n5\n", masked);
-        // trained: everything else, ```output opener and closing fence included
-        assertEquals("Let's compute.\n```python\nprint(2+3)\n```\n```output\n```\nThe answer is $\\boxed{5}$.", text(ids, s.trained(), true, 1));
+        assertEquals("<|user|>\nWhat is 2+3?\n<|assistant|>\n\n5\n```\n", masked);
+        // trained: everything else, the ```output opener included
+        assertEquals("Let's compute.\n```python\nprint(2+3)\n```\n```outputThe answer is $\\boxed{5}$.", text(ids, s.trained(), true, 1));
         // and it is the same token sequence the whole text encodes to at inference
         int[] whole = llama.encode("<|user|>\nWhat is 2+3?\n<|assistant|>\n" + sol, true);
         assertArrayEquals(whole, java.util.Arrays.copyOf(ids, ids.length - 1));
@@ -78,7 +81,7 @@ class DataPipelineTest {
     @Test
     void alpacaTrainsOnlyTheOutputAndEos() throws Exception {
         needLlama();
-        Sample s = sample(Formats.ALPACA, "{\"instruction\": \"Add 2 and 3.\", \"output\": \"2 + 3 = 5. The answer is 5\"}");
+        Sample s = sample(DataFormat.ALPACA, "{\"instruction\": \"Add 2 and 3.\", \"output\": \"2 + 3 = 5. The answer is 5\"}");
         assertEquals("2 + 3 = 5. The answer is 5", text(s.ids(), s.trained(), true, 1));
         assertTrue(text(s.ids(), s.trained(), false, 1).endsWith("### Instruction:\nAdd 2 and 3.\n\n### Response:"));
         assertTrue(s.trained()[s.length() - 1]);
@@ -94,9 +97,8 @@ class DataPipelineTest {
                 + "{\"type\": \"execution\", \"content\": \"5\"}, {\"type\": \"text\", \"content\": \"So 5.\"}]}]}";
         // MathCoder adds its block tokens to the vocabulary (matched atomically), as its release does
         var withBlocks = new SentencePieceTokenizer(((SentencePieceTokenizer) llama).vocabulary().withAddedPieces(
-                List.of("<|system|>", "<|user|>", "<|assistant|>", "<|text|>", "<|code|>", "<|execution|>", "<|endofblock|>",
-                        "<|endofmessage|>"), dev.calx.llama.tokenizer.PieceType.USER_DEFINED));
-        Sample s = sample(Formats.MATHCODER, row, withBlocks);
+                MathCoderFormat.SPECIAL_TOKENS, dev.calx.llama.tokenizer.PieceType.USER_DEFINED));
+        Sample s = sample(DataFormat.MATHCODER, row, withBlocks);
         int[] specials = java.util.Arrays.stream(s.ids()).filter(i -> i >= 32000).toArray();
         assertEquals(18, specials.length, "block tokens encode atomically");
         assertEquals("<|text|>Compute.<|endofblock|><|code|>2+3<|endofblock|><|text|>So 5.<|endofblock|><|endofmessage|>",
@@ -105,28 +107,18 @@ class DataPipelineTest {
     }
 
     @Test
-    void splitToraSeparatesCodeExecutionAndText() {
-        List<Example.Block> b = Formats.splitTora("A\n```python\nx\n```\n```output\n1\n```\nB ```output\n2\n```");
-        assertEquals(List.of(
-                new Example.Block(Span.Kind.TEXT, "A\n"), new Example.Block(Span.Kind.CODE, "```python\nx\n```"),
-                new Example.Block(Span.Kind.TEXT, "\n```output\n"), new Example.Block(Span.Kind.EXECUTION, "1\n"),
-                new Example.Block(Span.Kind.TEXT, "```\nB ```output\n"), new Example.Block(Span.Kind.EXECUTION, "2\n"),
-                new Example.Block(Span.Kind.TEXT, "```")), b);
-    }
-
-    @Test
     void malformedRowsStopWithFileAndLine() throws Exception {
         Path f = tmp.resolve("d.jsonl");
-        record Case(Formats fmt, String row, String msg) { }
+        record Case(DataFormat fmt, String row, String msg) { }
         for (Case c : List.of(
-                new Case(Formats.ALPACA, "{\"instruction\": \"q\"}", ":2: missing field \"output\""),
-                new Case(Formats.ALPACA, "{\"instruction\": [1], \"output\": \"a\"}", ":2: field \"instruction\" should be a string but is array"),
-                new Case(Formats.ALPACA, "{\"instruction\": \"q\", ", ":2: bad JSON"),
-                new Case(Formats.ALPACA, "[1, 2]", ":2: expected a JSON object but found array"),
-                new Case(Formats.TORA, "{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}]}", ":2: no assistant message"),
-                new Case(Formats.TORA, "{\"messages\": [{\"role\": \"user\", \"content\": 5}, {\"role\": \"assistant\", \"content\": \"a\"}]}", ":2: messages[0].content should be a string but is number"),
-                new Case(Formats.TORA, "{\"text\": \"q\"}", ":2: expected \"messages\" or \"prompt\"/\"completion\""),
-                new Case(Formats.MATHCODER, "{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}]}", ":2: messages[0].content should be an array of blocks"))) {
+                new Case(DataFormat.ALPACA, "{\"instruction\": \"q\"}", ":2: missing field \"output\""),
+                new Case(DataFormat.ALPACA, "{\"instruction\": [1], \"output\": \"a\"}", ":2: field \"instruction\" should be a string but is array"),
+                new Case(DataFormat.ALPACA, "{\"instruction\": \"q\", ", ":2: bad JSON"),
+                new Case(DataFormat.ALPACA, "[1, 2]", ":2: expected a JSON object but found array"),
+                new Case(DataFormat.TORA, "{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}]}", ":2: no assistant message"),
+                new Case(DataFormat.TORA, "{\"messages\": [{\"role\": \"user\", \"content\": 5}, {\"role\": \"assistant\", \"content\": \"a\"}]}", ":2: messages[0].content should be a string but is number"),
+                new Case(DataFormat.TORA, "{\"text\": \"q\"}", ":2: expected \"messages\" or \"prompt\"/\"completion\""),
+                new Case(DataFormat.MATHCODER, "{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}]}", ":2: messages[0].content should be an array of blocks"))) {
             Files.writeString(f, "{\"instruction\": \"ok\", \"output\": \"ok\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"content\": \"q\"}]},"
                     + " {\"role\": \"assistant\", \"content\": \"a\"}]}\n" + c.row + "\n");
             DataFormatException e = assertThrows(DataFormatException.class, () -> {
@@ -160,16 +152,15 @@ class DataPipelineTest {
     void truncatedAndFullyMaskedSamplesAreCountedAndStopTheRunOverTheThreshold() {
         SpanTokenizer tok = new SpanTokenizer(new CharTokenizer(), 12);
         List<Example> exs = new ArrayList<>();
-        for (int i = 0; i < 8; i++) exs.add(new Example("f", i + 1, null, "q", List.of(new Example.Block(Span.Kind.TEXT, "ab"))));
-        exs.add(new Example("f", 9, null, "q", List.of(new Example.Block(Span.Kind.TEXT, "abcdefghijklmnop")))); // truncated
-        exs.add(new Example("f", 10, null, "a very long question", List.of(new Example.Block(Span.Kind.TEXT, "x")))); // cut inside the prompt
-        Dataset d = Dataset.of(exs, Formats.ALPACA.equals(null) ? null : prompt -> List.of(new Span(Span.Kind.PROMPT, prompt.question()),
-                new Span(Span.Kind.TEXT, prompt.response().getFirst().text())), tok, 0.3, "test");
+        for (int i = 0; i < 8; i++) exs.add(new Example("f", i + 1, null, "q", "ab", null));
+        exs.add(new Example("f", 9, null, "q", "abcdefghijklmnop", null)); // truncated
+        exs.add(new Example("f", 10, null, "a very long question", "x", null)); // cut inside the prompt
+        java.util.function.Function<Example, List<Span>> render = ex -> List.of(new Span(SpanKind.PROMPT, ex.question()),
+                new Span(SpanKind.TEXT, ex.solution()), new Span(SpanKind.EOS, "</s>"));
+        Dataset d = Dataset.of(exs, render, tok, 0.3, "test");
         assertEquals(new Dataset.Stats(10, 2, 1, 8 * 6 + 12, 8 * 3 + 9), d.stats());
         assertEquals(9, d.samples().size());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.of(exs,
-                prompt -> List.of(new Span(Span.Kind.PROMPT, prompt.question()), new Span(Span.Kind.TEXT, prompt.response().getFirst().text())),
-                tok, 0.1, "test"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.of(exs, render, tok, 0.1, "test"));
         assertTrue(e.getMessage().contains("2 truncated, 1 fully masked"), e.getMessage());
     }
 
