@@ -365,6 +365,7 @@ def main():
             variants.append(("b_hf_bf16_sharded", "hf",
                              write_hf(os.path.join(OUT, "b_hf_bf16_sharded"), c, w, "BF16", max_shard=40000), False))
             variants.append(("b_q8_0.gguf", "gguf", write_gguf(os.path.join(OUT, "b_q8_0.gguf"), c, w, "Q8_0"), True))
+            variants.append(("b_bf16.gguf", "gguf", write_gguf(os.path.join(OUT, "b_bf16.gguf"), c, w, "BF16"), True))
         for path, fmt, stored_w, interleaved in variants:
             logits = forward(c, stored_w, tokens, interleaved=interleaved).numpy().astype("<f4")
             lf = path.split(".")[0] + ".logits.f32"

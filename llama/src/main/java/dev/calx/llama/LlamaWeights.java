@@ -291,6 +291,34 @@ public final class LlamaWeights {
     }
 
     /**
+     * Grows the vocabulary to n entries (added special tokens): the embedding and, when untied,
+     * lm_head get new rows equal to the mean of their old rows; both become heap fp32 copies
+     * (the rest is shared). The config's vocab_size follows.
+     */
+    public LlamaWeights withVocabSize(int n) {
+        int v = config.vocabSize(), d = config.hiddenSize();
+        if (n < v) throw new IllegalArgumentException("withVocabSize: cannot shrink the vocabulary from " + v + " to " + n);
+        LlamaConfig c = config.withVocabSize(n);
+        WeightMatrix embed = grow(embedTokens, n, d);
+        WeightMatrix head = tied() ? embed : grow(lmHead, n, d);
+        return new LlamaWeights(c, embed, layers, norm, head, vectorDType, hfRopeOrder);
+    }
+
+    private static WeightMatrix grow(WeightMatrix w, int n, int d) {
+        Tensor t = Tensor.zeros(n, d);
+        float[] a = t.data();
+        double[] mean = new double[d];
+        for (int r = 0; r < w.rows(); r++) {
+            w.rowToFloat(r, a, r * d);
+            for (int i = 0; i < d; i++) mean[i] += a[r * d + i];
+        }
+        for (int r = w.rows(); r < n; r++) {
+            for (int i = 0; i < d; i++) a[r * d + i] = (float) (mean[i] / w.rows());
+        }
+        return F32Weights.of(t);
+    }
+
+    /**
      * Trainable fp32 copies on the heap, in the interleaved RoPE order: every matrix becomes an {@link F32Weights} over a heap
      * tensor, so an optimizer updating the tensors (from {@link F32Weights#heapTensor()}) is seen
      * by inference sessions built on these weights.

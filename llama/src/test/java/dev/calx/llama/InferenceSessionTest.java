@@ -105,4 +105,32 @@ class InferenceSessionTest {
             }
         }
     }
+
+    @Test
+    void growingTheVocabularyAddsMeanRowsAndKeepsOldLogits() {
+        LlamaWeights w = LlamaWeights.random(CFG, DType.BF16, 2);
+        LlamaWeights g = w.withVocabSize(40);
+        assertEquals(40, g.config().vocabSize());
+        assertEquals(40, g.embedTokens().rows());
+        assertEquals(40, g.lmHead().rows());
+        float[] row = new float[48];
+        g.embedTokens().rowToFloat(38, row, 0);
+        double mean = 0;
+        float[] old = new float[48];
+        for (int r = 0; r < 37; r++) {
+            w.embedTokens().rowToFloat(r, old, 0);
+            mean += old[5];
+        }
+        assertEquals(mean / 37, row[5], 1e-6);
+        float[] a, b;
+        try (InferenceSession s = LlamaModel.session(w, 16)) {
+            a = s.append(1, 2, 3);
+        }
+        try (InferenceSession s = LlamaModel.session(g, 16)) {
+            b = s.append(1, 2, 3);
+        }
+        assertEquals(40, b.length);
+        for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), "logit " + i);
+        assertThrows(IllegalArgumentException.class, () -> w.withVocabSize(10));
+    }
 }

@@ -8,6 +8,7 @@ import dev.calx.llama.Sampler;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.StreamingDecoder;
 import dev.calx.llama.tokenizer.Tokenizer;
+import dev.calx.llama.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +29,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "HF directory, llama2.c .bin or .gguf file.")
     Path model;
 
-    @Option(names = "--tokenizer", description = "tokenizer.model (SentencePiece), tokenizer.json or llama2.c tokenizer.bin.")
+    @Option(names = "--tokenizer", description = "tokenizer.model (SentencePiece), tokenizer.json or llama2.c tokenizer.bin "
+            + "(default: the one in a HF model directory; else token ids are printed).")
     Path tokenizer;
 
     @Option(names = "--prompt", defaultValue = "", description = "Prompt text (default: none, start from BOS).")
@@ -51,7 +53,13 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (LlamaModel m = LlamaModel.load(model)) {
             LlamaConfig c = m.config();
-            Tokenizer tok = tokenizer == null ? null : TokenizerFiles.load(tokenizer, c.vocabSize());
+            Path tokPath = tokenizer;
+            if (tokPath == null && m.format() == LlamaModel.Format.HF && hasTokenizer(m.source())) tokPath = m.source();
+            Tokenizer tok = tokPath == null ? null : Tokenizers.load(tokPath);
+            if (tok != null && tok.vocabSize() > c.vocabSize()) {
+                throw new IllegalArgumentException("tokenizer " + tokPath + " has " + tok.vocabSize()
+                        + " tokens but the model's vocabulary is " + c.vocabSize());
+            }
             int[] promptIds;
             if (tok != null) {
                 promptIds = tok.encode(prompt, true);
@@ -84,6 +92,10 @@ public final class GenerateCommand implements Callable<Integer> {
                     ids.length > 1 ? (ids.length - 1) / decode : 0.0);
         }
         return 0;
+    }
+
+    static boolean hasTokenizer(Path dir) {
+        return Tokenizers.FILE_NAMES.stream().anyMatch(n -> java.nio.file.Files.isRegularFile(dir.resolve(n)));
     }
 
     /**

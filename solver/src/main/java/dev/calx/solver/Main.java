@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 /** The {@code calx} command line: a thin layer over the public APIs of the other modules. */
 @Command(name = "calx", mixinStandardHelpOptions = true, version = "calx 0.1.0",
         description = "Tool-integrated math reasoning with Llama models, on the JVM.",
-        subcommands = {Main.BackendCommand.class, DataCommand.class, InfoCommand.class, ConvertCommand.class, GenerateCommand.class, LogitsCommand.class, TokenizeCommand.class, GradeCommand.class, SolveCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.BackendCommand.class, DataCommand.class, InfoCommand.class, ConvertCommand.class, GenerateCommand.class, LogitsCommand.class, TokenizeCommand.class, GradeCommand.class, SolveCommand.class, EvalCommand.class, PythonCommand.class, TrainCommand.class, TrainTwoStageCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--backend", scope = CommandLine.ScopeType.INHERIT, paramLabel = "auto|cpu|cuda",

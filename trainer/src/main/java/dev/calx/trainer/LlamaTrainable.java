@@ -7,6 +7,8 @@ import dev.calx.llama.LlamaConfig;
 import dev.calx.llama.LlamaModel;
 import dev.calx.llama.TrainableLlama;
 import dev.calx.llama.format.HfCheckpoint;
+import dev.calx.llama.tokenizer.SentencePieceTokenizer;
+import dev.calx.llama.tokenizer.Tokenizers;
 import dev.calx.tensor.F32Weights;
 import dev.calx.tensor.Tensor;
 import dev.calx.trainer.data.Batch;
@@ -32,11 +34,18 @@ public final class LlamaTrainable implements TrainableModel {
     private final TrainableLlama model;
     private final AutogradParams params;
     private final Path tokenizerDir;
+    private final SentencePieceTokenizer grownTokenizer;
 
     public LlamaTrainable(TrainableLlama model, Path tokenizerDir) {
+        this(model, tokenizerDir, null);
+    }
+
+    /** grownTokenizer: written into every checkpoint instead of copying the base files (after added tokens). */
+    public LlamaTrainable(TrainableLlama model, Path tokenizerDir, SentencePieceTokenizer grownTokenizer) {
         this.model = model;
         this.params = new AutogradParams(model.parameters());
         this.tokenizerDir = tokenizerDir;
+        this.grownTokenizer = grownTokenizer;
     }
 
     /** Loads a checkpoint (any format the llama module reads) as trainable fp32 parameters. */
@@ -75,7 +84,9 @@ public final class LlamaTrainable implements TrainableModel {
     @Override
     public void writeModelFiles(Path dir) throws IOException {
         HfCheckpoint.write(model.weights(), dir, null, Map.of("format", "pt"), Long.MAX_VALUE);
-        if (tokenizerDir != null) {
+        if (grownTokenizer != null) {
+            Tokenizers.save(grownTokenizer, dir);
+        } else if (tokenizerDir != null) {
             for (String f : TOKENIZER_FILES) {
                 Path src = tokenizerDir.resolve(f);
                 if (Files.exists(src)) Files.copy(src, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);

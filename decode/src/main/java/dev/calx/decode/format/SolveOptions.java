@@ -12,7 +12,7 @@ public record SolveOptions(int maxToolCalls, int maxNewTokensPerSegment, int max
         if (maxNewTokensPerSegment <= 0 || maxNewTokensTotal <= 0) throw new IllegalArgumentException("token limits must be positive");
     }
 
-    /** Greedy decoding, the papers' limits (the format's default tool-call limit when maxToolCalls is -1 is not allowed; pass it). */
+    /** Greedy decoding with 1024 new tokens per segment and 2048 per problem; pass the format's tool-call limit. */
     public static SolveOptions greedy(int maxToolCalls) {
         return new SolveOptions(maxToolCalls, 1024, 2048, SamplerConfig.greedy());
     }

@@ -112,7 +112,7 @@ public final class Decoder {
         while (true) {
             if (ids.size() >= options.maxNewTokens()) return finish(options, stream, text, emitted, StopReason.MAX_TOKENS, null, -1, ids.size());
             if (session.position() >= session.maxLength()) return finish(options, stream, text, emitted, StopReason.CONTEXT_FULL, null, -1, ids.size());
-            int token = sampler.sample(logits);
+            int token = sampler.sample(maskPadding(logits));
             if (options.stopTokens().contains(token)) {
                 owedTokens = new int[] {token};
                 return finish(options, stream, text, emitted, StopReason.STOP_TOKEN, null, token, ids.size() + 1);
@@ -149,6 +149,16 @@ public final class Decoder {
                 emitted = safe;
             }
         }
+    }
+
+    /**
+     * Checkpoints often pad the embedding matrix past the tokenizer (e.g. 32016 rows for 32000
+     * pieces); the padding rows have no text, so they are never sampled.
+     */
+    private float[] maskPadding(float[] l) {
+        int n = tokenizer.vocabSize();
+        if (l.length > n) java.util.Arrays.fill(l, n, l.length, Float.NEGATIVE_INFINITY);
+        return l;
     }
 
     private Segment finish(GenerateOptions options, Consumer<String> stream, String text, int emitted,

@@ -121,6 +121,18 @@ class DecoderTest {
     }
 
     @Test
+    void embeddingPaddingBeyondTheTokenizerIsNeverSampled() {
+        // The model has 5 extra rows and the script prefers an id the tokenizer does not have.
+        int pad = tok.vocabSize() + 2;
+        ScriptedSession s = new ScriptedSession(List.of(new int[] {pad}), tok.vocabSize() + 5, TestTokenizer.EOS, 100);
+        Decoder d = decoder(s);
+        d.prefill(tok.encode("Q", true));
+        Segment seg = d.generate(new GenerateOptions(3, List.of(), Set.of()), null);
+        for (int t : d.cachedTokens()) assertTrue(t < tok.vocabSize(), "sampled padding id " + t);
+        assertEquals(3, seg.tokens());
+    }
+
+    @Test
     void heldBackCoversPrefixesOfStopStringsAndBrokenCharacters() {
         assertEquals(3, Decoder.heldBack("abc```", List.of("```output")));
         assertEquals(0, Decoder.heldBack("abc", List.of("```output")));

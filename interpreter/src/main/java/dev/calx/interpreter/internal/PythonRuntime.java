@@ -176,6 +176,12 @@ public final class PythonRuntime implements AutoCloseable {
         run(sid, "def _f(n):\n    return _f(n + 1)\ntry:\n    _f(0)\nexcept RecursionError:\n    pass", 100);
         run(sid, "s = 0\nfor i in range(20000):\n    s += i * i\nprint(s)\n[str(i) for i in range(100)][-1]", 100);
         run(sid, "1 / 0", 100);
+        if (sympy) {
+            // The first solve/simplify in a fresh context costs a second or more: pay it here.
+            run(sid, "from sympy import *\nx, y = symbols('x y')\nsolve(x**2 - 2, x)\nsolve([x + y - 3, x - y - 1], [x, y])\n"
+                    + "simplify(sin(x)**2 + cos(x)**2)\nfactor(x**2 - 1)\nexpand((x + 1)**5)\n"
+                    + "integrate(x**2, x)\nprint(Rational(1, 3) + 1, sqrt(8), N(pi, 10), latex(x**2 / 2))", 100);
+        }
         drop(sid);
     }
 

@@ -78,6 +78,9 @@ public final class WorkerProcess {
             cmd.add("-XX:+EnableJVMCI");
             cmd.add("--upgrade-module-path=" + spec.graalJitDir());
         }
+        // Experiments only (e.g. -Dpolyglot.engine.Mode=latency): extra worker JVM flags.
+        String extra = System.getProperty("calx.worker.jvm.args", "").trim();
+        if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(WorkerMain.class.getName());
@@ -176,9 +179,15 @@ public final class WorkerProcess {
         }
     }
 
+    /** The first exception-looking line of the worker's stderr tail and its last line. */
     public String stderrSummary() {
         synchronized (stderrTail) {
-            return stderrTail.isEmpty() ? "" : "; last worker stderr: " + stderrTail.peekLast();
+            if (stderrTail.isEmpty()) return "";
+            String cause = stderrTail.stream()
+                    .filter(l -> !l.startsWith("\t") && (l.contains("Exception") || l.contains("Error")))
+                    .findFirst().orElse(null);
+            String last = stderrTail.peekLast();
+            return "; worker stderr: " + (cause == null || cause.equals(last) ? last : cause + " ... " + last);
         }
     }
 

@@ -109,6 +109,11 @@ _PROCESS_FUNCTIONS = ("system", "popen", "fork", "forkpty", "execv", "execve", "
 def install(recursion_limit, lookup):
     """Called once per context: limits, exits that end the cell, unicodedata.lookup from Java."""
     sys.setrecursionlimit(recursion_limit)
+    # Python 3.12 warns about "\l" in docstrings at compile time; the CPython (3.11 and older)
+    # that produced the training data stayed silent, and models often write LaTeX in docstrings.
+    import warnings
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
     builtins.exit = _exit
     builtins.quit = _exit
     import os

@@ -130,20 +130,29 @@ final class BpeEncoder {
         return merges.size();
     }
 
-    /** Encodes text (a Java string; lone surrogates count as U+FFFD). */
-    int[] encode(CharSequence text, boolean addBos, boolean addEos) {
-        return encode(text, addBos, addEos, true);
+    /** How much of the text one BPE run sees; all three give the same ids (tested). */
+    enum Mode {
+        /** SentencePiece's way: one BPE over the whole normalized text. */
+        WHOLE_TEXT,
+        /** One BPE per word (smaller heaps) when the vocabulary allows it, else WHOLE_TEXT. */
+        WORDS,
+        /** WORDS, with each word's ids cached per thread. */
+        WORDS_CACHED
     }
 
-    /** @param useCache false: always BPE over the whole text (to check the word cache in tests) */
-    int[] encode(CharSequence text, boolean addBos, boolean addEos, boolean useCache) {
+    /** Encodes text (a Java string; lone surrogates count as U+FFFD). */
+    int[] encode(CharSequence text, boolean addBos, boolean addEos) {
+        return encode(text, addBos, addEos, Mode.WORDS_CACHED);
+    }
+
+    int[] encode(CharSequence text, boolean addBos, boolean addEos, Mode mode) {
         Workspace ws = workspace.get();
         ws.outN = 0;
         if (addBos && v.bosId() >= 0) ws.emit(v.bosId());
         int m = normalize(text, ws);
         if (m > 0) {
-            if (segmentable && useCache) {
-                encodeWords(ws, m);
+            if (segmentable && mode != Mode.WHOLE_TEXT) {
+                encodeWords(ws, m, mode == Mode.WORDS_CACHED);
             } else {
                 encodeRange(ws, 0, m);
             }
@@ -162,7 +171,7 @@ final class BpeEncoder {
      * Cuts the normalized text before each space that follows a non-space and around
      * user-defined pieces (which never merge), and encodes each word through the cache.
      */
-    private void encodeWords(Workspace ws, int m) {
+    private void encodeWords(Workspace ws, int m, boolean cached) {
         char[] norm = ws.norm;
         char space = v.normalization().escapeWhitespaces() ? Normalization.SPACE_SYMBOL : ' ';
         int wordStart = 0;
@@ -170,7 +179,7 @@ final class BpeEncoder {
             if (matcher != null) {
                 int ud = matcher.match(norm, p, m);
                 if (ud >= 0) {
-                    encodeWord(ws, wordStart, p);
+                    encodeWord(ws, wordStart, p, cached);
                     ws.emit(ud);
                     p += v.piece(ud).length();
                     wordStart = p;
@@ -179,17 +188,17 @@ final class BpeEncoder {
             }
             char c = norm[p];
             if (c == space && p > wordStart && norm[p - 1] != space) {
-                encodeWord(ws, wordStart, p);
+                encodeWord(ws, wordStart, p, cached);
                 wordStart = p;
             }
             p += Character.isHighSurrogate(c) && p + 1 < m && Character.isLowSurrogate(norm[p + 1]) ? 2 : 1;
         }
-        encodeWord(ws, wordStart, m);
+        encodeWord(ws, wordStart, m, cached);
     }
 
-    private void encodeWord(Workspace ws, int from, int to) {
+    private void encodeWord(Workspace ws, int from, int to, boolean cached) {
         if (from == to) return;
-        if (to - from > WordCache.MAX_WORD) {
+        if (!cached || to - from > WordCache.MAX_WORD) {
             encodeRange(ws, from, to);
             return;
         }

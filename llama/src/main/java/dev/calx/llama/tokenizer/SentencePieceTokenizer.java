@@ -105,11 +105,16 @@ public final class SentencePieceTokenizer implements Tokenizer {
     }
 
     /**
-     * The same ids as {@link #encode(String, boolean)}, by BPE over the whole text without the
-     * per-thread word cache: for benchmarks and for checking the cache.
+     * The same ids as {@link #encode(String, boolean)} without the per-thread word cache (every
+     * word goes through BPE): for benchmarks and for checking the cache.
      */
     public int[] encodeWithoutWordCache(String text, boolean addBos) {
-        return encoder.encode(text, addBos, false, false);
+        return encoder.encode(text, addBos, false, BpeEncoder.Mode.WORDS);
+    }
+
+    /** SentencePiece's own way, one BPE over the whole text: for checking the word split. */
+    int[] encodeWholeText(String text, boolean addBos) {
+        return encoder.encode(text, addBos, false, BpeEncoder.Mode.WHOLE_TEXT);
     }
 
     /** Encoding by the obvious O(n²) loop, for checking the fast path. */

@@ -92,7 +92,7 @@ public class FixtureLogitsTest {
                 }
             }));
         }
-        assertEquals(6, tests.size(), "fixtures.json lists every format");
+        assertEquals(7, tests.size(), "fixtures.json lists every format");
         return tests;
     }
 }

@@ -37,6 +37,7 @@ class SentencePieceFixtureTest {
                 assertArrayEquals(c.ids(), t.encodeUtf8(c.bytes(), false), label + " " + c.describe());
             } else {
                 assertArrayEquals(c.ids(), t.encode(c.text(), false), label + " " + c.describe());
+                assertArrayEquals(c.ids(), t.encodeWholeText(c.text(), false), label + " whole text " + c.describe());
             }
             checked++;
         }
@@ -61,6 +62,7 @@ class SentencePieceFixtureTest {
             if (c.text() == null || c.decode() != null || c.added() != null || c.text().length() > 400) continue;
             assertArrayEquals(t.encodeNaive(c.text(), true), t.encode(c.text(), true), c.describe());
             assertArrayEquals(t.encodeWithoutWordCache(c.text(), true), t.encode(c.text(), true), c.describe());
+            assertArrayEquals(t.encodeWholeText(c.text(), true), t.encode(c.text(), true), c.describe());
             n++;
         }
         assertTrue(n > 300, "only " + n + " texts");
@@ -132,6 +134,7 @@ class SentencePieceFixtureTest {
                 int[] enc = t.encode(text, false);
                 if (row % 10 == 0) {
                     assertArrayEquals(t.encodeWithoutWordCache(text, false), enc, set + " row " + row + " word cache");
+                    assertArrayEquals(t.encodeWholeText(text, false), enc, set + " row " + row + " word split");
                 }
                 for (int id : enc) ids.add(id);
                 assertEquals(text, t.decode(enc), set + " row " + row + " " + f + " round trip");
