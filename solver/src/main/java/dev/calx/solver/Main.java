@@ -11,8 +11,12 @@ import java.util.concurrent.Callable;
 /** The {@code calx} command line: a thin layer over the public APIs of the other modules. */
 @Command(name = "calx", mixinStandardHelpOptions = true, version = "calx 0.1.0",
         description = "Tool-integrated math reasoning with Llama models, on the JVM.",
-        subcommands = {Main.BackendCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.BackendCommand.class, DataCommand.class, InfoCommand.class, ConvertCommand.class, GenerateCommand.class, LogitsCommand.class, TokenizeCommand.class, GradeCommand.class, SolveCommand.class, EvalCommand.class, PythonCommand.class, TrainCommand.class, TrainTwoStageCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
+
+    @Option(names = "--backend", scope = CommandLine.ScopeType.INHERIT, paramLabel = "auto|cpu|cuda",
+            description = "Compute backend (default: auto, or -Dcalx.backend): auto uses CUDA when its probe succeeds.")
+    String backend;
 
     public static void main(String[] args) {
         int rc = run(args);
@@ -21,7 +25,20 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        // --backend is global: select (and fail loudly for an impossible choice) before any command runs.
+        cl.setExecutionStrategy(parsed -> {
+            if (main.backend != null) {
+                try {
+                    Backends.select(main.backend);
+                } catch (BackendUnavailableException e) {
+                    parsed.commandSpec().commandLine().getErr().println("calx: " + e.getMessage());
+                    return 3;
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("calx: " + ex.getMessage());
             return ex instanceof BackendUnavailableException ? 3 : 1;
@@ -38,13 +55,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "backend", mixinStandardHelpOptions = true,
             description = "Print which compute backend and SIMD width were chosen, and why.")
     static final class BackendCommand implements Callable<Integer> {
-        @Option(names = "--backend", defaultValue = "${sys:calx.backend:-auto}",
-                description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
-        String backend;
-
         @Override
         public Integer call() {
-            Backends.select(backend);
             Backends.report().forEach(System.out::println);
             return 0;
         }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Backend selection. {@code -Dcalx.backend=auto|cpu|cuda} (default auto): auto chooses CUDA
  * when its probe succeeds, else the CPU; cuda when the probe fails is an error naming the
- * missing piece. The choice and its reason are available from {@link #report()}.
+ * missing piece. The choice and its reason are available from {@link #report()}; an auto choice
+ * is also announced once per process on stderr (one line, {@code -Dcalx.quiet=true} silences it).
  *
  * <p>The CUDA backend is looked up by class name so that the tensor engine has no hard
  * dependency on it being loadable.
@@ -14,6 +15,7 @@ import java.util.List;
 public final class Backends {
     private static volatile Backend selected;
     private static volatile String reason;
+    private static boolean announced;
     private static final CpuBackend CPU = new CpuBackend();
 
     private Backends() {}
@@ -59,6 +61,10 @@ public final class Backends {
                 } else {
                     selected = CPU;
                     reason = "auto: cuda not available (" + p.reason + ")";
+                }
+                if (!announced && !Boolean.getBoolean("calx.quiet")) {
+                    announced = true;
+                    System.err.println("calx: backend " + selected.name() + " (" + reason + ")");
                 }
             }
             default -> throw new BackendUnavailableException("unknown backend '" + choice + "': use auto, cpu or cuda");

@@ -1,0 +1,127 @@
+package dev.calx.autograd;
+
+import dev.calx.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Finite-difference check of the gradients that backward computes. The function is reduced to
+ * a scalar {@code L = sum(f() * R)} with a fixed random R (unless f is already a scalar), the
+ * analytic gradients come from one backward, and the numeric ones from central differences
+ * {@code (L(p + eps) - L(p - eps)) / 2eps} with L summed in double. The engine is fp32, so eps
+ * must stay large enough (1e-2 .. 1e-3) for the rounding of f to be small against eps·L'.
+ */
+public final class GradCheck {
+    private GradCheck() {}
+
+    /** Per-parameter outcome: the worst element and whether every element was within tolerance. */
+    public record Entry(String parameter, int checked, double maxAbsError, int worstIndex, double analytic,
+                        double numeric, boolean ok) {}
+
+    /** The outcome for all parameters; {@link #assertOk()} fails with a readable message. */
+    public record Report(List<Entry> entries) {
+        public boolean ok() {
+            return entries.stream().allMatch(Entry::ok);
+        }
+
+        public void assertOk() {
+            if (!ok()) throw new AssertionError("gradient check failed:\n" + this);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            for (Entry e : entries) {
+                sb.append(String.format("  %s: %s, %d elements, max |analytic - numeric| = %.3g at %d (analytic %.6g, numeric %.6g)%n",
+                        e.parameter(), e.ok() ? "ok" : "FAILED", e.checked(), e.maxAbsError(), e.worstIndex(),
+                        e.analytic(), e.numeric()));
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Checks the gradients of f with respect to params. At most maxElements randomly chosen
+     * elements per parameter are perturbed. An element passes when
+     * {@code |analytic - numeric| <= atol + rtol * |numeric|}.
+     */
+    public static Report check(Supplier<Variable> f, List<Variable> params, double eps, double rtol, double atol,
+                               int maxElements, long seed) {
+        Random rnd = new Random(seed);
+        Variable out = f.get();
+        Tensor r = null;
+        if (out.value().size() != 1) {
+            r = Tensor.zeros(out.shape());
+            float[] rd = r.data();
+            for (int i = 0; i < rd.length; i++) rd[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        for (Variable p : params) p.clearGrad();
+        out.backward(r);
+        List<Entry> entries = new ArrayList<>();
+        for (int pi = 0; pi < params.size(); pi++) {
+            Variable p = params.get(pi);
+            Tensor v = p.value();
+            if (!v.isContiguous()) throw new IllegalArgumentException("GradCheck: parameter " + p + " is not contiguous");
+            Tensor g = p.grad();
+            int n = v.size();
+            int[] idx = pick(n, maxElements, rnd);
+            double worst = -1, wa = 0, wn = 0;
+            int wi = -1;
+            boolean ok = true;
+            float[] d = v.data();
+            for (int i : idx) {
+                int at = v.offset() + i;
+                float orig = d[at];
+                d[at] = (float) (orig + eps);
+                double plus = eval(f, r);
+                d[at] = (float) (orig - eps);
+                double minus = eval(f, r);
+                d[at] = orig;
+                double numeric = (plus - minus) / (2 * eps);
+                double analytic = g == null ? 0 : g.data()[g.offset() + i];
+                double err = Math.abs(analytic - numeric);
+                if (err > atol + rtol * Math.abs(numeric)) ok = false;
+                if (err > worst) {
+                    worst = err;
+                    wi = i;
+                    wa = analytic;
+                    wn = numeric;
+                }
+            }
+            String name = p.name() != null ? p.name() : "param" + pi;
+            entries.add(new Entry(name, idx.length, worst, wi, wa, wn, ok));
+        }
+        return new Report(entries);
+    }
+
+    /** With defaults: eps 1e-2, rtol 1e-2, atol 1e-3, up to 64 elements per parameter. */
+    public static Report check(Supplier<Variable> f, List<Variable> params, long seed) {
+        return check(f, params, 1e-2, 1e-2, 1e-3, 64, seed);
+    }
+
+    private static double eval(Supplier<Variable> f, Tensor r) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor o = f.get().value().contiguous();
+            float[] od = o.data();
+            if (r == null) return od[o.offset()];
+            double acc = 0;
+            float[] rd = r.data();
+            for (int i = 0; i < rd.length; i++) acc += (double) od[o.offset() + i] * rd[i];
+            return acc;
+        }
+    }
+
+    private static int[] pick(int n, int max, Random rnd) {
+        if (n <= max) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) all[i] = i;
+            return all;
+        }
+        int[] idx = new int[max];
+        for (int i = 0; i < max; i++) idx[i] = rnd.nextInt(n);
+        return idx;
+    }
+}

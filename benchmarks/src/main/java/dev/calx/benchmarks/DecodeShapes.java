@@ -1,0 +1,38 @@
+package dev.calx.benchmarks;
+
+import dev.calx.llama.LlamaConfig;
+import dev.calx.llama.LlamaWeights;
+import dev.calx.tensor.DType;
+
+/**
+ * The model shapes of the decode and prefill benchmarks: llama2.c's stories15M and stories110M
+ * (Llama-2 tokenizer vocabulary, tied head, no GQA), with random weights.
+ */
+public final class DecodeShapes {
+    private DecodeShapes() {}
+
+    public static LlamaConfig of(String shape) {
+        return switch (shape) {
+            case "stories15M" -> new LlamaConfig(288, 768, 6, 6, 6, 32000, 1e-5f, 10000f, 1024, true, 1, 2);
+            case "stories110M" -> new LlamaConfig(768, 2048, 12, 12, 12, 32000, 1e-5f, 10000f, 1024, true, 1, 2);
+            default -> throw new IllegalArgumentException("unknown shape " + shape + " (stories15M, stories110M)");
+        };
+    }
+
+    /**
+     * Weight bytes one decode step reads: every layer matrix and the head (a tied head is the
+     * whole embedding; the embedding lookup itself reads one row), plus the KV cache (fp32 keys
+     * and values of every layer up to the context).
+     */
+    public static long bytesPerToken(LlamaConfig c, DType dt, int context) {
+        long d = c.hiddenSize(), kv = c.kvDim(), h = c.intermediateSize();
+        long layer = dt.bytes(d * d) * 2 + dt.bytes(kv * d) * 2 + dt.bytes(h * d) * 3;
+        long head = dt.bytes((long) c.vocabSize() * d);
+        long cache = 2L * c.numHiddenLayers() * context * kv * 4;
+        return layer * c.numHiddenLayers() + head + cache;
+    }
+
+    public static LlamaWeights weights(String shape, String dtype) {
+        return LlamaWeights.random(of(shape), DType.valueOf(dtype), 42);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.calx.decode.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.decode.exec.PythonExecutor;
+import dev.calx.decode.format.PromptFormat;
+import dev.calx.decode.format.SessionFactory;
+import dev.calx.decode.format.Solution;
+import dev.calx.decode.format.SolveOptions;
+import dev.calx.decode.format.TranscriptSink;
+import dev.calx.decode.grade.MathGrader;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Solves a list of problems with one format and grades them. Writes one JSON line per problem
+ * (in completion order, flushed as it goes), resumes from an existing output file (problems
+ * already in it are skipped; a torn last line from a killed run is dropped), shows progress, and
+ * returns the summary. With concurrency > 1 several problems run at once, each with its own
+ * session; this is concurrency across threads, not one batched forward (see docs/decode.md).
+ */
+public final class EvalHarness {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How to run: the format and limits, how many problems at once, the grader, whether to keep transcripts. */
+    public record Config(PromptFormat format, SolveOptions options, int concurrency, MathGrader grader, boolean keepOutputs) {
+        public Config {
+            if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
+        }
+    }
+
+    private final Config config;
+
+    public EvalHarness(Config config) {
+        this.config = config;
+    }
+
+    public EvalSummary run(List<Problem> problems, SessionFactory model, PythonExecutor executor, Path out,
+                           ProgressBar progress) throws IOException {
+        Map<String, EvalRecord> previous = out != null && Files.exists(out) ? readExisting(out) : Map.of();
+        List<EvalRecord> all = Collections.synchronizedList(new ArrayList<>());
+        List<Problem> todo = new ArrayList<>();
+        for (Problem p : problems) {
+            EvalRecord r = previous.get(key(p.id(), p.line()));
+            if (r != null) all.add(r);
+            else todo.add(p);
+        }
+        int[] counts = {all.size(), (int) all.stream().filter(EvalRecord::correct).count()};
+        if (progress != null) progress.update(counts[0], counts[1], true);
+        long t0 = System.nanoTime();
+        BufferedWriter writer = out == null ? null : Files.newBufferedWriter(out, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
+            Thread t = new Thread(r, "calx-eval");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Problem p : todo) {
+                futures.add(pool.submit(() -> {
+                    EvalRecord r = solve(p, model, executor);
+                    synchronized (all) {
+                        all.add(r);
+                        counts[0]++;
+                        if (r.correct()) counts[1]++;
+                        if (writer != null) {
+                            try {
+                                writer.write(JSON.writeValueAsString(r));
+                                writer.write('\n');
+                                writer.flush();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(out + ": " + e.getMessage(), e);
+                            }
+                        }
+                        if (progress != null) progress.update(counts[0], counts[1], false);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) throw io;
+                    if (c instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(c);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    pool.shutdownNow();
+                    throw new IOException("interrupted", e);
+                }
+            }
+        } finally {
+            pool.shutdown();
+            if (writer != null) writer.close();
+        }
+        if (progress != null) progress.update(counts[0], counts[1], true);
+        return EvalSummary.of(new ArrayList<>(all), todo.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Solves and grades one problem. */
+    public EvalRecord solve(Problem p, SessionFactory model, PythonExecutor executor) {
+        long t0 = System.nanoTime();
+        Solution s = config.format().solve(model, executor, p.id(), p.question(), config.options(), TranscriptSink.NONE);
+        MathGrader.Verdict v = config.grader().grade(s.answer(), p.reference());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        return new EvalRecord(p.id(), p.line(), p.question(), s.answer(), s.answerSource().name().toLowerCase(java.util.Locale.ROOT),
+                p.reference(), v.equal(), v.timedOut(), config.grader().parses(s.answer()), s.toolCalls(), s.toolErrors(),
+                s.toolTimeouts(), s.hitToolLimit(), s.lastStop() == null ? null : s.lastStop().name().toLowerCase(java.util.Locale.ROOT),
+                s.stats().prefillTokens(), s.stats().decodeTokens(), ms, s.stats().modelNanos() / 1_000_000,
+                s.executionNanos() / 1_000_000, config.keepOutputs() ? s.transcript() : null);
+    }
+
+    private static String key(String id, int line) {
+        return line + "\u0000" + id;
+    }
+
+    /**
+     * Records of an earlier run. A torn last line (the run was killed mid-write) is dropped and
+     * the file rewritten without it (temp file, then rename); a bad line elsewhere is an error.
+     */
+    static Map<String, EvalRecord> readExisting(Path out) throws IOException {
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        Map<String, EvalRecord> records = new HashMap<>();
+        List<String> good = new ArrayList<>();
+        boolean torn = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) continue;
+            try {
+                EvalRecord r = JSON.readValue(line, EvalRecord.class);
+                records.put(key(r.id(), r.line()), r);
+                good.add(line);
+            } catch (IOException e) {
+                if (i == lines.size() - 1) torn = true;
+                else throw new IOException(out + ":" + (i + 1) + ": not an evaluation record, cannot resume: " + e.getMessage());
+            }
+        }
+        if (torn || (!lines.isEmpty() && !Files.readString(out).endsWith("\n"))) {
+            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+            Files.write(tmp, good.isEmpty() ? List.of() : good, StandardCharsets.UTF_8);
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return records;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.calx.decode.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads evaluation problems from JSONL. Fields are detected per row unless given: questions in
+ * {@code question}, {@code problem}, {@code instruction}, {@code query}, SVAMP/ASDiv
+ * {@code Body}+{@code Question}, or MathCoder {@code messages} (the user turn); references in
+ * {@code answer} (GSM8K "####" lines included), {@code Answer}, {@code solution} (MATH),
+ * {@code ground_truth.answer} (MathCoder), {@code gt}, {@code target}. Field names may be dotted
+ * paths. Errors name the file and line.
+ */
+public final class ProblemReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] QUESTION_FIELDS = {"question", "problem", "instruction", "query", "input"};
+    private static final String[] ANSWER_FIELDS = {"answer", "Answer", "ground_truth.answer", "gt", "target", "solution", "output"};
+    private static final String[] ID_FIELDS = {"id", "idx", "unique_id", "ID", "task_id"};
+
+    private final String questionField, answerField;
+
+    /** Null fields mean "detect". */
+    public ProblemReader(String questionField, String answerField) {
+        this.questionField = questionField;
+        this.answerField = answerField;
+    }
+
+    public List<Problem> read(Path file) throws IOException {
+        List<Problem> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) continue;
+                JsonNode row;
+                try {
+                    row = JSON.readTree(line);
+                } catch (JsonProcessingException e) {
+                    throw new IOException(file + ":" + n + ": not valid JSON: " + e.getOriginalMessage());
+                }
+                if (!row.isObject()) throw new IOException(file + ":" + n + ": expected a JSON object, found " + row.getNodeType());
+                out.add(problem(row, file, n));
+            }
+        }
+        return out;
+    }
+
+    Problem problem(JsonNode row, Path file, int line) throws IOException {
+        String question = questionField != null ? text(row, questionField) : detectQuestion(row);
+        if (question == null) {
+            throw new IOException(file + ":" + line + ": no question field " + (questionField != null ? "'" + questionField + "'"
+                    : "(looked for question, problem, instruction, query, input, Body+Question, messages; use --question-field)")
+                    + "; fields: " + fieldNames(row));
+        }
+        String reference = null;
+        if (answerField != null) reference = text(row, answerField);
+        else for (String f : ANSWER_FIELDS) if ((reference = text(row, f)) != null) break;
+        if (reference == null) {
+            throw new IOException(file + ":" + line + ": no answer field " + (answerField != null ? "'" + answerField + "'"
+                    : "(looked for answer, Answer, ground_truth.answer, gt, target, solution, output; use --answer-field)")
+                    + "; fields: " + fieldNames(row));
+        }
+        String id = null;
+        for (String f : ID_FIELDS) if ((id = text(row, f)) != null) break;
+        if (id == null) id = "line-" + line;
+        return new Problem(id, question, References.answerOf(reference), line);
+    }
+
+    private static String detectQuestion(JsonNode row) {
+        for (String f : QUESTION_FIELDS) {
+            String q = text(row, f);
+            if (q != null) return q;
+        }
+        String body = text(row, "Body"), q = text(row, "Question");
+        if (q != null) return body == null ? q : (body.strip() + " " + q.strip());
+        JsonNode messages = row.get("messages");
+        if (messages != null && messages.isArray()) {
+            for (JsonNode m : messages) {
+                if (!"user".equals(m.path("role").asText())) continue;
+                JsonNode content = m.get("content");
+                if (content == null) continue;
+                if (content.isTextual()) return content.asText();
+                if (content.isArray()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (JsonNode c : content) if (c.has("content")) sb.append(c.get("content").asText());
+                    return sb.toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The text at a dotted path; numbers become their text; null when absent or null. */
+    static String text(JsonNode row, String path) {
+        JsonNode n = row;
+        for (String part : path.split("\\.")) {
+            if (n == null || !n.isObject()) return null;
+            n = n.get(part);
+        }
+        if (n == null || n.isNull() || n.isContainerNode()) return null;
+        return n.isNumber() ? n.numberValue() instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)
+                ? String.valueOf(d.longValue()) : n.asText() : n.asText();
+    }
+
+    private static List<String> fieldNames(JsonNode row) {
+        List<String> names = new ArrayList<>();
+        row.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

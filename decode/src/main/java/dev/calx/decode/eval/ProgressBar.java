@@ -1,0 +1,56 @@
+package dev.calx.decode.eval;
+
+import java.io.PrintStream;
+
+/**
+ * Progress to stderr: on a terminal a single line redrawn at most 5 times a second; otherwise
+ * (logs, pipes) one line at most every 30 seconds and at the end. Shows done/total, running
+ * accuracy, problems per minute, elapsed time and ETA.
+ */
+public final class ProgressBar {
+    private final PrintStream out;
+    private final int total;
+    private final boolean terminal;
+    private final long start = System.nanoTime();
+    private long lastDraw;
+    private final long intervalNanos;
+
+    public ProgressBar(PrintStream out, int total, boolean terminal) {
+        this.out = out;
+        this.total = total;
+        this.terminal = terminal;
+        this.intervalNanos = terminal ? 200_000_000L : 30_000_000_000L;
+    }
+
+    /** Whether stderr is an interactive terminal (System.console() is attached). */
+    public static boolean stderrIsTerminal() {
+        return System.console() != null && System.console().isTerminal();
+    }
+
+    public synchronized void update(int done, int correct, boolean force) {
+        if (out == null) return;
+        long now = System.nanoTime();
+        if (!force && now - lastDraw < intervalNanos) return;
+        lastDraw = now;
+        String line = line(done, correct, (now - start) / 1e9);
+        if (terminal) out.print("\r" + line + (done >= total ? "\n" : ""));
+        else out.println(line);
+        out.flush();
+    }
+
+    String line(int done, int correct, double elapsed) {
+        int width = 24;
+        int filled = total == 0 ? width : (int) Math.round(width * done / (double) total);
+        String bar = "#".repeat(filled) + "-".repeat(width - filled);
+        double acc = done == 0 ? 0 : 100.0 * correct / done;
+        double perMin = elapsed == 0 ? 0 : done * 60 / elapsed;
+        String eta = done == 0 ? "?" : clock(elapsed / done * (total - done));
+        return String.format("[%s] %d/%d  acc %.1f%%  %.1f problems/min  elapsed %s  eta %s",
+                bar, done, total, acc, perMin, clock(elapsed), eta);
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+    }
+}

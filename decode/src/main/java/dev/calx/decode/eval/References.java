@@ -1,0 +1,30 @@
+package dev.calx.decode.eval;
+
+import dev.calx.decode.grade.AnswerExtractor;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a reference as datasets store it into the answer to grade against: a GSM8K answer
+ * ("... #### 18"), a MATH solution (its last \boxed{}), an ASDiv answer with units ("9 (apples)"),
+ * a number, or a final answer as is.
+ */
+public final class References {
+    private static final Pattern NUMBER_WITH_UNIT = Pattern.compile("^(-?[\\d,]*\\.?\\d+)\\s*\\(.*\\)$");
+
+    private References() {}
+
+    public static String answerOf(String reference) {
+        if (reference == null) return "";
+        String r = reference.strip();
+        if (r.contains("####")) return AnswerExtractor.gsm8kReference(r);
+        if (r.contains("\\boxed") || r.contains("\\fbox")) {
+            String b = AnswerExtractor.lastBoxed(r);
+            if (b != null) return b.strip();
+        }
+        Matcher m = NUMBER_WITH_UNIT.matcher(r);
+        if (m.matches()) return m.group(1);
+        return r;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.calx.decode.exec;
+
+/**
+ * Runs model-written Python. A session id names one problem's interpreter state: cells run in
+ * the same session see the variables of earlier cells, as in a notebook. decode/ codes against
+ * this interface only; the GraalPy interpreter module is plugged in through an adapter, so the
+ * loops can be tested with any executor. Implementations must be safe to call from several
+ * threads for different session ids.
+ */
+public interface PythonExecutor extends AutoCloseable {
+    /** Runs one cell in the session (created on first use). Never throws for errors in the code. */
+    ExecutionResult execute(String sessionId, String code);
+
+    /** Forgets the session's state (no-op when unknown). */
+    void closeSession(String sessionId);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,100 @@
+package dev.calx.decode.format;
+
+import dev.calx.llama.InferenceSession;
+import dev.calx.llama.LlamaModel;
+import dev.calx.llama.tokenizer.Llama2cTokenizer;
+import dev.calx.llama.tokenizer.SentencePieceTokenizer;
+import dev.calx.llama.tokenizer.Tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A loaded Llama checkpoint and its tokenizer as a SessionFactory. The tokenizer is the given
+ * file ({@code tokenizer.model} or a llama2.c {@code tokenizer.bin}), or {@code tokenizer.model}
+ * inside a Hugging Face model directory, or {@code tokenizer.bin} beside a llama2.c file; an
+ * {@code added_tokens.json} beside it is applied (MathCoder's special tokens).
+ */
+public final class LlamaSessionFactory implements SessionFactory, AutoCloseable {
+    private final LlamaModel model;
+    private final Tokenizer tokenizer;
+    private final int maxLength;
+
+    public LlamaSessionFactory(LlamaModel model, Tokenizer tokenizer, int maxLength) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.maxLength = Math.min(maxLength <= 0 ? Integer.MAX_VALUE : maxLength, model.config().maxPositionEmbeddings());
+    }
+
+    public static LlamaSessionFactory open(Path modelPath, Path tokenizerPath, int maxLength) throws IOException {
+        LlamaModel model = LlamaModel.load(modelPath);
+        Path tok = tokenizerPath != null ? tokenizerPath : findTokenizer(modelPath);
+        SentencePieceTokenizer t = tok.getFileName().toString().endsWith(".bin")
+                ? Llama2cTokenizer.load(tok, model.config().vocabSize())
+                : SentencePieceTokenizer.load(tok);
+        Path added = tok.toAbsolutePath().resolveSibling("added_tokens.json");
+        if (Files.isRegularFile(added)) t = withAddedTokens(t, added);
+        if (t.vocabSize() > model.config().vocabSize()) {
+            throw new IOException(tok + ": tokenizer has " + t.vocabSize() + " pieces but " + modelPath + " has vocab_size "
+                    + model.config().vocabSize());
+        }
+        // A larger vocab_size is embedding padding (e.g. CodeLlama's 32016); the Decoder never samples it.
+        return new LlamaSessionFactory(model, t, maxLength);
+    }
+
+    /**
+     * Hugging Face's added_tokens.json ({"<|text|>": 32000, ...}), as MathCoder and other
+     * fine-tunes ship it: the tokens are appended in id order, and their ids must come out as listed.
+     */
+    static SentencePieceTokenizer withAddedTokens(SentencePieceTokenizer t, Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        if (!root.isObject()) throw new IOException(file + ": expected a JSON object of token -> id");
+        java.util.TreeMap<Integer, String> byId = new java.util.TreeMap<>();
+        for (var it = root.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().canConvertToInt()) throw new IOException(file + ": id of " + e.getKey() + " is not an integer");
+            byId.put(e.getValue().intValue(), e.getKey());
+        }
+        SentencePieceTokenizer out = t.withAddedTokens(new java.util.ArrayList<>(byId.values()));
+        for (var e : byId.entrySet()) {
+            int id = out.idOf(e.getValue());
+            if (id != e.getKey()) {
+                throw new IOException(file + ": token " + e.getValue() + " should have id " + e.getKey() + " but gets " + id
+                        + " (the tokenizer has " + t.vocabSize() + " pieces)");
+            }
+        }
+        return out;
+    }
+
+    static Path findTokenizer(Path modelPath) throws IOException {
+        Path dir = Files.isDirectory(modelPath) ? modelPath : modelPath.toAbsolutePath().getParent();
+        for (String name : new String[] {"tokenizer.model", "tokenizer.bin"}) {
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) return p;
+        }
+        throw new IOException("no tokenizer.model or tokenizer.bin next to " + modelPath + "; pass --tokenizer");
+    }
+
+    public LlamaModel model() {
+        return model;
+    }
+
+    @Override
+    public InferenceSession newSession() {
+        return model.newSession(maxLength);
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.calx.decode.grade;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Takes the final answer out of a model's solution text, in the papers' order: the last
+ * balanced {@code \boxed{...}} (or {@code \fbox}), then "The answer is ...", then the last
+ * {@code ```output} block, then the last number. Also reads GSM8K references ("#### 42").
+ */
+public final class AnswerExtractor {
+    private static final Pattern ANSWER_IS = Pattern.compile("(?i)the (?:final )?answer is[:\\s]*");
+    private static final Pattern NUMBER = Pattern.compile("-?(?:\\d[\\d,]*(?:\\.\\d+)?|\\.\\d+)");
+    private static final String OUTPUT_FENCE = "```output";
+
+    private AnswerExtractor() {}
+
+    /** Where an answer came from; AS_IS: the text was a bare answer; NONE: nothing could be extracted. */
+    public enum Source { BOXED, ANSWER_IS, OUTPUT_BLOCK, LAST_NUMBER, AS_IS, NONE }
+
+    /** An extracted answer and how it was found. */
+    public record Extraction(String answer, Source source) {
+        public boolean found() {
+            return source != Source.NONE;
+        }
+    }
+
+    /** The answer of a solution text; empty answer with Source.NONE when there is none. */
+    public static Extraction extract(String text) {
+        if (text == null) return new Extraction("", Source.NONE);
+        String boxed = lastBoxed(text);
+        if (boxed != null) return new Extraction(boxed.strip(), Source.BOXED);
+        Matcher m = ANSWER_IS.matcher(text);
+        int at = -1;
+        while (m.find()) at = m.end();
+        if (at >= 0) {
+            String rest = text.substring(at);
+            int nl = rest.indexOf('\n');
+            if (nl >= 0) rest = rest.substring(0, nl);
+            rest = rest.strip();
+            while (rest.endsWith(".") || rest.endsWith("$")) rest = rest.substring(0, rest.length() - 1).strip();
+            if (rest.startsWith("$")) rest = rest.substring(1).strip();
+            if (!rest.isEmpty()) return new Extraction(rest, Source.ANSWER_IS);
+        }
+        String output = lastOutputBlock(text);
+        if (output != null && !output.isBlank()) return new Extraction(output.strip(), Source.OUTPUT_BLOCK);
+        String number = lastNumber(text);
+        if (number != null) return new Extraction(number, Source.LAST_NUMBER);
+        return new Extraction("", Source.NONE);
+    }
+
+    /**
+     * The contents of the last {@code \boxed{...}} or {@code \fbox{...}} with balanced braces,
+     * or of {@code \boxed 5} (up to the next '$' or end); null when there is none or it is unclosed.
+     */
+    public static String lastBoxed(String text) {
+        int i = Math.max(text.lastIndexOf("\\boxed"), text.lastIndexOf("\\fbox"));
+        if (i < 0) return null;
+        int j = i + (text.startsWith("\\boxed", i) ? 6 : 5);
+        if (j < text.length() && text.charAt(j) == ' ') {
+            int end = text.indexOf('$', j);
+            String s = (end < 0 ? text.substring(j) : text.substring(j, end)).strip();
+            return s.isEmpty() ? null : s;
+        }
+        if (j >= text.length() || text.charAt(j) != '{') return null;
+        int depth = 0;
+        for (int k = j; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (c == '\\' && k + 1 < text.length()) {
+                k++; // escaped brace \{ \} does not count
+                continue;
+            }
+            if (c == '{') depth++;
+            else if (c == '}' && --depth == 0) return text.substring(j + 1, k);
+        }
+        return null;
+    }
+
+    /** The text of the last {@code ```output ... ```} block (a block still open runs to the end). */
+    public static String lastOutputBlock(String text) {
+        int i = text.lastIndexOf(OUTPUT_FENCE);
+        if (i < 0) return null;
+        int start = i + OUTPUT_FENCE.length();
+        if (start < text.length() && text.charAt(start) == '\n') start++;
+        int end = text.indexOf("```", start);
+        return end < 0 ? text.substring(start) : text.substring(start, end);
+    }
+
+    /** The last number in the text, commas removed; null when there is none. */
+    public static String lastNumber(String text) {
+        Matcher m = NUMBER.matcher(text);
+        String last = null;
+        while (m.find()) last = m.group();
+        if (last == null) return null;
+        last = last.replace(",", "");
+        return last.isEmpty() || last.equals("-") ? null : last;
+    }
+
+    /** The GSM8K reference: the text after the last "#### ", commas removed. */
+    public static String gsm8kReference(String answer) {
+        int i = answer.lastIndexOf("####");
+        if (i < 0) return null;
+        return answer.substring(i + 4).strip().replace(",", "");
+    }
+}

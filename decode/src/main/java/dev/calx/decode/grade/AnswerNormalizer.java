@@ -1,0 +1,141 @@
+package dev.calx.decode.grade;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * String normalization of a final answer, following the MATH graders of ToRA / MuMath-Code
+ * ({@code strip_string}): \left/\right, spaces, \!, units in \text{}, degrees, dollars, trailing
+ * '.', dfrac/tfrac, \frac12, 0.5, a/b. Unlike that code it keeps \cdot (turning "2\cdot 3"
+ * into "23" would make a wrong answer right); the expression parser reads it as a product.
+ */
+public final class AnswerNormalizer {
+    private static final Pattern TRAILING_UNIT = Pattern.compile(
+            "\\\\(?:text|mbox|textbf|mathrm)\\{[^{}]*\\}(?:\\^\\{?\\d\\}?)?$");
+    private static final Pattern TEXT_WRAP = Pattern.compile("\\\\(?:text|textbf|mbox|mathrm|mathbf|textit)\\{([^{}]*)\\}");
+    private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
+    private static final Pattern TRAILING_ZEROS_INSIDE = Pattern.compile("(\\d+)\\.0+(?=[^\\d]|$)");
+    private static final Pattern SIMPLE_SLASH = Pattern.compile("^(-?\\d+)/(\\d+)$");
+    private static final Pattern BRACED_SUBSCRIPT = Pattern.compile("_\\{(\\w+)\\}");
+    private static final Pattern SHORT_LHS = Pattern.compile("^\\s*[A-Za-z](?:_\\w)?\\s*=(?!=)");
+
+    private static final Pattern COMMAND_SPACE = Pattern.compile("(\\\\[A-Za-z]+)\\s+(?=[A-Za-z])");
+
+    private AnswerNormalizer() {}
+
+    public static String normalize(String answer) {
+        if (answer == null) return "";
+        String s = answer.strip().replace("\n", "");
+        s = stripTrailingDots(s);
+        // Protect the matrix row separator "\\" from the one-backslash rules below.
+        s = s.replace("\\\\", "\u0001");
+        s = s.replace("\\!", "").replace("\\,", "").replace("\\;", "").replace("\\ ", " ").replace("{,}", "");
+        s = s.replace("\u0001", "\\\\");
+        s = s.replaceAll("\\\\begin\\{array\\}\\{[^}]*\\}", "\\\\begin{pmatrix}").replace("\\end{array}", "\\end{pmatrix}");
+        s = s.replace("bmatrix", "pmatrix");
+        s = s.replace("tfrac", "frac").replace("dfrac", "frac");
+        s = s.replace("\\neq", "\\ne").replace("\\leq", "\\le").replace("\\geq", "\\ge");
+        s = s.replace("\\left", "").replace("\\right", "");
+        s = s.replace("\\displaystyle", "");
+        s = s.replace("\\{", "{").replace("\\}", "}");
+        // Units: a trailing \text{...} goes when something is left ("10\text{ cm}" -> "10").
+        while (true) {
+            String t = TRAILING_UNIT.matcher(s).replaceAll("").strip();
+            if (t.isEmpty() || t.equals(s)) break;
+            s = t;
+        }
+        s = s.replace("^{\\circ}", "").replace("^\\circ", "").replace("\\circ", "").replace("°", "");
+        s = s.replace("\\$", "").replace("$", "");
+        Matcher m = TEXT_WRAP.matcher(s);
+        while (m.find()) {
+            s = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)));
+            m = TEXT_WRAP.matcher(s);
+        }
+        s = s.replace("x\\in", "").replace("\\%", "").replace("%", "");
+        s = s.replace(" .", " 0.").replace("{.", "{0.");
+        s = s.replace("infinity", "\\infty");
+        if (!s.contains("\\infty")) s = s.replace("inf", "\\infty");
+        s = s.strip();
+        if (s.isEmpty()) return s;
+        if (SHORT_LHS.matcher(s).find() && s.indexOf('=') == s.lastIndexOf('=')) {
+            s = s.substring(s.indexOf('=') + 1);
+        }
+        // Spaces go, except the one that ends a command before a letter ("\\cot x" is not "\\cotx").
+        s = COMMAND_SPACE.matcher(s).replaceAll("$1\u0002").replace(" ", "").replace('\u0002', ' ');
+        s = stripTrailingDots(s);
+        if (THOUSANDS.matcher(s).matches()) s = s.replace(",", "");
+        s = TRAILING_ZEROS_INSIDE.matcher(s).replaceAll("$1");
+        if (s.startsWith(".")) s = "0" + s;
+        if (s.startsWith("-.")) s = "-0" + s.substring(1);
+        s = fixSqrt(s);
+        s = fixFracs(s);
+        s = BRACED_SUBSCRIPT.matcher(s).replaceAll("_$1");
+        if (s.equals("0.5")) s = "\\frac{1}{2}";
+        Matcher slash = SIMPLE_SLASH.matcher(s);
+        if (slash.matches()) s = "\\frac{" + slash.group(1) + "}{" + slash.group(2) + "}";
+        return s;
+    }
+
+    private static String stripTrailingDots(String s) {
+        while (s.endsWith(".")) s = s.substring(0, s.length() - 1).strip();
+        return s;
+    }
+
+    /** "\sqrt2" -> "\sqrt{2}". */
+    static String fixSqrt(String s) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < s.length()) {
+            if (s.startsWith("\\sqrt", i) && i + 5 < s.length() && s.charAt(i + 5) != '{' && s.charAt(i + 5) != '['
+                    && Character.isLetterOrDigit(s.charAt(i + 5))) {
+                out.append("\\sqrt{").append(s.charAt(i + 5)).append('}');
+                i += 6;
+            } else {
+                out.append(s.charAt(i++));
+            }
+        }
+        return out.toString();
+    }
+
+    /** "\frac12" -> "\frac{1}{2}", "\frac1{2}" -> "\frac{1}{2}", "\frac{1}2" -> "\frac{1}{2}". */
+    static String fixFracs(String s) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < s.length()) {
+            if (!s.startsWith("\\frac", i)) {
+                out.append(s.charAt(i++));
+                continue;
+            }
+            out.append("\\frac");
+            i += 5;
+            for (int arg = 0; arg < 2 && i < s.length(); arg++) {
+                char c = s.charAt(i);
+                if (c == '{') {
+                    int end = matchingBrace(s, i);
+                    if (end < 0) {
+                        out.append(s.substring(i));
+                        return out.toString();
+                    }
+                    out.append(s, i, end + 1);
+                    i = end + 1;
+                } else if (c == '\\') {
+                    break; // \frac\pi2 and friends: leave as written, the parser reads them
+                } else {
+                    out.append('{').append(c).append('}');
+                    i++;
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    static int matchingBrace(String s, int open) {
+        int depth = 0;
+        for (int k = open; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '{') depth++;
+            else if (c == '}' && --depth == 0) return k;
+        }
+        return -1;
+    }
+}

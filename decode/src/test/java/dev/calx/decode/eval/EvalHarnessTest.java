@@ -1,0 +1,148 @@
+package dev.calx.decode.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.decode.exec.ExecutionResult;
+import dev.calx.decode.format.Formats;
+import dev.calx.decode.format.SolveOptions;
+import dev.calx.decode.grade.MathGrader;
+import dev.calx.decode.testing.PromptAwareModel;
+import dev.calx.decode.testing.RecordingExecutor;
+import dev.calx.decode.testing.TestTokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EvalHarnessTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SUM = Pattern.compile("What is (\\d+) plus (\\d+)\\?");
+
+    @TempDir
+    Path dir;
+
+    /** A scripted "model" that writes a ToRA solution; it gets the sum wrong when the first number is 13. */
+    private static PromptAwareModel adder() {
+        return new PromptAwareModel(TestTokenizer.plain(), prompt -> {
+            Matcher m = SUM.matcher(prompt);
+            if (!m.find()) return List.of("I do not know.");
+            String a = m.group(1), b = m.group(2);
+            return List.of("```python\nprint(" + a + " + " + b + ")\n```\n```output", "So the answer is $\\boxed{"
+                    + (a.equals("13") ? "0" : String.valueOf(Long.parseLong(a) + Long.parseLong(b))) + "}$.");
+        });
+    }
+
+    /** Not Python: evaluates "print(a + b)" cells only, which is all the scripted model writes. */
+    private static RecordingExecutor sumExecutor() {
+        Pattern p = Pattern.compile("print\\((\\d+) \\+ (\\d+)\\)");
+        return new RecordingExecutor((code, n) -> {
+            Matcher m = p.matcher(code);
+            return m.find() ? ExecutionResult.ok((Long.parseLong(m.group(1)) + Long.parseLong(m.group(2))) + "\n")
+                    : ExecutionResult.error("", "unsupported cell");
+        });
+    }
+
+    private Path gsm8kFile(int n) throws IOException {
+        List<String> rows = new ArrayList<>();
+        for (int i = 10; i < 10 + n; i++) {
+            rows.add(JSON.writeValueAsString(Map.of("question", "What is " + i + " plus " + (2 * i) + "?",
+                    "answer", "It is " + i + " + " + (2 * i) + " = <<" + i + "+" + (2 * i) + "=" + (3 * i) + ">>" + (3 * i) + "\n#### " + String.format("%,d", 3 * i))));
+        }
+        Path f = dir.resolve("gsm.jsonl");
+        Files.write(f, rows);
+        return f;
+    }
+
+    private EvalHarness harness(int concurrency) {
+        return new EvalHarness(new EvalHarness.Config(Formats.get("tora"), SolveOptions.greedy(4), concurrency, new MathGrader(), true));
+    }
+
+    @Test
+    void writesOneGradedLinePerProblemAndSummarizes() throws IOException {
+        List<Problem> problems = new ProblemReader(null, null).read(gsm8kFile(5));
+        Path out = dir.resolve("out.jsonl");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        EvalSummary s = harness(1).run(problems, adder(), sumExecutor(), out, new ProgressBar(new PrintStream(err), 5, false));
+        assertEquals(5, s.problems());
+        assertEquals(4, s.correct(), "the model is wrong exactly on 13 + 26");
+        assertEquals(0.8, s.accuracy(), 1e-12);
+        assertEquals(5, s.toolCalls());
+        assertEquals(0, s.emptyAnswers());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(5, lines.size());
+        JsonNode first = JSON.readTree(lines.getFirst());
+        assertEquals("30", first.get("prediction").asText());
+        assertEquals("30", first.get("answer").asText());
+        assertTrue(first.get("correct").asBoolean());
+        assertEquals(1, first.get("tool_calls").asInt());
+        assertTrue(first.get("decode_tokens").asLong() > 0);
+        assertTrue(first.has("ms") && first.has("timeouts") && first.has("output"));
+        assertTrue(err.toString().contains("5/5") && err.toString().contains("acc 80.0%"), err.toString());
+    }
+
+    @Test
+    void resumesAfterAKilledRunSkippingSolvedProblemsAndATornLine() throws IOException {
+        List<Problem> problems = new ProblemReader(null, null).read(gsm8kFile(6));
+        Path out = dir.resolve("out.jsonl");
+        harness(1).run(problems.subList(0, 2), adder(), sumExecutor(), out, null);
+        Files.writeString(out, Files.readString(out) + "{\"id\":\"line-3\",\"li", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        PromptAwareModel model = adder();
+        EvalSummary s = harness(1).run(problems, model, sumExecutor(), out, null);
+        assertEquals(4, model.sessionsOpened.get(), "only the 4 unsolved problems run");
+        assertEquals(6, s.problems());
+        assertEquals(4, s.solvedThisRun());
+        assertEquals(5, s.correct());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(6, lines.size());
+        for (String l : lines) JSON.readTree(l);
+    }
+
+    @Test
+    void concurrentRunGivesTheSameRecordsAsSequential() throws IOException {
+        List<Problem> problems = new ProblemReader(null, null).read(gsm8kFile(12));
+        Path a = dir.resolve("a.jsonl"), b = dir.resolve("b.jsonl");
+        harness(1).run(problems, adder(), sumExecutor(), a, null);
+        EvalSummary s = harness(4).run(problems, adder(), sumExecutor(), b, null);
+        assertEquals(11, s.correct());
+        assertEquals(byId(a), byId(b));
+    }
+
+    private static Map<String, String> byId(Path f) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        for (String l : Files.readAllLines(f)) {
+            JsonNode n = JSON.readTree(l);
+            m.put(n.get("id").asText(), n.get("prediction").asText() + "|" + n.get("correct") + "|" + n.get("output").asText());
+        }
+        return m;
+    }
+
+    @Test
+    void aCorruptMiddleLineStopsTheResumeWithFileAndLine() throws IOException {
+        Path out = dir.resolve("bad.jsonl");
+        Files.write(out, List.of("not json", "{}"));
+        var e = assertThrows(IOException.class, () -> EvalHarness.readExisting(out));
+        assertTrue(e.getMessage().contains("bad.jsonl:1"), e.getMessage());
+    }
+
+    @Test
+    void progressLineShowsAccuracyRateAndEta() {
+        String line = new ProgressBar(null, 10, false).line(4, 3, 60);
+        assertTrue(line.contains("4/10") && line.contains("acc 75.0%") && line.contains("4.0 problems/min") && line.contains("eta 1:30"), line);
+        assertFalse(line.contains("?"));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.calx.decode.eval;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProblemReaderTest {
+    @TempDir
+    Path dir;
+
+    private Problem one(String json) throws IOException {
+        Path f = dir.resolve("one.jsonl");
+        Files.writeString(f, json + "\n");
+        return new ProblemReader(null, null).read(f).getFirst();
+    }
+
+    @Test
+    void detectsGsm8kMathSvampAndMathCoderRows() throws IOException {
+        Problem g = one("{\"question\":\"Q?\",\"answer\":\"x <<1+1=2>>2\\n#### 1,234\"}");
+        assertEquals("Q?", g.question());
+        assertEquals("1234", g.reference());
+        assertEquals("line-1", g.id());
+
+        Problem m = one("{\"problem\":\"P\",\"solution\":\"so $\\\\boxed{\\\\frac{1}{2}}$\",\"level\":\"Level 1\"}");
+        assertEquals("\\frac{1}{2}", m.reference());
+
+        Problem m500 = one("{\"problem\":\"P\",\"solution\":\"\\\\boxed{3}\",\"answer\":\"3\",\"unique_id\":\"test/x.json\"}");
+        assertEquals("3", m500.reference());
+        assertEquals("test/x.json", m500.id());
+
+        Problem sv = one("{\"ID\":\"chal-1\",\"Body\":\"Jack had 8 pens.\",\"Question\":\"How many now?\",\"Answer\":5.0}");
+        assertEquals("Jack had 8 pens. How many now?", sv.question());
+        assertEquals("5", sv.reference());
+        assertEquals("chal-1", sv.id());
+
+        Problem asdiv = one("{\"Body\":\"B\",\"Question\":\"Q\",\"Answer\":\"9 (apples)\"}");
+        assertEquals("9", asdiv.reference());
+
+        Problem mc = one("{\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"content\":\"\"}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"content\":\"What is 2+2?\"}]}],"
+                + "\"ground_truth\":{\"solution\":\"...\",\"answer\":\"4\"}}");
+        assertEquals("What is 2+2?", mc.question());
+        assertEquals("4", mc.reference());
+    }
+
+    @Test
+    void explicitDottedFieldsWinAndMissingFieldsNameFileAndLine() throws IOException {
+        Path f = dir.resolve("x.jsonl");
+        Files.write(f, List.of("{\"q\":{\"text\":\"Q1\"},\"a\":7}", "", "{\"q\":{\"text\":\"Q2\"}}"));
+        var e = assertThrows(IOException.class, () -> new ProblemReader("q.text", "a").read(f));
+        assertTrue(e.getMessage().contains("x.jsonl:3") && e.getMessage().contains("'a'"), e.getMessage());
+        Files.write(f, List.of("{\"q\":{\"text\":\"Q1\"},\"a\":7}"));
+        Problem p = new ProblemReader("q.text", "a").read(f).getFirst();
+        assertEquals("Q1", p.question());
+        assertEquals("7", p.reference());
+        Files.write(f, List.of("{\"q\":1", "{}"));
+        var bad = assertThrows(IOException.class, () -> new ProblemReader(null, null).read(f));
+        assertTrue(bad.getMessage().contains("x.jsonl:1") && bad.getMessage().contains("not valid JSON"), bad.getMessage());
+    }
+
+    @Test
+    void readsTheSharedDataSets() throws IOException {
+        Path shared = Path.of(System.getProperty("calx.shared", "../../shared")).resolve("data");
+        Path gsm = shared.resolve("gsm8k/test.jsonl"), math = shared.resolve("math/math500.jsonl"), full = shared.resolve("math/test5000.jsonl");
+        Assumptions.assumeTrue(Files.exists(gsm), "missing " + gsm);
+        Assumptions.assumeTrue(Files.exists(math), "missing " + math);
+        List<Problem> g = new ProblemReader(null, null).read(gsm);
+        assertEquals(1319, g.size());
+        assertEquals("18", g.getFirst().reference());
+        List<Problem> m = new ProblemReader(null, null).read(math);
+        assertEquals(500, m.size());
+        assertTrue(m.stream().noneMatch(p -> p.reference().isBlank()));
+        if (Files.exists(full)) {
+            List<Problem> t = new ProblemReader(null, null).read(full);
+            assertEquals(5000, t.size());
+            assertTrue(t.stream().noneMatch(p -> p.reference().isBlank() || p.reference().contains("boxed")));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.calx.decode.grade;
+
+import dev.calx.decode.grade.AnswerExtractor.Source;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class AnswerExtractorTest {
+    @Test
+    void lastBalancedBoxedWinsOverEverythingElse() {
+        var e = AnswerExtractor.extract("first \\boxed{1} then \\boxed{\\frac{1}{2}} The answer is 7\n```output\n9\n```");
+        assertEquals("\\frac{1}{2}", e.answer());
+        assertEquals(Source.BOXED, e.source());
+    }
+
+    @Test
+    void nestedBracesInsideBoxedAreKept() {
+        assertEquals("\\left( 3, \\frac{\\pi}{2} \\right)", AnswerExtractor.lastBoxed("so $\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}$."));
+        assertEquals("\\{1,2\\}", AnswerExtractor.lastBoxed("\\boxed{\\{1,2\\}}"));
+    }
+
+    @Test
+    void fboxAndSpaceFormAreRead() {
+        assertEquals("12", AnswerExtractor.extract("\\fbox{12}").answer());
+        assertEquals("5", AnswerExtractor.extract("so $\\boxed 5$ done").answer());
+    }
+
+    @Test
+    void unclosedBoxedIsNotAnAnswer() {
+        assertNull(AnswerExtractor.lastBoxed("\\boxed{\\frac{1}{2}"));
+        assertEquals(Source.LAST_NUMBER, AnswerExtractor.extract("\\boxed{\\frac{1}{2}").source());
+    }
+
+    @Test
+    void theAnswerIsComesSecond() {
+        var e = AnswerExtractor.extract("So 3+4 = 7.\nThe answer is $\\frac{7}{2}$.\nmore 99");
+        assertEquals("\\frac{7}{2}", e.answer());
+        assertEquals(Source.ANSWER_IS, e.source());
+    }
+
+    @Test
+    void lastOutputBlockComesThird() {
+        var e = AnswerExtractor.extract("```python\nprint(6*7)\n```\n```output\n42\n```\nDone 3");
+        assertEquals("42", e.answer());
+        assertEquals(Source.OUTPUT_BLOCK, e.source());
+    }
+
+    @Test
+    void lastNumberIsTheFallbackWithCommasRemoved() {
+        var e = AnswerExtractor.extract("She pays 12 dollars, then 1,250.5 more, and -3 is not last: 17");
+        assertEquals("17", e.answer());
+        assertEquals("1250.5", AnswerExtractor.lastNumber("it is 1,250.5 in total"));
+        assertEquals(Source.NONE, AnswerExtractor.extract("no digits here").source());
+    }
+
+    @Test
+    void gsm8kReferenceIsTheNumberAfterHashes() {
+        assertEquals("1234", AnswerExtractor.gsm8kReference("He has 1,000 + 234 = <<1000+234=1234>>1234\n#### 1,234"));
+        assertNull(AnswerExtractor.gsm8kReference("no marker"));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.calx.interpreter;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link PythonInterpreter} runs cells. Immutable; change with the {@code with...} methods.
+ *
+ * @param timeout        wall-clock limit per cell (hard: the worker is killed past it)
+ * @param maxOutput      characters of output kept per cell (head and tail of longer output)
+ * @param pythonPath     directories Python may import from, read-only; nothing else is visible
+ * @param workers        worker processes serving sessions (each session lives on one)
+ * @param spareWorkers   started workers kept warm to replace a killed one without waiting
+ * @param memoryMb       Java heap of each worker (-Xmx); past it the worker dies and is replaced
+ * @param stackMb        stack of the Python thread; GraalPy ignores sys.setrecursionlimit and
+ *                       raises RecursionError when this stack is full (32 MB: about 8000 frames)
+ * @param preimportSympy import sympy when a worker starts, so sessions find it warm
+ * @param graalJitDir    directory with the Graal compiler jars (JIT for the worker JVM), or null
+ *                       for interpreter-only mode
+ * @param startupTimeout how long to wait for a worker to become ready
+ */
+public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pythonPath, int workers,
+                                 int spareWorkers, int memoryMb, int stackMb, boolean preimportSympy,
+                                 Path graalJitDir, Duration startupTimeout) {
+
+    /** Where Debian and similar systems put pure-Python packages such as python3-sympy. */
+    static final List<Path> SYSTEM_PACKAGE_DIRS = List.of(
+            Path.of("/usr/lib/python3/dist-packages"),
+            Path.of("/usr/local/lib/python3/dist-packages"));
+
+    public InterpreterOptions {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        if (maxOutput < 16) throw new IllegalArgumentException("maxOutput must be at least 16 characters, got " + maxOutput);
+        if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        if (spareWorkers < 0) throw new IllegalArgumentException("spareWorkers must be >= 0, got " + spareWorkers);
+        if (memoryMb < 128) throw new IllegalArgumentException("memoryMb must be at least 128, got " + memoryMb);
+        if (stackMb < 1) throw new IllegalArgumentException("stackMb must be at least 1, got " + stackMb);
+        pythonPath = List.copyOf(pythonPath);
+        for (Path p : pythonPath) {
+            if (p.toString().contains(":")) throw new IllegalArgumentException("python path entry contains ':': " + p);
+        }
+    }
+
+    /**
+     * 10 s, 4000 characters, sympy's directory if installed, 1 worker + 1 spare, 1 GiB heap, 32 MB
+     * Python stack, sympy pre-imported, interpreter-only (JIT when {@code -Dcalx.graal.jit.dir} says).
+     */
+    public static InterpreterOptions defaults() {
+        return new InterpreterOptions(Duration.ofSeconds(10), 4000, detectPythonPath(), 1, 1, 1024, 32,
+                true, GraalJit.fromSystemProperty(), Duration.ofSeconds(180));
+    }
+
+    /** Turns the Graal JIT on with the jars the build copied to interpreter/target/graal-jit. */
+    public InterpreterOptions withGraalJitFromBuild() {
+        Path dir = GraalJit.besideCode();
+        if (dir == null) throw new IllegalStateException("no graal-jit directory with compiler-*.jar beside "
+                + GraalJit.class.getProtectionDomain().getCodeSource().getLocation());
+        return withGraalJitDir(dir);
+    }
+
+    /** The first system package directory that holds sympy, as a one-element list, or empty. */
+    public static List<Path> detectPythonPath() {
+        for (Path dir : SYSTEM_PACKAGE_DIRS) {
+            if (Files.isRegularFile(dir.resolve("sympy").resolve("__init__.py"))) return List.of(dir);
+        }
+        return List.of();
+    }
+
+    public InterpreterOptions withTimeout(Duration t) {
+        return new InterpreterOptions(t, maxOutput, pythonPath, workers, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
+    }
+
+    public InterpreterOptions withMaxOutput(int n) {
+        return new InterpreterOptions(timeout, n, pythonPath, workers, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
+    }
+
+    public InterpreterOptions withPythonPath(List<Path> p) {
+        return new InterpreterOptions(timeout, maxOutput, p, workers, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
+    }
+
+    /** Adds directories after the detected ones. */
+    public InterpreterOptions withExtraPythonPath(List<Path> extra) {
+        List<Path> all = new ArrayList<>(pythonPath);
+        for (Path p : extra) if (!all.contains(p)) all.add(p);
+        return withPythonPath(all);
+    }
+
+    public InterpreterOptions withWorkers(int n) {
+        return new InterpreterOptions(timeout, maxOutput, pythonPath, n, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
+    }
+
+    public InterpreterOptions withSpareWorkers(int n) {
+        return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, n, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
+    }
+
+    public InterpreterOptions withMemoryMb(int mb) {
+        return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, mb, stackMb, preimportSympy, graalJitDir, startupTimeout);
+    }
+
+    public InterpreterOptions withStackMb(int mb) {
+        return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, memoryMb, mb, preimportSympy, graalJitDir, startupTimeout);
+    }
+
+    public InterpreterOptions withPreimportSympy(boolean b) {
+        return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, memoryMb, stackMb, b, graalJitDir, startupTimeout);
+    }
+
+    /** null: interpreter-only. */
+    public InterpreterOptions withGraalJitDir(Path dir) {
+        return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, memoryMb, stackMb, preimportSympy, dir, startupTimeout);
+    }
+
+    public InterpreterOptions withStartupTimeout(Duration d) {
+        return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, d);
+    }
+}

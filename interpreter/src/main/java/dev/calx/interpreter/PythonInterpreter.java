@@ -1,0 +1,287 @@
+package dev.calx.interpreter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calx.interpreter.internal.WorkerProcess;
+import dev.calx.interpreter.internal.WorkerProcess.WorkerDiedException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs model-written Python in sandboxed GraalPy worker processes: a pool of warm workers (sympy
+ * pre-imported), sessions spread over them, a hard wall-clock limit per cell enforced by killing
+ * the worker and replacing it from warm spares. Workers start in the background when this is
+ * constructed; the first cell waits for its worker.
+ *
+ * <pre>{@code
+ * try (var py = new PythonInterpreter(InterpreterOptions.defaults());
+ *      var s = py.newSession()) {
+ *     CellResult r = s.run("from sympy import *\nx = symbols('x')\nsolve(x**2 - 4, x)");
+ *     r.output(); // "[-2, 2]\n"
+ * }
+ * }</pre>
+ */
+public final class PythonInterpreter implements AutoCloseable {
+    /** Time a worker gets past the cell limit to answer on its own (soft interrupt) before the kill. */
+    static final long GRACE_MS = 600;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong SESSION_IDS = new AtomicLong();
+
+    private final InterpreterOptions options;
+    private final WorkerProcess.Spec spec;
+    private final ExecutorService starter;
+    private final List<Slot> slots = new ArrayList<>();
+    private final Deque<CompletableFuture<WorkerProcess>> spares = new ArrayDeque<>();
+    private volatile boolean closed;
+
+    public PythonInterpreter(InterpreterOptions options) {
+        this.options = options;
+        this.spec = new WorkerProcess.Spec(options.pythonPath(), options.memoryMb(), options.stackMb(),
+                options.preimportSympy(), options.graalJitDir());
+        this.starter = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "calx-worker-starter");
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < options.workers(); i++) slots.add(new Slot(i, startWorker()));
+        synchronized (spares) {
+            for (int i = 0; i < options.spareWorkers(); i++) spares.add(startWorker());
+        }
+    }
+
+    public InterpreterOptions options() {
+        return options;
+    }
+
+    /** A fresh namespace on the least busy worker. Cheap: no process or context is created. */
+    public PythonSession newSession() {
+        if (closed) throw new IllegalStateException("interpreter is closed");
+        Slot best;
+        synchronized (slots) {
+            best = slots.getFirst();
+            for (Slot s : slots) if (s.sessions < best.sessions) best = s;
+            best.sessions++;
+        }
+        return new Session("s" + SESSION_IDS.incrementAndGet(), best);
+    }
+
+    /** Waits until every worker and spare is ready; returns whether sympy was pre-imported. */
+    public boolean awaitReady() {
+        boolean sympy = true;
+        for (Slot s : slots) sympy &= s.ready().path("sympy").asBoolean();
+        List<CompletableFuture<WorkerProcess>> copy;
+        synchronized (spares) {
+            copy = new ArrayList<>(spares);
+        }
+        for (CompletableFuture<WorkerProcess> f : copy) {
+            try {
+                f.get();
+            } catch (InterruptedException | ExecutionException e) {
+                // a spare that failed is replaced when it is needed
+            }
+        }
+        return sympy;
+    }
+
+    private CompletableFuture<WorkerProcess> startWorker() {
+        return CompletableFuture.supplyAsync(() -> {
+            WorkerProcess w;
+            try {
+                w = WorkerProcess.start(spec);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start a Python worker JVM", e);
+            }
+            try {
+                w.awaitReady(options.startupTimeout().toMillis());
+                return w;
+            } catch (WorkerDiedException | TimeoutException e) {
+                w.kill();
+                throw new IllegalStateException("Python worker did not start: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                w.kill();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting a Python worker", e);
+            }
+        }, starter);
+    }
+
+    /** A warm spare if one is ready or starting, else a new worker; a new spare starts behind it. */
+    private CompletableFuture<WorkerProcess> replacement() {
+        synchronized (spares) {
+            CompletableFuture<WorkerProcess> next = spares.pollFirst();
+            if (closed) return CompletableFuture.failedFuture(new IllegalStateException("interpreter is closed"));
+            if (options.spareWorkers() > 0) spares.addLast(startWorker());
+            return next != null ? next : startWorker();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Slot s : slots) s.shutdown();
+        synchronized (spares) {
+            for (CompletableFuture<WorkerProcess> f : spares) f.thenAccept(WorkerProcess::kill);
+            spares.clear();
+        }
+        starter.shutdownNow();
+    }
+
+    /** One worker position in the pool; its process changes when it is killed or dies. */
+    private final class Slot {
+        final int index;
+        final ReentrantLock lock = new ReentrantLock(true);
+        CompletableFuture<WorkerProcess> worker;
+        long generation;
+        int sessions;
+
+        Slot(int index, CompletableFuture<WorkerProcess> worker) {
+            this.index = index;
+            this.worker = worker;
+        }
+
+        JsonNode ready() {
+            lock.lock();
+            try {
+                WorkerProcess w = current();
+                return w.awaitReady(options.startupTimeout().toMillis());
+            } catch (Exception e) {
+                throw new IllegalStateException("Python worker " + index + " is not available: " + e.getMessage(), e);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The live worker, replacing a dead or failed one. Call with the lock held. */
+        WorkerProcess current() throws InterruptedException {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    WorkerProcess w = worker.get(options.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    if (w.alive()) return w;
+                } catch (ExecutionException | TimeoutException e) {
+                    if (attempt >= 2) {
+                        throw new IllegalStateException("Python worker " + index + " failed to start: "
+                                + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+                    }
+                }
+                replace();
+            }
+        }
+
+        /** Kills the current worker (if any) and takes a replacement; the sessions here lose state. */
+        void replace() {
+            worker.thenAccept(WorkerProcess::kill);
+            worker = replacement();
+            generation++;
+        }
+
+        void shutdown() {
+            worker.thenAccept(WorkerProcess::kill);
+            worker.cancel(true);
+        }
+    }
+
+    private final class Session implements PythonSession {
+        private final String id;
+        private final Slot slot;
+        private long generation = -1; // slot generation the namespace lives in; -1 before the first cell
+        private boolean closed;
+
+        Session(String id, Slot slot) {
+            this.id = id;
+            this.slot = slot;
+        }
+
+        @Override public String id() { return id; }
+
+        @Override
+        public CellResult run(String code) {
+            long timeoutMs = options.timeout().toMillis();
+            slot.lock.lock();
+            try {
+                if (closed) throw new IllegalStateException("session " + id + " is closed");
+                WorkerProcess w = slot.current();
+                boolean lost = generation >= 0 && generation != slot.generation;
+                generation = slot.generation;
+                ObjectNode req = JSON.createObjectNode()
+                        .put("op", "run").put("sid", id).put("code", code)
+                        .put("limit", options.maxOutput()).put("timeout_ms", timeoutMs);
+                long t0 = System.nanoTime();
+                try {
+                    JsonNode r = w.call(req, timeoutMs + GRACE_MS);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    boolean timedOut = r.path("timed_out").asBoolean();
+                    String error = timedOut ? timeoutMessage() : textOrNull(r.get("error"));
+                    return new CellResult(r.path("output").asText(""), error, textOrNull(r.get("traceback")),
+                            timedOut, r.path("truncated").asBoolean(), ms, lost);
+                } catch (TimeoutException e) {
+                    // A long builtin call (10**(10**8)) ignores the soft interrupt: kill the worker.
+                    slot.replace();
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    return new CellResult("", timeoutMessage() + "; the worker was restarted and this session's state is lost",
+                            null, true, false, ms, lost);
+                } catch (WorkerDiedException e) {
+                    slot.replace();
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    String error = w.diedOfMemory()
+                            ? "MemoryError: the cell exceeded the worker's memory limit (" + options.memoryMb()
+                              + " MB); the worker was restarted and this session's state is lost"
+                            : "RuntimeError: the Python worker died (" + e.getMessage()
+                              + "); it was restarted and this session's state is lost";
+                    return new CellResult("", error, null, false, false, ms, lost);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while running a cell", e);
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+
+        private String timeoutMessage() {
+            return "TimeoutError: the cell exceeded the time limit of " + options.timeout().toMillis() / 1000.0 + " s";
+        }
+
+        @Override
+        public void close() {
+            slot.lock.lock();
+            try {
+                if (closed) return;
+                closed = true;
+                synchronized (slots) {
+                    slot.sessions--;
+                }
+                if (generation == slot.generation && !PythonInterpreter.this.closed) {
+                    try {
+                        WorkerProcess w = slot.worker.getNow(null);
+                        if (w != null && w.alive()) {
+                            w.call(JSON.createObjectNode().put("op", "drop").put("sid", id), 5_000);
+                        }
+                    } catch (Exception e) {
+                        // the namespace dies with its worker anyway
+                    }
+                }
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asText();
+    }
+}

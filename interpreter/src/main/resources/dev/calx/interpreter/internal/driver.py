@@ -1,0 +1,259 @@
+# The notebook driver that runs inside each GraalPy worker context.
+#
+# The worker evaluates this file once; it returns `run_cell`, `drop_session` and `install`.
+# Each session is a plain dict used as globals, so a new problem is a new dict in a warm
+# context (no GraalPy start-up, no sympy import). Cells run like a Jupyter cell: all statements
+# are executed, and a trailing expression statement is evaluated and its repr shown when it
+# is not None. stdout and stderr go to one bounded capture, so they interleave in order and
+# a 100 MB print cannot exhaust memory.
+import ast
+import builtins
+import linecache
+import sys
+import traceback
+
+_DRIVER = "calx-driver.py"  # the source name the worker gives this file
+_sessions = {}
+_cell_counter = [0]
+_current = [None]  # (capture, saved streams) of the running cell, for recovery after an interrupt
+
+
+class _Capture:
+    """Collects everything written, keeping at most `keep` characters of head and of tail."""
+
+    def __init__(self, keep):
+        self.keep = keep
+        self.head = []
+        self.head_n = 0
+        self.tail = []
+        self.tail_n = 0
+        self.total = 0
+
+    def write(self, s):
+        if not isinstance(s, str):
+            raise TypeError("write() argument must be str, not " + type(s).__name__)
+        n = len(s)
+        self.total += n
+        if self.head_n < self.keep:
+            k = min(n, self.keep - self.head_n)
+            self.head.append(s[:k])
+            self.head_n += k
+            s = s[k:]
+        if s:
+            self.tail.append(s)
+            self.tail_n += len(s)
+            if self.tail_n > 2 * self.keep + 4096:
+                joined = "".join(self.tail)[-self.keep:]
+                self.tail = [joined]
+                self.tail_n = len(joined)
+        return n
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+    def fileno(self):
+        raise OSError("the cell output has no file descriptor")
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    @property
+    def errors(self):
+        return "strict"
+
+    def text(self, limit):
+        """Returns (text, truncated): whole when it fits in `limit`, else head + note + tail."""
+        head = "".join(self.head)
+        tail = "".join(self.tail)
+        if self.total <= limit:
+            return head + tail, False
+        a = limit // 2
+        b = limit - a
+        end = tail[-b:] if len(tail) >= b else (head + tail)[-b:]
+        cut = self.total - a - b
+        return head[:a] + "\n[... " + str(cut) + " characters cut ...]\n" + end, True
+
+
+def _exit(code=None):
+    raise SystemExit() if code is None else SystemExit(code)
+
+
+def _denied(what):
+    def deny(*args, **kwargs):
+        raise PermissionError("sandbox: %s is not allowed" % what)
+    return deny
+
+
+# The context already refuses these (allowCreateProcess(false) and friends); replacing them in
+# Python turns GraalPy's host SecurityException into a plain PermissionError the cell can see.
+_PROCESS_FUNCTIONS = ("system", "popen", "fork", "forkpty", "execv", "execve", "execl", "execle",
+                      "execlp", "execlpe", "execvp", "execvpe", "spawnv", "spawnve", "spawnl",
+                      "spawnle", "spawnlp", "spawnlpe", "spawnvp", "spawnvpe", "posix_spawn",
+                      "posix_spawnp", "kill", "killpg")
+
+
+def install(recursion_limit, lookup):
+    """Called once per context: limits, exits that end the cell, unicodedata.lookup from Java."""
+    sys.setrecursionlimit(recursion_limit)
+    # Python 3.12 warns about "\l" in docstrings at compile time; the CPython (3.11 and older)
+    # that produced the training data stayed silent, and models often write LaTeX in docstrings.
+    import warnings
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    builtins.exit = _exit
+    builtins.quit = _exit
+    import os
+    os._exit = _exit
+    for name in _PROCESS_FUNCTIONS:
+        if hasattr(os, name):
+            setattr(os, name, _denied("process creation (os.%s)" % name))
+    try:
+        import _posixsubprocess
+        _posixsubprocess.fork_exec = _denied("process creation (subprocess)")
+    except ImportError:
+        pass
+    import _thread
+    import threading
+    _thread.start_new_thread = _thread.start_new = _denied("thread creation")
+    threading._start_new_thread = _thread.start_new_thread
+    try:
+        import _socket
+
+        class _NoSocket(_socket.socket):
+            __slots__ = ()
+
+            def __init__(self, *args, **kwargs):
+                raise PermissionError("sandbox: network access (socket) is not allowed")
+
+        _socket.socket = _socket.SocketType = _NoSocket
+        for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr",
+                     "getnameinfo", "socketpair", "fromfd"):
+            if hasattr(_socket, name):
+                setattr(_socket, name, _denied("network access (socket.%s)" % name))
+    except ImportError:
+        pass
+    if lookup is not None:
+        import unicodedata
+
+        def _lookup(name):
+            cp = lookup(str(name))
+            if cp < 0:
+                raise KeyError("undefined character name '%s'" % name)
+            return chr(cp)
+
+        unicodedata.lookup = _lookup
+
+
+def _new_namespace():
+    return {"__name__": "__main__", "__builtins__": builtins}
+
+
+def drop_session(sid):
+    _sessions.pop(sid, None)
+
+
+_TB_KEEP = 30  # frames kept at each end of a long traceback (deep recursion has thousands)
+
+
+def _format_one(e):
+    frames = [(f, n) for f, n in traceback.walk_tb(e.__traceback__) if f.f_code.co_filename != _DRIVER]
+    if len(frames) > 2 * _TB_KEEP:
+        omitted = len(frames) - 2 * _TB_KEEP
+        lines = (traceback.StackSummary.extract(iter(frames[:_TB_KEEP])).format()
+                 + ["  [... %d frames omitted ...]\n" % omitted]
+                 + traceback.StackSummary.extract(iter(frames[-_TB_KEEP:])).format())
+    else:
+        lines = traceback.StackSummary.extract(iter(frames)).format()
+    head = ["Traceback (most recent call last):\n"] if frames else []
+    return "".join(head + lines + traceback.format_exception_only(type(e), e))
+
+
+def _user_traceback(e, parsed):
+    if not parsed:  # a SyntaxError of the cell itself: no frames worth showing
+        return "".join(traceback.format_exception_only(type(e), e))
+    parts = []
+    seen = set()
+    while e is not None and id(e) not in seen and len(parts) < 5:  # the chain, oldest first
+        seen.add(id(e))
+        parts.append(_format_one(e))
+        if e.__cause__ is not None:
+            parts.append("\nThe above exception was the direct cause of the following exception:\n\n")
+            e = e.__cause__
+        elif e.__context__ is not None and not e.__suppress_context__:
+            parts.append("\nDuring handling of the above exception, another exception occurred:\n\n")
+            e = e.__context__
+        else:
+            e = None
+    if len(parts) > 1 and parts[-1].startswith("\n"):
+        parts.pop()
+    return "".join(reversed(parts))
+
+
+def run_cell(sid, code, limit):
+    """Runs one cell in session `sid`; returns (output, truncated, error, traceback)."""
+    ns = _sessions.get(sid)
+    if ns is None:
+        ns = _new_namespace()
+        _sessions[sid] = ns
+    cap = _Capture(limit)
+    saved = (sys.stdout, sys.stderr)
+    _current[0] = (cap, saved)
+    sys.stdout = cap
+    sys.stderr = cap
+    error = None
+    tb_text = None
+    parsed = False
+    try:
+        _cell_counter[0] += 1
+        name = "<cell-%d>" % _cell_counter[0]
+        linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+        tree = ast.parse(code, name, "exec")
+        parsed = True
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+        exec(compile(tree, name, "exec"), ns)
+        if last is not None:
+            value = eval(compile(last, name, "eval"), ns)
+            if value is not None:
+                cap.write(repr(value) + "\n")
+    except BaseException as e:  # SystemExit and KeyboardInterrupt end the cell, not the worker
+        try:
+            error = "".join(traceback.format_exception_only(type(e), e)).strip().splitlines()[-1]
+            tb_text = _user_traceback(e, parsed)
+        except BaseException as e2:
+            error = type(e).__name__
+            tb_text = "(traceback unavailable: %s)" % type(e2).__name__
+    finally:
+        sys.stdout, sys.stderr = saved
+        _current[0] = None
+    text, truncated = cap.text(limit)
+    return (text, truncated, error, tb_text)
+
+
+def recover(limit):
+    """After the worker interrupted a cell: restores the streams, returns (output, truncated)."""
+    state = _current[0]
+    _current[0] = None
+    if state is None:
+        return ("", False)
+    cap, saved = state
+    sys.stdout, sys.stderr = saved
+    return cap.text(limit)
+
+
+(run_cell, drop_session, install, recover)

@@ -1,0 +1,87 @@
+package dev.calx.llama;
+
+import dev.calx.llama.format.Gguf;
+import dev.calx.llama.format.GgufFile;
+import dev.calx.llama.format.HfCheckpoint;
+import dev.calx.llama.format.Llama2c;
+import dev.calx.llama.format.Safetensors;
+import dev.calx.tensor.DType;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a checkpoint is and what loading it will cost, read from headers only (nothing is
+ * loaded): the config, the storage dtype, the bytes that stay memory-mapped, the bytes a load
+ * copies onto the heap (the norm vectors, converted to fp32), and the
+ * size of an fp32 KV cache.
+ */
+public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config, DType storageDType,
+                        long fileBytes, long mappedWeightBytes, long copiedBytes) {
+
+    /** Bytes of an fp32 KV cache of the given length (keys and values, every layer). */
+    public long kvCacheBytes(int tokens) {
+        return 2L * config.numHiddenLayers() * tokens * config.kvDim() * 4;
+    }
+
+    public static ModelInfo of(Path path) throws IOException {
+        LlamaModel.Format f = LlamaModel.detect(path);
+        return switch (f) {
+            case LLAMA2C -> {
+                LlamaConfig c = Llama2c.readConfig(path);
+                long size = Files.size(path);
+                long vec = 4L * c.hiddenSize() * (2L * c.numHiddenLayers() + 1);
+                yield new ModelInfo(path, f, c, DType.F32, size, matrixBytes(c, DType.F32), vec);
+            }
+            case GGUF -> {
+                try (Arena a = Arena.ofConfined()) {
+                    GgufFile g = GgufFile.open(path, a);
+                    LlamaConfig c = Gguf.config(g);
+                    GgufFile.TensorInfo e = g.tensors().get("token_embd.weight");
+                    DType dt = e == null ? DType.F32 : switch (e.type()) {
+                        case 1 -> DType.F16;
+                        case 8 -> DType.Q8_0;
+                        case 30 -> DType.BF16;
+                        default -> DType.F32;
+                    };
+                    long vec = 4L * c.hiddenSize() * (2L * c.numHiddenLayers() + 1);
+                    yield new ModelInfo(path, f, c, dt, Files.size(path), matrixBytes(c, dt), vec);
+                }
+            }
+            case HF -> {
+                Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+                LlamaConfig c = HfCheckpoint.readConfig(dir);
+                long size = 0;
+                DType dt = DType.F32;
+                List<Path> shards = new ArrayList<>();
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().forEach(shards::add);
+                }
+                try (Arena a = Arena.ofConfined()) {
+                    for (Path p : shards) {
+                        size += Files.size(p);
+                        var st = Safetensors.read(dev.calx.llama.format.MappedFile.map(p, a));
+                        var emb = st.entries().get(LlamaWeights.EMBED);
+                        if (emb != null) dt = DType.valueOf(emb.dtype());
+                    }
+                }
+                long vec = 4L * c.hiddenSize() * (2L * c.numHiddenLayers() + 1);
+                yield new ModelInfo(path, f, c, dt, size, matrixBytes(c, dt), vec);
+            }
+            case MEMORY -> throw new IllegalStateException();
+        };
+    }
+
+    /** Bytes of all weight matrices of a config in a storage format. */
+    public static long matrixBytes(LlamaConfig c, DType dt) {
+        long d = c.hiddenSize(), kv = c.kvDim(), h = c.intermediateSize();
+        long perLayer = dt.bytes(d * d) * 2 + dt.bytes(kv * d) * 2 + dt.bytes(h * d) * 3;
+        long emb = dt.bytes((long) c.vocabSize() * d);
+        return perLayer * c.numHiddenLayers() + emb * (c.tieWordEmbeddings() ? 1 : 2);
+    }
+}

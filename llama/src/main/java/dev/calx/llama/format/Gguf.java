@@ -1,0 +1,218 @@
+package dev.calx.llama.format;
+
+import dev.calx.llama.CheckpointException;
+import dev.calx.llama.LlamaConfig;
+import dev.calx.llama.LlamaModel;
+import dev.calx.llama.LlamaWeights;
+import dev.calx.tensor.BF16Weights;
+import dev.calx.tensor.DType;
+import dev.calx.tensor.F16Weights;
+import dev.calx.tensor.F32Weights;
+import dev.calx.tensor.Q8Weights;
+import dev.calx.tensor.Tensor;
+import dev.calx.tensor.WeightMatrix;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * GGUF checkpoints of the llama architecture (llama.cpp): F32, F16, BF16 and Q8_0 tensors,
+ * memory-mapped. Tensor names map to Hugging Face names ({@code blk.N.attn_q.weight} is
+ * {@code model.layers.N.self_attn.q_proj.weight}, ...). llama.cpp's converter stores q/k in the
+ * interleaved RoPE order already, so no permutation is needed. The metadata, including the
+ * tokenizer ({@code tokenizer.ggml.*}), is kept in {@link LlamaModel#metadata()}.
+ */
+public final class Gguf {
+    static final int F32 = 0, F16 = 1, Q8_0 = 8, BF16 = 30;
+
+    private Gguf() {}
+
+    /** True when the file starts with the GGUF magic. */
+    public static boolean hasMagic(Path p) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            return ch.read(b) == 4 && b.getInt(0) == GgufFile.MAGIC;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The HF name of a GGUF llama tensor name, or null for names that are not Llama parameters. */
+    static String hfName(String g) {
+        switch (g) {
+            case "token_embd.weight": return LlamaWeights.EMBED;
+            case "output_norm.weight": return LlamaWeights.NORM;
+            case "output.weight": return LlamaWeights.LM_HEAD;
+            default: break;
+        }
+        if (!g.startsWith("blk.") || !g.endsWith(".weight")) return null;
+        String rest = g.substring(4, g.length() - 7);
+        int dot = rest.indexOf('.');
+        if (dot < 0) return null;
+        String layer = rest.substring(0, dot);
+        String suffix = switch (rest.substring(dot + 1)) {
+            case "attn_norm" -> "input_layernorm";
+            case "attn_q" -> "self_attn.q_proj";
+            case "attn_k" -> "self_attn.k_proj";
+            case "attn_v" -> "self_attn.v_proj";
+            case "attn_output" -> "self_attn.o_proj";
+            case "ffn_norm" -> "post_attention_layernorm";
+            case "ffn_gate" -> "mlp.gate_proj";
+            case "ffn_up" -> "mlp.up_proj";
+            case "ffn_down" -> "mlp.down_proj";
+            default -> null;
+        };
+        return suffix == null ? null : "model.layers." + layer + "." + suffix + ".weight";
+    }
+
+    static long num(Map<String, Object> m, String key, Path p) throws CheckpointException {
+        Object o = m.get(key);
+        if (!(o instanceof Number n)) throw new CheckpointException(p, "missing or non-numeric metadata " + key);
+        return n.longValue();
+    }
+
+    /** The config from GGUF metadata (llama.* keys). */
+    public static LlamaConfig config(GgufFile g) throws CheckpointException {
+        Map<String, Object> m = g.metadata();
+        Path p = g.path();
+        Object arch = m.get("general.architecture");
+        if (!"llama".equals(arch)) throw new CheckpointException(p, "general.architecture is " + arch + ", expected llama");
+        int heads = (int) num(m, "llama.attention.head_count", p);
+        int kvHeads = m.containsKey("llama.attention.head_count_kv") ? (int) num(m, "llama.attention.head_count_kv", p) : heads;
+        int dim = (int) num(m, "llama.embedding_length", p);
+        int vocab;
+        if (m.containsKey("llama.vocab_size")) vocab = (int) num(m, "llama.vocab_size", p);
+        else if (g.tokens() != null) vocab = g.tokens().size();
+        else if (g.tensors().containsKey("token_embd.weight")) vocab = (int) g.tensors().get("token_embd.weight").dims()[1];
+        else throw new CheckpointException(p, "no llama.vocab_size, tokenizer.ggml.tokens or token_embd.weight to take the vocabulary size from");
+        if (m.containsKey("llama.rope.dimension_count") && num(m, "llama.rope.dimension_count", p) * heads != dim) {
+            throw new CheckpointException(p, "llama.rope.dimension_count " + m.get("llama.rope.dimension_count")
+                    + " is not the head dim " + dim / Math.max(1, heads) + " (partial RoPE is not supported)");
+        }
+        double eps = m.get("llama.attention.layer_norm_rms_epsilon") instanceof Number n ? n.doubleValue() : 1e-5;
+        double theta = m.get("llama.rope.freq_base") instanceof Number n ? n.doubleValue() : 10000;
+        int bos = m.get("tokenizer.ggml.bos_token_id") instanceof Number n ? n.intValue() : 1;
+        int eos = m.get("tokenizer.ggml.eos_token_id") instanceof Number n ? n.intValue() : 2;
+        try {
+            return new LlamaConfig(dim, (int) num(m, "llama.feed_forward_length", p), (int) num(m, "llama.block_count", p),
+                    heads, kvHeads, vocab, (float) eps, (float) theta, (int) num(m, "llama.context_length", p),
+                    !g.tensors().containsKey("output.weight"), bos, eos);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(p, "inconsistent llama.* metadata: " + e.getMessage());
+        }
+    }
+
+    /** Reads only the config (for {@code calx info}). */
+    public static LlamaConfig readConfig(Path path) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            return config(GgufFile.open(path, a));
+        }
+    }
+
+    /** The storage format of a GGUF tensor type, or null. */
+    static DType dtype(int type) {
+        return switch (type) {
+            case F32 -> DType.F32;
+            case F16 -> DType.F16;
+            case BF16 -> DType.BF16;
+            case Q8_0 -> DType.Q8_0;
+            default -> null;
+        };
+    }
+
+    public static LlamaModel read(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            GgufFile g = GgufFile.open(path, arena);
+            LlamaConfig c = config(g);
+            Map<String, GgufFile.TensorInfo> byHf = new LinkedHashMap<>();
+            for (GgufFile.TensorInfo t : g.tensors().values()) {
+                String hf = hfName(t.name());
+                if (hf == null) {
+                    if (t.name().equals("rope_freqs.weight")) continue;
+                    throw new CheckpointException(path, t.name(), "not a tensor of the llama architecture");
+                }
+                try {
+                    LlamaWeights.shapeOf(c, hf);
+                } catch (IllegalArgumentException e) {
+                    throw new CheckpointException(path, t.name(), e.getMessage());
+                }
+                byHf.put(hf, t);
+            }
+            Map<String, Object> named = new LinkedHashMap<>();
+            DType vec = DType.F32;
+            for (String hf : LlamaWeights.names(c)) {
+                GgufFile.TensorInfo t = byHf.get(hf);
+                if (t == null) throw new CheckpointException(path, hf, "missing (GGUF name " + ggufName(hf) + ")");
+                int[] want = LlamaWeights.shapeOf(c, hf);
+                long[] dims = t.dims();
+                // GGUF dims are innermost first: a [rows][cols] matrix is (cols, rows)
+                long[] expected = want.length == 1 ? new long[]{want[0]} : new long[]{want[1], want[0]};
+                if (!Arrays.equals(dims, expected)) {
+                    throw new CheckpointException(path, t.name(), "expected GGUF dims " + Arrays.toString(expected)
+                            + " from the metadata but found " + Arrays.toString(dims));
+                }
+                DType dt = dtype(t.type());
+                if (dt == null) {
+                    throw new CheckpointException(path, t.name(), "GGML type " + t.type() + " is not supported (F32, F16, BF16, Q8_0)");
+                }
+                if (dt == DType.Q8_0 && dims[0] % Q8Weights.BLOCK != 0) {
+                    throw new CheckpointException(path, t.name(), "Q8_0 row length " + dims[0] + " is not a multiple of 32");
+                }
+                MemorySegment s = g.data(t, dt.bytes(t.numel()));
+                if (want.length == 1) {
+                    if (dt == DType.Q8_0) throw new CheckpointException(path, t.name(), "a norm vector cannot be Q8_0");
+                    String name = switch (dt) { case F32 -> "F32"; case F16 -> "F16"; default -> "BF16"; };
+                    if (hf.equals(LlamaWeights.NORM)) vec = dt;
+                    named.put(hf, Tensor.wrap(HfCheckpoint.toFloats(s, name, want[0]), new int[]{want[0]}));
+                } else {
+                    named.put(hf, matrix(s, dt, want[0], want[1]));
+                }
+            }
+            Map<String, Object> meta = new LinkedHashMap<>(g.metadata());
+            meta.put("gguf.version", g.version());
+            return new LlamaModel(LlamaWeights.of(c, named).withVectorDType(vec), LlamaModel.Format.GGUF, path, arena, meta);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    static WeightMatrix matrix(MemorySegment s, DType dt, int rows, int cols) {
+        return switch (dt) {
+            case F32 -> F32Weights.of(s, rows, cols);
+            case F16 -> new F16Weights(s, rows, cols);
+            case BF16 -> new BF16Weights(s, rows, cols);
+            case Q8_0 -> new Q8Weights(s, rows, cols);
+        };
+    }
+
+    static String ggufName(String hf) {
+        if (hf.equals(LlamaWeights.EMBED)) return "token_embd.weight";
+        if (hf.equals(LlamaWeights.NORM)) return "output_norm.weight";
+        if (hf.equals(LlamaWeights.LM_HEAD)) return "output.weight";
+        String rest = hf.substring("model.layers.".length(), hf.length() - ".weight".length());
+        int dot = rest.indexOf('.');
+        String s = switch (rest.substring(dot + 1)) {
+            case "input_layernorm" -> "attn_norm";
+            case "self_attn.q_proj" -> "attn_q";
+            case "self_attn.k_proj" -> "attn_k";
+            case "self_attn.v_proj" -> "attn_v";
+            case "self_attn.o_proj" -> "attn_output";
+            case "post_attention_layernorm" -> "ffn_norm";
+            case "mlp.gate_proj" -> "ffn_gate";
+            case "mlp.up_proj" -> "ffn_up";
+            default -> "ffn_down";
+        };
+        return "blk." + rest.substring(0, dot) + "." + s + ".weight";
+    }
+}

@@ -1,0 +1,355 @@
+package dev.calx.llama.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calx.llama.CheckpointException;
+import dev.calx.llama.LlamaConfig;
+import dev.calx.llama.LlamaModel;
+import dev.calx.llama.LlamaWeights;
+import dev.calx.tensor.BF16Weights;
+import dev.calx.tensor.DType;
+import dev.calx.tensor.F16Weights;
+import dev.calx.tensor.F32Weights;
+import dev.calx.tensor.Numerics;
+import dev.calx.tensor.Tensor;
+import dev.calx.tensor.WeightMatrix;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Hugging Face checkpoints: {@code config.json} plus {@code model.safetensors}, or shards
+ * {@code model-0000i-of-0000n.safetensors} listed in {@code model.safetensors.index.json}.
+ * Tensors are memory-mapped and used in place: q_proj and k_proj keep HF's rotate-half row order
+ * ({@link LlamaWeights#hfRopeOrder()}), so nothing is copied; weights in the interleaved order
+ * are permuted into HF's order on write (see {@link RopePermutation}).
+ */
+public final class HfCheckpoint {
+    static final ObjectMapper JSON = new ObjectMapper();
+    public static final String CONFIG_TEXT = "hf.config.json";
+    static final String INDEX = "model.safetensors.index.json", SINGLE = "model.safetensors";
+
+    private HfCheckpoint() {}
+
+    private static Path dirOf(Path path) {
+        return Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+    }
+
+    /** Parses config.json into a LlamaConfig, rejecting what this implementation does not do. */
+    public static LlamaConfig readConfig(Path path) throws IOException {
+        return parseConfig(dirOf(path).resolve("config.json"));
+    }
+
+    static LlamaConfig parseConfig(Path cfg) throws IOException {
+        if (!Files.exists(cfg)) throw new CheckpointException(cfg, "missing config.json");
+        JsonNode n;
+        try {
+            n = JSON.readTree(cfg.toFile());
+        } catch (IOException e) {
+            throw new CheckpointException(cfg, "not valid JSON: " + e.getMessage());
+        }
+        if (n == null || !n.isObject()) throw new CheckpointException(cfg, "not a JSON object");
+        String type = n.path("model_type").asText("llama");
+        if (!type.equals("llama")) throw new CheckpointException(cfg, "model_type is '" + type + "', expected 'llama'");
+        String act = n.path("hidden_act").asText("silu");
+        if (!act.equals("silu")) throw new CheckpointException(cfg, "hidden_act is '" + act + "', only 'silu' (SwiGLU) is supported");
+        if (n.hasNonNull("rope_scaling")) throw new CheckpointException(cfg, "rope_scaling " + n.get("rope_scaling") + " is not supported");
+        if (n.path("attention_bias").asBoolean(false) || n.path("mlp_bias").asBoolean(false)) {
+            throw new CheckpointException(cfg, "attention_bias / mlp_bias are not supported (Llama-2 has no biases)");
+        }
+        int heads = req(n, "num_attention_heads", cfg), hidden = req(n, "hidden_size", cfg);
+        if (n.has("head_dim") && n.get("head_dim").asInt() * heads != hidden) {
+            throw new CheckpointException(cfg, "head_dim " + n.get("head_dim") + " times num_attention_heads " + heads
+                    + " differs from hidden_size " + hidden);
+        }
+        JsonNode eos = n.path("eos_token_id");
+        int eosId = eos.isArray() ? eos.path(0).asInt(2) : eos.asInt(2);
+        try {
+            return new LlamaConfig(hidden, req(n, "intermediate_size", cfg), req(n, "num_hidden_layers", cfg), heads,
+                    n.path("num_key_value_heads").asInt(heads), req(n, "vocab_size", cfg),
+                    (float) n.path("rms_norm_eps").asDouble(1e-6), (float) n.path("rope_theta").asDouble(10000),
+                    n.path("max_position_embeddings").asInt(2048), n.path("tie_word_embeddings").asBoolean(false),
+                    n.path("bos_token_id").asInt(1), eosId);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(cfg, "inconsistent config: " + e.getMessage());
+        }
+    }
+
+    private static int req(JsonNode n, String field, Path cfg) throws CheckpointException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.canConvertToInt()) throw new CheckpointException(cfg, "missing or non-integer field " + field);
+        return v.asInt();
+    }
+
+    /** The safetensors files of a checkpoint directory and which file holds each tensor. */
+    static Map<String, Path> weightMap(Path dir) throws IOException {
+        Path index = dir.resolve(INDEX);
+        Map<String, Path> map = new LinkedHashMap<>();
+        if (Files.exists(index)) {
+            JsonNode wm;
+            try {
+                wm = JSON.readTree(index.toFile()).get("weight_map");
+            } catch (IOException e) {
+                throw new CheckpointException(index, "not valid JSON: " + e.getMessage());
+            }
+            if (wm == null || !wm.isObject()) throw new CheckpointException(index, "missing weight_map object");
+            for (var it = wm.fields(); it.hasNext(); ) {
+                var e = it.next();
+                String file = e.getValue().asText();
+                if (file.contains("/") || file.contains("\\")) throw new CheckpointException(index, "shard name '" + file + "' is not a plain file name");
+                map.put(e.getKey(), dir.resolve(file));
+            }
+            return map;
+        }
+        if (!Files.exists(dir.resolve(SINGLE))) {
+            throw new CheckpointException(dir, "neither " + SINGLE + " nor " + INDEX + " found");
+        }
+        map.put("*", dir.resolve(SINGLE));
+        return map;
+    }
+
+    public static LlamaModel read(Path path) throws IOException {
+        Path dir = dirOf(path);
+        LlamaConfig c = parseConfig(dir.resolve("config.json"));
+        Arena arena = Arena.ofShared();
+        try {
+            Map<String, Path> wm = weightMap(dir);
+            Map<Path, Safetensors.File> files = new LinkedHashMap<>();
+            Map<String, Safetensors.File> owner = new HashMap<>();
+            for (Path p : new java.util.LinkedHashSet<>(wm.values())) {
+                if (!Files.exists(p)) throw new CheckpointException(p, "shard listed in " + INDEX + " is missing");
+                Safetensors.File f = Safetensors.read(MappedFile.map(p, arena));
+                files.put(p, f);
+                for (String name : f.entries().keySet()) {
+                    if (owner.put(name, f) != null) throw new CheckpointException(p, name, "appears in more than one shard");
+                }
+            }
+            for (String name : owner.keySet()) {
+                if (name.endsWith("rotary_emb.inv_freq") || (name.equals(LlamaWeights.LM_HEAD) && c.tieWordEmbeddings())) continue;
+                try {
+                    LlamaWeights.shapeOf(c, name);
+                } catch (IllegalArgumentException e) {
+                    throw new CheckpointException(owner.get(name).file().path(), name, "unexpected tensor: " + e.getMessage());
+                }
+            }
+            DType[] vecType = {DType.F32};
+            LlamaWeights w = LlamaWeights.load(c, new LlamaWeights.Source() {
+                @Override
+                public WeightMatrix matrix(String name, int rows, int cols) {
+                    try {
+                        Safetensors.Entry e = entry(name, new long[]{rows, cols});
+                        MemorySegment s = owner.get(name).data(e);
+                        WeightMatrix m = switch (e.dtype()) {
+                            case "F32" -> F32Weights.of(s, rows, cols);
+                            case "BF16" -> new BF16Weights(s, rows, cols);
+                            case "F16" -> new F16Weights(s, rows, cols);
+                            default -> throw new AssertionError(e.dtype());
+                        };
+                        return m;
+                    } catch (CheckpointException ex) {
+                        throw new Unchecked(ex);
+                    }
+                }
+
+                @Override
+                public Tensor vector(String name, int n) {
+                    try {
+                        Safetensors.Entry e = entry(name, new long[]{n});
+                        if (name.equals(LlamaWeights.NORM)) vecType[0] = Safetensors.dtype(e.dtype());
+                        return Tensor.wrap(toFloats(owner.get(name).data(e), e.dtype(), n), new int[]{n});
+                    } catch (CheckpointException ex) {
+                        throw new Unchecked(ex);
+                    }
+                }
+
+                private Safetensors.Entry entry(String name, long[] shape) throws CheckpointException {
+                    Safetensors.File f = owner.get(name);
+                    if (f == null) throw new CheckpointException(dir, name, "missing from the checkpoint");
+                    Safetensors.Entry e = f.entries().get(name);
+                    if (!java.util.Arrays.equals(e.shape(), shape)) {
+                        throw new CheckpointException(f.file().path(), name, "expected shape " + java.util.Arrays.toString(shape)
+                                + " from config.json but found " + java.util.Arrays.toString(e.shape()));
+                    }
+                    return e;
+                }
+            }, DType.F32);
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put(CONFIG_TEXT, Files.readString(dir.resolve("config.json")));
+            Safetensors.File first = files.values().iterator().next();
+            meta.put("hf.safetensors.metadata", first.metadata());
+            meta.put("hf.sharded", wm.size() > 1 || !wm.containsKey("*"));
+            LlamaModel m = new LlamaModel(w.withVectorDType(vecType[0]).withHfRopeOrder(true), LlamaModel.Format.HF, dir, arena, meta);
+            return m;
+        } catch (Unchecked u) {
+            arena.close();
+            throw u.getCause();
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    static float[] toFloats(MemorySegment s, String dtype, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = switch (dtype) {
+                case "F32" -> s.get(MappedFile.LE_FLOAT, 4L * i);
+                case "BF16" -> Numerics.bf16ToFloat(s.get(MappedFile.LE_SHORT, 2L * i));
+                case "F16" -> Numerics.f16ToFloat(s.get(MappedFile.LE_SHORT, 2L * i));
+                default -> throw new AssertionError(dtype);
+            };
+        }
+        return out;
+    }
+
+    /** Carries a checked exception through the weight-source callbacks. */
+    private static final class Unchecked extends RuntimeException {
+        Unchecked(CheckpointException e) {
+            super(e);
+        }
+
+        @Override
+        public synchronized CheckpointException getCause() {
+            return (CheckpointException) super.getCause();
+        }
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /**
+     * Writes config.json and the safetensors file(s) into dir. Matrices keep their storage
+     * dtype (Q8_0 is dequantized to F32, which safetensors can hold exactly); norm vectors use
+     * the weights' vector dtype. configText, when non-null and describing the same config, is
+     * written verbatim (so a checkpoint read from HF keeps its config.json byte for byte).
+     * Files larger than maxShardBytes are split into shards with an index.
+     */
+    public static void write(LlamaWeights w, Path dir, String configText, Map<String, String> metadata, long maxShardBytes)
+            throws IOException {
+        Files.createDirectories(dir);
+        LlamaConfig c = w.config();
+        String cfg = configText;
+        if (cfg != null) {
+            Path tmp = Files.createTempFile("calx-config", ".json");
+            try {
+                Files.writeString(tmp, cfg);
+                if (!parseConfig(tmp).equals(c)) cfg = null;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        if (cfg == null) cfg = configJson(c, w.storageDType() == DType.Q8_0 ? DType.F32 : w.storageDType());
+        try (Arena arena = Arena.ofConfined()) {
+            List<Safetensors.Out> outs = new ArrayList<>();
+            for (var e : w.named().entrySet()) {
+                String name = e.getKey();
+                if (e.getValue() instanceof WeightMatrix m) {
+                    if (m.dtype() == DType.Q8_0) m = WeightMatrix.convert(m.toTensor(), DType.F32);
+                    if (!w.hfRopeOrder() && (name.endsWith("self_attn.q_proj.weight") || name.endsWith("self_attn.k_proj.weight"))) {
+                        m = RopePermutation.toHf(m, c.headDim(), arena);
+                    }
+                    outs.add(new Safetensors.Out(name, Safetensors.dtypeName(m.dtype()), new long[]{m.rows(), m.cols()}, m.segment()));
+                } else {
+                    Tensor t = (Tensor) e.getValue();
+                    outs.add(new Safetensors.Out(name, Safetensors.dtypeName(w.vectorDType()), new long[]{t.size()},
+                            vectorBytes(t, w.vectorDType(), arena)));
+                }
+            }
+            Map<String, String> meta = metadata == null ? Map.of("format", "pt") : metadata;
+            long total = outs.stream().mapToLong(o -> o.bytes().byteSize()).sum();
+            if (total <= maxShardBytes) {
+                Safetensors.write(dir.resolve(SINGLE), outs, meta);
+                Files.deleteIfExists(dir.resolve(INDEX));
+            } else {
+                List<List<Safetensors.Out>> shards = new ArrayList<>();
+                long size = 0;
+                for (Safetensors.Out o : outs) {
+                    long n = o.bytes().byteSize();
+                    if (shards.isEmpty() || size + n > maxShardBytes && size > 0) {
+                        shards.add(new ArrayList<>());
+                        size = 0;
+                    }
+                    shards.getLast().add(o);
+                    size += n;
+                }
+                Map<String, String> weightMap = new TreeMap<>();
+                for (int i = 0; i < shards.size(); i++) {
+                    String file = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+                    Safetensors.write(dir.resolve(file), shards.get(i), meta);
+                    for (Safetensors.Out o : shards.get(i)) weightMap.put(o.name(), file);
+                }
+                writeText(dir.resolve(INDEX), indexJson(total, weightMap));
+                Files.deleteIfExists(dir.resolve(SINGLE));
+            }
+        }
+        writeText(dir.resolve("config.json"), cfg);
+    }
+
+    static MemorySegment vectorBytes(Tensor t, DType dt, Arena arena) {
+        float[] v = t.toArray();
+        MemorySegment s = arena.allocate((long) v.length * (dt == DType.F32 ? 4 : 2), 64);
+        for (int i = 0; i < v.length; i++) {
+            switch (dt) {
+                case F32 -> s.set(MappedFile.LE_FLOAT, 4L * i, v[i]);
+                case BF16 -> s.set(MappedFile.LE_SHORT, 2L * i, Numerics.floatToBf16(v[i]));
+                case F16 -> s.set(MappedFile.LE_SHORT, 2L * i, Numerics.floatToF16(v[i]));
+                case Q8_0 -> throw new IllegalArgumentException("norm vectors cannot be Q8_0");
+            }
+        }
+        return s;
+    }
+
+    /** model.safetensors.index.json as transformers writes it (json.dumps(indent=2, sort_keys=True) + newline). */
+    static String indexJson(long total, Map<String, String> weightMap) throws IOException {
+        StringBuilder b = new StringBuilder("{\n  \"metadata\": {\n    \"total_size\": ").append(total).append("\n  },\n  \"weight_map\": {\n");
+        int i = 0;
+        for (var e : weightMap.entrySet()) {
+            b.append("    ").append(JSON.writeValueAsString(e.getKey())).append(": ").append(JSON.writeValueAsString(e.getValue()))
+                    .append(++i < weightMap.size() ? ",\n" : "\n");
+        }
+        return b.append("  }\n}\n").toString();
+    }
+
+    /** A config.json for a model that did not come with one (fields sorted, two-space indent). */
+    public static String configJson(LlamaConfig c, DType dtype) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.putArray("architectures").add("LlamaForCausalLM");
+        n.put("bos_token_id", c.bosTokenId());
+        n.put("eos_token_id", c.eosTokenId());
+        n.put("hidden_act", "silu");
+        n.put("hidden_size", c.hiddenSize());
+        n.put("intermediate_size", c.intermediateSize());
+        n.put("max_position_embeddings", c.maxPositionEmbeddings());
+        n.put("model_type", "llama");
+        n.put("num_attention_heads", c.numAttentionHeads());
+        n.put("num_hidden_layers", c.numHiddenLayers());
+        n.put("num_key_value_heads", c.numKeyValueHeads());
+        n.put("rms_norm_eps", Double.parseDouble(Float.toString(c.rmsNormEps())));
+        n.put("rope_theta", Double.parseDouble(Float.toString(c.ropeTheta())));
+        n.put("tie_word_embeddings", c.tieWordEmbeddings());
+        n.put("torch_dtype", switch (dtype) {
+            case BF16 -> "bfloat16";
+            case F16 -> "float16";
+            default -> "float32";
+        });
+        n.put("vocab_size", c.vocabSize());
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n";
+    }
+
+    private static void writeText(Path p, String text) throws IOException {
+        try (LeWriter w = new LeWriter(p)) {
+            w.bytes(text.getBytes(StandardCharsets.UTF_8));
+            w.commit();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.calx.llama.tokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable SentencePiece-style BPE vocabulary: pieces (with U+2581 for spaces), their scores
+ * and types, the special ids and the normalizer options. Every tokenizer file format reads into
+ * one of these, and {@link SentencePieceTokenizer} encodes with it, so that the same vocabulary
+ * gives the same ids whatever file it came from.
+ */
+public final class Vocabulary {
+    /** SentencePiece's default surface of {@code <unk>} when decoding: " ⁇ ". */
+    public static final String DEFAULT_UNK_SURFACE = " \u2047 ";
+
+    private final String[] pieces;
+    private final float[] scores;
+    private final PieceType[] types;
+    private final int unkId;
+    private final int bosId;
+    private final int eosId;
+    private final int padId;
+    private final boolean byteFallback;
+    private final Normalization normalization;
+    private final String unkSurface;
+    private final Map<String, Integer> mergeableIds = new HashMap<>();
+    private final Map<String, Integer> reservedIds = new HashMap<>();
+    private final int[] byteIds = new int[256];
+    private final int[][] mergeRules;
+
+    /**
+     * @param source named in error messages (a file name)
+     * @throws IllegalArgumentException when lengths differ, a piece is empty or defined twice,
+     *                                  a special id is out of range, or a byte piece is malformed
+     */
+    public Vocabulary(String source, List<String> pieces, float[] scores, List<PieceType> types,
+                      int unkId, int bosId, int eosId, int padId, boolean byteFallback,
+                      Normalization normalization, String unkSurface) {
+        this(source, pieces, scores, types, unkId, bosId, eosId, padId, byteFallback, normalization,
+                unkSurface, null);
+    }
+
+    /**
+     * @param mergeRules null: every split of a piece into two pieces is a merge (SentencePiece);
+     *                   otherwise only these {left id, right id} pairs merge (a tokenizer.json's
+     *                   {@code merges}, in rank order), each into the piece they spell
+     */
+    public Vocabulary(String source, List<String> pieces, float[] scores, List<PieceType> types,
+                      int unkId, int bosId, int eosId, int padId, boolean byteFallback,
+                      Normalization normalization, String unkSurface, int[][] mergeRules) {
+        int n = pieces.size();
+        if (scores.length != n || types.size() != n) {
+            throw new IllegalArgumentException(source + ": " + n + " pieces but " + scores.length
+                    + " scores and " + types.size() + " types");
+        }
+        this.pieces = pieces.toArray(new String[0]);
+        this.scores = scores.clone();
+        this.types = types.toArray(new PieceType[0]);
+        this.unkId = checkId(source, "unk_id", unkId, n);
+        this.bosId = checkId(source, "bos_id", bosId, n);
+        this.eosId = checkId(source, "eos_id", eosId, n);
+        this.padId = checkId(source, "pad_id", padId, n);
+        this.byteFallback = byteFallback;
+        this.normalization = Objects.requireNonNull(normalization);
+        this.unkSurface = unkSurface == null ? DEFAULT_UNK_SURFACE : unkSurface;
+        this.mergeRules = mergeRules;
+        Arrays.fill(byteIds, -1);
+        for (int i = 0; i < n; i++) {
+            String p = this.pieces[i];
+            PieceType t = Objects.requireNonNull(this.types[i], source + ": piece " + i + " has no type");
+            if (p == null || p.isEmpty()) {
+                throw new IllegalArgumentException(source + ": piece " + i + " is empty");
+            }
+            Map<String, Integer> map = t.mergeable() ? mergeableIds : reservedIds;
+            Integer old = map.putIfAbsent(p, i);
+            if (old != null) {
+                throw new IllegalArgumentException(source + ": piece '" + p + "' (id " + i
+                        + ") is already defined as id " + old);
+            }
+            if (t == PieceType.BYTE) {
+                int b = byteOfPiece(p);
+                if (b < 0) {
+                    throw new IllegalArgumentException(source + ": byte piece " + i + " is '" + p
+                            + "', expected <0xXX>");
+                }
+                byteIds[b] = i;
+            }
+        }
+    }
+
+    private static int checkId(String source, String name, int id, int n) {
+        if (id < -1 || id >= n) {
+            throw new IllegalArgumentException(source + ": " + name + " = " + id
+                    + " is outside the vocabulary of " + n + " pieces");
+        }
+        return id;
+    }
+
+    /** The byte of a piece spelled {@code <0xXX>} (upper-case hex), or -1. */
+    static int byteOfPiece(String p) {
+        if (p.length() != 6 || !p.startsWith("<0x") || p.charAt(5) != '>') return -1;
+        int hi = hex(p.charAt(3)), lo = hex(p.charAt(4));
+        return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    /** The SentencePiece spelling of a byte piece: {@code <0xXX>}. */
+    public static String bytePiece(int b) {
+        return String.format("<0x%02X>", b & 0xFF);
+    }
+
+    /**
+     * This vocabulary with new pieces appended (ids {@code size()}, {@code size()+1}, ...), each
+     * with score 0 and the given type (USER_DEFINED for tokens matched atomically in text,
+     * CONTROL for tokens that text never produces).
+     */
+    public Vocabulary withAddedPieces(List<String> added, PieceType type) {
+        List<String> ps = new ArrayList<>(Arrays.asList(pieces));
+        List<PieceType> ts = new ArrayList<>(Arrays.asList(types));
+        float[] ss = Arrays.copyOf(scores, pieces.length + added.size());
+        for (String p : added) {
+            ps.add(p);
+            ts.add(type);
+        }
+        return new Vocabulary("added tokens", ps, ss, ts, unkId, bosId, eosId, padId, byteFallback,
+                normalization, unkSurface, mergeRules);
+    }
+
+    /** The explicit merge rules ({left id, right id} in rank order), or null for all splits. */
+    public int[][] mergeRules() {
+        return mergeRules;
+    }
+
+    public int size() {
+        return pieces.length;
+    }
+
+    public String piece(int id) {
+        return pieces[id];
+    }
+
+    public float score(int id) {
+        return scores[id];
+    }
+
+    public PieceType type(int id) {
+        return types[id];
+    }
+
+    public int unkId() {
+        return unkId;
+    }
+
+    public int bosId() {
+        return bosId;
+    }
+
+    public int eosId() {
+        return eosId;
+    }
+
+    public int padId() {
+        return padId;
+    }
+
+    public boolean byteFallback() {
+        return byteFallback;
+    }
+
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    public String unkSurface() {
+        return unkSurface;
+    }
+
+    /** The id of a piece that text can be segmented into (NORMAL, USER_DEFINED, UNUSED), or -1. */
+    public int mergeableId(String piece) {
+        Integer id = mergeableIds.get(piece);
+        return id == null ? -1 : id;
+    }
+
+    /** The id of any piece, or -1 (SentencePiece's PieceToId gives unk_id instead). */
+    public int idOf(String piece) {
+        Integer id = mergeableIds.get(piece);
+        if (id == null) id = reservedIds.get(piece);
+        return id == null ? -1 : id;
+    }
+
+    /** The id of the byte-fallback piece of byte {@code b} (0..255), or -1. */
+    public int byteId(int b) {
+        return byteIds[b];
+    }
+
+    /** The raw scores (a copy). */
+    public float[] scores() {
+        return scores.clone();
+    }
+}

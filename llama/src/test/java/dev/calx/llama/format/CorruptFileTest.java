@@ -1,0 +1,125 @@
+package dev.calx.llama.format;
+
+import dev.calx.llama.CheckpointException;
+import dev.calx.llama.LlamaModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Truncated or corrupt files are errors that name the file, the tensor and what was expected. */
+class CorruptFileTest {
+    @TempDir
+    Path tmp;
+
+    Path copy(String fixture) throws IOException {
+        Path src = FixtureLogitsTest.fixtures().resolve(fixture), dst = tmp.resolve(fixture);
+        if (Files.isDirectory(src)) {
+            Files.createDirectories(dst);
+            try (var s = Files.list(src)) {
+                for (Path p : s.toList()) Files.copy(p, dst.resolve(p.getFileName()));
+            }
+        } else {
+            Files.copy(src, dst);
+        }
+        return dst;
+    }
+
+    static void truncate(Path p, int drop) throws IOException {
+        byte[] b = Files.readAllBytes(p);
+        Files.write(p, Arrays.copyOf(b, b.length - drop));
+    }
+
+    static String fails(Path p, String... mustContain) {
+        CheckpointException e = assertThrows(CheckpointException.class, () -> LlamaModel.load(p).close());
+        assertTrue(e.getMessage().contains(p.getFileName().toString()), "names the file: " + e.getMessage());
+        for (String s : mustContain) assertTrue(e.getMessage().contains(s), "mentions '" + s + "': " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void truncatedLlama2cFileSaysExpectedAndFoundSizes() throws IOException {
+        Path p = copy("a_v0.bin");
+        truncate(p, 100);
+        fails(p, "truncated", "183644", "183544");
+        Path v1 = copy("a_v1.bin");
+        truncate(v1, 4);
+        fails(v1, "truncated");
+    }
+
+    @Test
+    void llama2cHeaderWithImpossibleSizesIsRejected() throws IOException {
+        Path p = copy("a_v0.bin");
+        byte[] b = Files.readAllBytes(p);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 5); // n_heads 5 does not divide dim 48
+        Files.write(p, b);
+        fails(p, "inconsistent header");
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(12, -3);
+        Files.write(p, b);
+        fails(p, "n_heads");
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x616b3432).putInt(4, 2);
+        Files.write(p, b);
+        fails(p, "version 2");
+    }
+
+    @Test
+    void truncatedSafetensorsNamesTheTensor() throws IOException {
+        Path d = copy("a_hf_f32");
+        truncate(d.resolve("model.safetensors"), 8);
+        fails(d.resolve("model.safetensors"), "model.safetensors", "truncated");
+    }
+
+    @Test
+    void safetensorsShapeThatDisagreesWithConfigNamesTensorAndShapes() throws IOException {
+        Path d = copy("a_hf_f32");
+        Path cfg = d.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"intermediate_size\": 100", "\"intermediate_size\": 50"));
+        String msg = assertThrows(CheckpointException.class, () -> LlamaModel.load(d).close()).getMessage();
+        assertTrue(msg.contains("model.layers.0.mlp.gate_proj.weight") && msg.contains("[50, 48]") && msg.contains("[100, 48]"), msg);
+    }
+
+    @Test
+    void corruptSafetensorsHeaderIsRejected() throws IOException {
+        Path d = copy("a_hf_f32");
+        Path st = d.resolve("model.safetensors");
+        byte[] b = Files.readAllBytes(st);
+        String h = new String(b, 8, 200, StandardCharsets.US_ASCII);
+        int i = h.indexOf("\"F32\"");
+        b[8 + i + 1] = 'I'; // "I32": unsupported dtype
+        Files.write(st, b);
+        fails(st, "dtype I32");
+        b[8 + i + 1] = 'F';
+        b[7] = 0x7f; // absurd header length (top byte of the little-endian u64)
+        Files.write(st, b);
+        fails(st, "header length");
+    }
+
+    @Test
+    void missingShardIsNamed() throws IOException {
+        Path d = copy("b_hf_bf16_sharded");
+        Files.delete(d.resolve("model-00002-of-00002.safetensors"));
+        String msg = assertThrows(CheckpointException.class, () -> LlamaModel.load(d).close()).getMessage();
+        assertTrue(msg.contains("model-00002-of-00002.safetensors") && msg.contains("missing"), msg);
+    }
+
+    @Test
+    void ggufWithBadMagicOrTruncatedDataIsRejected() throws IOException {
+        Path p = copy("b_q8_0.gguf");
+        truncate(p, 40);
+        fails(p, "tensor", "truncated");
+        Path q = tmp.resolve("bad.gguf");
+        byte[] b = Files.readAllBytes(FixtureLogitsTest.fixtures().resolve("a_f16.gguf"));
+        b[0] = 'X';
+        Files.write(q, b);
+        fails(q, "magic");
+    }
+}

@@ -1,0 +1,153 @@
+package dev.calx.solver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calx.decode.eval.References;
+import dev.calx.decode.grade.AnswerExtractor;
+import dev.calx.decode.grade.AnswerNormalizer;
+import dev.calx.decode.grade.MathGrader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code calx grade}: grades existing model outputs. The prediction may be a whole solution
+ * (its answer is extracted) or a bare answer; the reference a number, an answer, a GSM8K answer
+ * with "####" or a MATH solution with \boxed{}.
+ */
+@Command(name = "grade", mixinStandardHelpOptions = true,
+        description = "Grade model outputs in a JSONL file against references and print the accuracy.")
+public final class GradeCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String[] PREDICTION_FIELDS = {"prediction", "pred", "model_output", "output", "completion", "response",
+            "generation", "debug_result"};
+    static final String[] REFERENCE_FIELDS = {"reference", "answer", "gt", "ground_truth.answer", "Answer", "target", "solution"};
+
+    @Option(names = "--data", required = true, paramLabel = "FILE.jsonl", description = "Model outputs, one JSON object per line.")
+    Path data;
+
+    @Option(names = "--prediction-field", paramLabel = "F",
+            description = "Field (dotted path) with the prediction (default: the first of prediction, pred, model_output, output, completion, response, generation, debug_result).")
+    String predictionField;
+
+    @Option(names = "--reference-field", paramLabel = "F",
+            description = "Field (dotted path) with the reference (default: the first of reference, answer, gt, ground_truth.answer, Answer, target, solution).")
+    String referenceField;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write one JSON line per input record, in order: line, extracted, source, reference, correct, grade_timeout.")
+    Path out;
+
+    @Option(names = "--timeout-ms", defaultValue = "2000", description = "Time limit of one comparison (default: ${DEFAULT-VALUE}).")
+    long timeoutMs;
+
+    @Override
+    public Integer call() throws IOException {
+        MathGrader grader = new MathGrader(timeoutMs);
+        int n = 0, correct = 0, empty = 0, timeouts = 0;
+        Path tmp = out == null ? null : out.toAbsolutePath().resolveSibling(out.getFileName() + ".tmp");
+        try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8);
+             BufferedWriter w = tmp == null ? null : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) continue;
+                JsonNode row;
+                try {
+                    row = JSON.readTree(line);
+                } catch (JsonProcessingException e) {
+                    throw new IOException(data + ":" + lineNo + ": not valid JSON: " + e.getOriginalMessage());
+                }
+                String prediction = field(row, predictionField, PREDICTION_FIELDS, "prediction", lineNo);
+                String reference = References.answerOf(field(row, referenceField, REFERENCE_FIELDS, "reference", lineNo));
+                AnswerExtractor.Extraction e = extractPrediction(prediction, grader);
+                MathGrader.Verdict v = grader.grade(e.answer(), reference);
+                n++;
+                if (v.equal()) correct++;
+                if (!e.found() || e.answer().isBlank()) empty++;
+                if (v.timedOut()) timeouts++;
+                if (w != null) {
+                    ObjectNode o = JSON.createObjectNode();
+                    o.put("line", lineNo);
+                    o.put("extracted", e.answer());
+                    o.put("source", e.source().name().toLowerCase(java.util.Locale.ROOT));
+                    o.put("reference", AnswerNormalizer.normalize(reference));
+                    o.put("correct", v.equal());
+                    o.put("grade_timeout", v.timedOut());
+                    w.write(JSON.writeValueAsString(o));
+                    w.write('\n');
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (tmp != null) Files.deleteIfExists(tmp);
+            throw e;
+        }
+        if (tmp != null) Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        System.out.printf("accuracy %.2f%% (%d/%d); empty predictions %d; grader timeouts %d%n",
+                n == 0 ? 0.0 : 100.0 * correct / n, correct, n, empty, timeouts);
+        return 0;
+    }
+
+    private static final java.util.regex.Pattern TEXT_GROUP = java.util.regex.Pattern.compile("\\\\(?:text|mbox|textbf|mathrm)\\{[^{}]*\\}");
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("(?<![\\\\A-Za-z])[A-Za-z]{3,}");
+    private static final java.util.Set<String> MATH_WORDS = java.util.Set.of("sin", "cos", "tan", "cot", "sec", "csc", "log",
+            "exp", "sqrt", "arcsin", "arccos", "arctan", "pi", "infty", "frac");
+
+    /**
+     * A bare answer ("\frac{1}{2}", "(1, 2)", "x = 3", "\text{(C)}") is taken as it is: one line,
+     * no \boxed, and no English word outside \text{}. Anything else is a solution and its answer
+     * is extracted (\boxed, "The answer is", output block, last number).
+     */
+    static AnswerExtractor.Extraction extractPrediction(String prediction, MathGrader grader) {
+        String p = prediction.strip();
+        if (!p.isEmpty() && !p.contains("\n") && !p.contains("\\boxed") && !p.contains("\\fbox")) {
+            java.util.regex.Matcher m = WORD.matcher(TEXT_GROUP.matcher(p).replaceAll(""));
+            boolean words = false;
+            while (m.find()) words |= !MATH_WORDS.contains(m.group().toLowerCase(java.util.Locale.ROOT));
+            if (!words) return new AnswerExtractor.Extraction(p, AnswerExtractor.Source.AS_IS);
+        }
+        return AnswerExtractor.extract(prediction);
+    }
+
+    private String field(JsonNode row, String explicit, String[] candidates, String what, int lineNo) throws IOException {
+        if (explicit != null) {
+            String v = text(row, explicit);
+            if (v == null) throw new IOException(data + ":" + lineNo + ": no " + what + " field '" + explicit + "'");
+            return v;
+        }
+        for (String c : candidates) {
+            String v = text(row, c);
+            if (v != null) return v;
+        }
+        throw new IOException(data + ":" + lineNo + ": no " + what + " field (looked for " + String.join(", ", candidates)
+                + "; use --" + what + "-field)");
+    }
+
+    /** Text at a dotted path; an array of MathCoder blocks ({role, content}) is joined. */
+    static String text(JsonNode row, String path) {
+        JsonNode n = row;
+        for (String part : path.split("\\.")) {
+            if (n == null || !n.isObject()) return null;
+            n = n.get(part);
+        }
+        if (n == null || n.isNull()) return null;
+        if (n.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode b : n) sb.append(b.isObject() ? b.path("content").asText() : b.asText()).append('\n');
+            return sb.toString();
+        }
+        if (n.isObject()) return null;
+        if (n.isNumber() && n.isFloatingPointNumber() && n.asDouble() == Math.rint(n.asDouble())) return String.valueOf((long) n.asDouble());
+        return n.asText();
+    }
+}

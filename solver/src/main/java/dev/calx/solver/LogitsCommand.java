@@ -1,0 +1,31 @@
+package dev.calx.solver;
+
+import dev.calx.llama.InferenceSession;
+import dev.calx.llama.LlamaModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code calx logits}: the last position's logits, for comparison with other implementations. */
+@Command(name = "logits", mixinStandardHelpOptions = true,
+        description = "Print the logits after the given tokens (one float per vocabulary entry, space-separated, one line).")
+public final class LogitsCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "HF directory, llama2.c .bin or .gguf file.")
+    Path model;
+
+    @Option(names = "--tokens", required = true, split = ",", description = "Token ids, comma-separated (e.g. 1,2,3).")
+    int[] tokens;
+
+    @Override
+    public Integer call() throws Exception {
+        try (LlamaModel m = LlamaModel.load(model); InferenceSession s = m.newSession()) {
+            float[] logits = s.append(tokens);
+            StringBuilder b = new StringBuilder(logits.length * 12);
+            for (int i = 0; i < logits.length; i++) b.append(i > 0 ? " " : "").append(logits[i]);
+            System.out.println(b);
+        }
+        return 0;
+    }
+}

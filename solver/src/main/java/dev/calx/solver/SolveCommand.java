@@ -1,0 +1,131 @@
+package dev.calx.solver;
+
+import dev.calx.decode.exec.InterpreterExecutor;
+import dev.calx.decode.exec.PythonExecutor;
+import dev.calx.decode.format.Formats;
+import dev.calx.decode.format.LlamaSessionFactory;
+import dev.calx.decode.format.PromptFormat;
+import dev.calx.decode.format.SessionFactory;
+import dev.calx.decode.format.Solution;
+import dev.calx.decode.format.SolveOptions;
+import dev.calx.decode.format.SpanKind;
+import dev.calx.decode.format.TranscriptSink;
+import dev.calx.decode.sample.SamplerConfig;
+import dev.calx.interpreter.InterpreterOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code calx solve}: answers one question with a model, streaming the transcript (code in its
+ * fences, execution output highlighted on a terminal) and ending with "Answer: ...".
+ */
+@Command(name = "solve", mixinStandardHelpOptions = true,
+        description = "Solve one math question with a model that writes and runs Python.")
+public final class SolveCommand implements Callable<Integer> {
+
+    /** Model, format and decoding options shared by solve and eval. */
+    static final class Decoding {
+        @Option(names = "--model", paramLabel = "PATH",
+                description = "Checkpoint: Hugging Face directory, .gguf, or llama2.c .bin. Required until a default model is embedded.")
+        Path model;
+
+        @Option(names = "--tokenizer", paramLabel = "PATH",
+                description = "tokenizer.model or llama2.c tokenizer.bin (default: the one beside the model).")
+        Path tokenizer;
+
+        @Option(names = "--format", defaultValue = "tora", description = "tora, mathcoder, pot, cot or hybrid (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        @Option(names = "--max-tool-calls", paramLabel = "N",
+                description = "Most code executions (tora: 4) or blocks (mathcoder: 16); default: the format's.")
+        Integer maxToolCalls;
+
+        @Option(names = "--temperature", defaultValue = "0", description = "0 is greedy (default: ${DEFAULT-VALUE}).")
+        float temperature;
+
+        @Option(names = "--top-k", defaultValue = "0", description = "0 disables (default: ${DEFAULT-VALUE}).")
+        int topK;
+
+        @Option(names = "--top-p", defaultValue = "1", description = "1 disables (default: ${DEFAULT-VALUE}).")
+        float topP;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--max-new-tokens", defaultValue = "1024", description = "Per generated segment (default: ${DEFAULT-VALUE}).")
+        int maxNewTokens;
+
+        @Option(names = "--max-total-tokens", defaultValue = "2048", description = "Generated per problem (default: ${DEFAULT-VALUE}).")
+        int maxTotalTokens;
+
+        @Option(names = "--max-length", defaultValue = "0", description = "Context limit; 0: the model's (default: ${DEFAULT-VALUE}).")
+        int maxLength;
+
+        @Option(names = "--python-timeout", defaultValue = "10", description = "Seconds per code cell (default: ${DEFAULT-VALUE}).")
+        int pythonTimeout;
+
+        PromptFormat promptFormat() {
+            return Formats.get(format);
+        }
+
+        SolveOptions solveOptions(PromptFormat f) {
+            int calls = maxToolCalls != null ? maxToolCalls : f.defaultMaxToolCalls();
+            return new SolveOptions(calls, maxNewTokens, maxTotalTokens, new SamplerConfig(temperature, topK, topP, seed));
+        }
+
+        LlamaSessionFactory openModel() throws IOException {
+            if (model == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "no default model is embedded in this build yet: pass --model PATH (a Hugging Face directory, .gguf or llama2.c .bin)");
+            }
+            return LlamaSessionFactory.open(model, tokenizer, maxLength);
+        }
+
+        PythonExecutor openExecutor(int workers) {
+            InterpreterOptions d = InterpreterOptions.defaults();
+            return new InterpreterExecutor(new InterpreterOptions(Duration.ofSeconds(pythonTimeout), d.maxOutput(), d.pythonPath(),
+                    Math.max(1, workers), d.spareWorkers(), d.memoryMb(), d.stackMb(), d.preimportSympy(), d.graalJitDir(),
+                    d.startupTimeout()));
+        }
+    }
+
+    @Mixin
+    Decoding decoding;
+
+    @Parameters(paramLabel = "QUESTION", description = "The question (quote it).")
+    String question;
+
+    @Override
+    public Integer call() throws IOException {
+        PromptFormat format = decoding.promptFormat();
+        SolveOptions options = decoding.solveOptions(format);
+        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(1)) {
+            Solution s = solve(format, model, executor, question, options, System.out, System.console() != null);
+            System.err.printf("[%d tool calls, %s, python %.1f s]%n", s.toolCalls(), s.stats(), s.executionNanos() / 1e9);
+            return 0;
+        }
+    }
+
+    /** Solves and streams; separated from model loading so it can be tested with any SessionFactory. */
+    static Solution solve(PromptFormat format, SessionFactory model, PythonExecutor executor, String question,
+                          SolveOptions options, PrintStream out, boolean color) {
+        TranscriptSink sink = (kind, text) -> {
+            if (kind == SpanKind.EXECUTION && color) out.print("\u001b[36m" + text + "\u001b[0m");
+            else out.print(text);
+            out.flush();
+        };
+        Solution s = format.solve(model, executor, "solve", question, options, sink);
+        out.println();
+        out.println("Answer: " + s.answer());
+        return s;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.calx.solver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.llama.tokenizer.SentencePieceTokenizer;
+import dev.calx.llama.tokenizer.Tokenizers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code calx tokenize}: text to ids, ids to text, or a whole JSONL corpus in one process. Reads
+ * and writes UTF-8 whatever the locale.
+ */
+@Command(name = "tokenize", mixinStandardHelpOptions = true,
+        description = {"Encode TEXT to token ids (space-separated), or decode ids with --decode, or",
+                "encode JSON lines {\"text\": ...} from stdin to {\"ids\": [...]} lines with --jsonl."})
+public final class TokenizeCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--tokenizer", required = true, paramLabel = "PATH",
+            description = "tokenizer.model, tokenizer.json, tokenizer.bin, or a directory holding one.")
+    Path tokenizer;
+
+    @Option(names = "--bos", description = "Prepend the BOS id when encoding.")
+    boolean bos;
+
+    @Option(names = "--decode", description = "Decode the ids given as arguments (spaces or commas between them).")
+    boolean decode;
+
+    @Option(names = "--jsonl", description = "Read {\"text\": ...} lines from stdin, write {\"ids\": [...]} lines.")
+    boolean jsonl;
+
+    @Parameters(paramLabel = "TEXT", arity = "0..*",
+            description = "The text to encode (several arguments are joined by single spaces), or the ids to decode.")
+    List<String> args = new ArrayList<>();
+
+    /** Where output goes and input comes from; tests replace them. */
+    Writer out;
+    InputStream in;
+
+    @Override
+    public Integer call() throws IOException {
+        if (decode && jsonl) throw new IllegalArgumentException("--decode and --jsonl exclude each other");
+        SentencePieceTokenizer t = Tokenizers.load(tokenizer);
+        Writer w = out != null ? out
+                : new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
+        try {
+            if (jsonl) {
+                encodeLines(t, w);
+            } else if (decode) {
+                w.write(t.decode(parseIds(args)));
+                w.write('\n');
+            } else {
+                if (args.isEmpty()) throw new IllegalArgumentException("no TEXT to encode (or use --jsonl or --decode)");
+                writeIds(t.encode(String.join(" ", args), bos), w, " ");
+                w.write('\n');
+            }
+        } finally {
+            w.flush();
+        }
+        return 0;
+    }
+
+    private void encodeLines(SentencePieceTokenizer t, Writer w) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in != null ? in : System.in, StandardCharsets.UTF_8));
+        int lineNo = 0;
+        for (String line; (line = r.readLine()) != null; ) {
+            lineNo++;
+            if (line.isBlank()) continue;
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("stdin line " + lineNo + ": not JSON: " + e.getMessage());
+            }
+            JsonNode text = node == null ? null : node.get("text");
+            if (text == null || !text.isTextual()) {
+                throw new IllegalArgumentException("stdin line " + lineNo + ": expected {\"text\": \"...\"}, found "
+                        + (line.length() > 80 ? line.substring(0, 80) + "..." : line));
+            }
+            w.write("{\"ids\":[");
+            writeIds(t.encode(text.asText(), bos), w, ",");
+            w.write("]}\n");
+        }
+    }
+
+    private static void writeIds(int[] ids, Writer w, String sep) throws IOException {
+        StringBuilder sb = new StringBuilder(ids.length * 6);
+        for (int i = 0; i < ids.length; i++) {
+            if (i > 0) sb.append(sep);
+            sb.append(ids[i]);
+        }
+        w.write(sb.toString());
+    }
+
+    static int[] parseIds(List<String> args) {
+        List<Integer> ids = new ArrayList<>();
+        for (String a : args) {
+            for (String s : a.split("[,\\s]+")) {
+                if (s.isEmpty()) continue;
+                try {
+                    ids.add(Integer.parseInt(s));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--decode: '" + s + "' is not a token id");
+                }
+            }
+        }
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

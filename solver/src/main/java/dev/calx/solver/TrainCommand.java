@@ -1,0 +1,119 @@
+package dev.calx.solver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.trainer.TrainConfig;
+import dev.calx.trainer.TrainRun;
+import dev.calx.trainer.Trainer;
+import dev.calx.trainer.data.DataFormat;
+import dev.calx.trainer.optim.LrSchedule;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code calx train}: full fine-tuning of one stage; resumes when --out holds a checkpoint. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Fine-tune a Llama checkpoint on JSONL data (alpaca, tora or mathcoder format); resumes from --out.")
+public final class TrainCommand implements Callable<Integer> {
+    /** Hyper-parameters shared by train and train-two-stage (the papers' recipe as defaults). */
+    static final class Hyper {
+        @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
+        @Option(names = "--lr", defaultValue = "2e-5", description = "Peak learning rate (default: ${DEFAULT-VALUE}).") double lr;
+        @Option(names = "--batch", defaultValue = "8", description = "Sequences per micro-batch (default: ${DEFAULT-VALUE}).") int batch;
+        @Option(names = "--grad-accum", defaultValue = "1", description = "Micro-batches per optimizer step (default: ${DEFAULT-VALUE}).") int gradAccum;
+        @Option(names = "--max-len", defaultValue = "2048", description = "Max tokens per sample; longer ones are cut and counted (default: ${DEFAULT-VALUE}).") int maxLen;
+        @Option(names = "--warmup", defaultValue = "0.03", description = "Warm-up ratio of the total steps (default: ${DEFAULT-VALUE}).") double warmup;
+        @Option(names = "--schedule", defaultValue = "linear", description = "constant, linear or cosine (default: ${DEFAULT-VALUE}).") String schedule;
+        @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE}).") double weightDecay;
+        @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default: ${DEFAULT-VALUE}).") double beta1;
+        @Option(names = "--beta2", defaultValue = "0.999", description = "AdamW beta2 (default: ${DEFAULT-VALUE}).") double beta2;
+        @Option(names = "--eps", defaultValue = "1e-8", description = "AdamW epsilon (default: ${DEFAULT-VALUE}).") double eps;
+        @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Global-norm clipping; 0 = off (default: ${DEFAULT-VALUE}).") double maxGradNorm;
+        @Option(names = "--seed", defaultValue = "42", description = "Data order seed (default: ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--log-every", defaultValue = "1", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).") int logEvery;
+        @Option(names = "--eval-every", defaultValue = "0", description = "Validation loss every N steps; 0 = only at the end when --val is given (default: ${DEFAULT-VALUE}).") int evalEvery;
+        @Option(names = "--save-every", defaultValue = "0", description = "Checkpoint every N steps; the last step is always saved (default: ${DEFAULT-VALUE}).") int saveEvery;
+        @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept (default: ${DEFAULT-VALUE}).") int keep;
+        @Option(names = "--max-bad-fraction", defaultValue = "0.01", description = "Stop when more truncated or fully masked samples (default: ${DEFAULT-VALUE}).") double maxBad;
+        @Option(names = "--stop-after-steps", defaultValue = "0", description = "Stop (after a checkpoint) at this step; 0 = run to the end (default: ${DEFAULT-VALUE}).") long stopAfter;
+
+        TrainConfig config() {
+            return new TrainConfig(epochs, lr, batch, gradAccum, maxLen, warmup, LrSchedule.parseKind(schedule), weightDecay, beta1, beta2, eps,
+                    maxGradNorm, seed, logEvery, evalEvery == 0 ? Integer.MAX_VALUE : evalEvery, saveEvery, keep, maxBad, stopAfter);
+        }
+    }
+
+    @Spec CommandSpec spec;
+    @Option(names = "--config", description = "JSON or YAML file of options (keys are option names without --); command-line options win.") Path config;
+    @Option(names = "--base", description = "Base model (HF directory, llama2.c .bin or .gguf).") Path base;
+    @Option(names = "--tokenizer", description = "Tokenizer file or directory (default: the base model's).") Path tokenizer;
+    @Option(names = "--data", description = "Training JSONL.") Path data;
+    @Option(names = "--val", description = "Validation JSONL (same format).") Path val;
+    @Option(names = "--format", defaultValue = "tora", description = "alpaca, tora or mathcoder (default: ${DEFAULT-VALUE}).") String format;
+    @Option(names = "--out", description = "Output directory (checkpoints, metrics.jsonl, loss.png).") Path out;
+    @Mixin Hyper hyper = new Hyper();
+
+    @Override
+    public Integer call() throws Exception {
+        if (config != null) return rerunWithConfig(spec, config);
+        require(base, "--base");
+        require(data, "--data");
+        require(out, "--out");
+        Trainer.Result r = TrainRun.run(new TrainRun.Stage(base, tokenizer, data, val, DataFormat.parse(format), out, hyper.config()), System.err);
+        System.out.println((r.finished() ? "finished" : "stopped") + " at step " + r.finalStep() + "; checkpoint " + r.lastCheckpoint());
+        return 0;
+    }
+
+    static void require(Object v, String name) {
+        if (v == null) throw new CommandLine.ParameterException(new CommandLine(new TrainCommand()), "missing " + name + " (or give it in --config)");
+    }
+
+    /** Parses the config file into options placed before the command line's own (which therefore win) and runs again. */
+    static int rerunWithConfig(CommandSpec spec, Path config) throws Exception {
+        String name = config.getFileName().toString();
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode n;
+        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+            Object y = new org.yaml.snakeyaml.Yaml().load(Files.readString(config));
+            if (!(y instanceof Map)) throw new IllegalArgumentException(config + ": expected a mapping of option names to values");
+            n = mapper.valueToTree(y);
+        } else {
+            n = mapper.readTree(config.toFile());
+            if (n == null || !n.isObject()) throw new IllegalArgumentException(config + ": expected a JSON object of option names to values");
+        }
+        List<String> args = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (spec.findOption("--" + e.getKey()) == null) {
+                throw new IllegalArgumentException(config + ": unknown option \"" + e.getKey() + "\"");
+            }
+            args.add("--" + e.getKey());
+            args.add(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+        }
+        List<String> orig = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        for (int i = 0; i < orig.size(); i++) {
+            if (orig.get(i).equals("--config")) {
+                orig.remove(i + 1);
+                orig.remove(i--);
+            } else if (orig.get(i).startsWith("--config=")) {
+                orig.remove(i--);
+            }
+        }
+        args.addAll(orig);
+        CommandLine cl = new CommandLine(spec.userObject().getClass().getDeclaredConstructor().newInstance());
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
+        return cl.execute(args.toArray(String[]::new));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.calx.solver;
+
+import dev.calx.trainer.TrainRun;
+import dev.calx.trainer.Trainer;
+import dev.calx.trainer.data.DataFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code calx train-two-stage}: MuMath-Code's recipe, stage 1 on CoT data then stage 2 on
+ * code-nested data from stage 1's final weights with a fresh optimizer (same hyper-parameters).
+ */
+@Command(name = "train-two-stage", mixinStandardHelpOptions = true,
+        description = "Stage 1 (CoT) then stage 2 (code-nested) from stage 1's weights; OUT/stage1 and OUT/stage2; resumes.")
+public final class TrainTwoStageCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--config", description = "JSON or YAML file of options; command-line options win.") Path config;
+    @Option(names = "--base", description = "Base model.") Path base;
+    @Option(names = "--tokenizer", description = "Tokenizer (default: the base model's).") Path tokenizer;
+    @Option(names = "--stage1", description = "Stage-1 (CoT) JSONL.") Path stage1;
+    @Option(names = "--stage1-val", description = "Stage-1 validation JSONL.") Path stage1Val;
+    @Option(names = "--stage1-format", defaultValue = "tora", description = "Format of stage 1 (default: ${DEFAULT-VALUE}).") String stage1Format;
+    @Option(names = "--stage2", description = "Stage-2 (code-nested) JSONL.") Path stage2;
+    @Option(names = "--stage2-val", description = "Stage-2 validation JSONL.") Path stage2Val;
+    @Option(names = "--stage2-format", defaultValue = "tora", description = "Format of stage 2 (default: ${DEFAULT-VALUE}).") String stage2Format;
+    @Option(names = "--out", description = "Output directory.") Path out;
+    @Mixin TrainCommand.Hyper hyper = new TrainCommand.Hyper();
+
+    @Override
+    public Integer call() throws Exception {
+        if (config != null) return TrainCommand.rerunWithConfig(spec, config);
+        TrainCommand.require(base, "--base");
+        TrainCommand.require(stage1, "--stage1");
+        TrainCommand.require(stage2, "--stage2");
+        TrainCommand.require(out, "--out");
+        var cfg = hyper.config();
+        Trainer.Result r = TrainRun.twoStage(
+                new TrainRun.Stage(base, tokenizer, stage1, stage1Val, DataFormat.parse(stage1Format), out.resolve("stage1"), cfg),
+                stage2, stage2Val, DataFormat.parse(stage2Format), cfg, System.err);
+        System.out.println((r.finished() ? "finished" : "stopped") + " at step " + r.finalStep() + "; checkpoint " + r.lastCheckpoint());
+        return 0;
+    }
+}

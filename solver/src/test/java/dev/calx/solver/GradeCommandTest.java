@@ -1,0 +1,107 @@
+package dev.calx.solver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GradeCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();
+    private PrintStream oldOut, oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(stdout, true));
+        System.setErr(new PrintStream(stderr, true));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    @Test
+    void gradesSolutionsAndBareAnswersAgainstAllReferenceKindsAndWritesLinesInOrder() throws IOException {
+        Path data = dir.resolve("preds.jsonl");
+        Files.write(data, List.of(
+                "{\"prediction\":\"We get $\\\\boxed{\\\\frac12}$.\",\"answer\":\"0.5\"}",
+                "{\"prediction\":\"So she makes 18 dollars. The answer is 18.\",\"answer\":\"16 - 3 - 4 = <<16-3-4=9>>9\\n#### 18\"}",
+                "",
+                "{\"prediction\":\"\\\\frac{1}{2}\",\"answer\":\"\\\\dfrac{1}{2}\"}",
+                "{\"prediction\":\"It costs 41 dollars in total\",\"answer\":42}",
+                "{\"prediction\":\"```python\\nprint(3)\\n```\\n```output\\n3\\n```\\nDone\",\"answer\":\"Thus $x=\\\\boxed{3}$.\"}",
+                "{\"debug_result\":[{\"role\":\"text\",\"content\":\"so \\\\boxed{7}\"}],\"ground_truth\":{\"answer\":\"7\"}}",
+                "{\"prediction\":\"no idea\",\"answer\":\"5\"}"));
+        Path out = dir.resolve("graded.jsonl");
+        assertEquals(0, Main.run("grade", "--data", data.toString(), "--out", out.toString()), stderr.toString());
+        assertTrue(stdout.toString().contains("accuracy 71.43% (5/7)"), stdout.toString());
+        assertTrue(stdout.toString().contains("empty predictions 1"), stdout.toString());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(7, lines.size(), "one line per input record, blank lines skipped");
+        JsonNode[] r = lines.stream().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }).toArray(JsonNode[]::new);
+        assertEquals("\\frac12", r[0].get("extracted").asText());
+        assertEquals("\\frac{1}{2}", r[0].get("reference").asText());
+        assertTrue(r[0].get("correct").asBoolean());
+        assertEquals("18", r[1].get("extracted").asText());
+        assertEquals("18", r[1].get("reference").asText());
+        assertEquals(4, r[2].get("line").asInt(), "line numbers are input line numbers");
+        assertEquals("as_is", r[2].get("source").asText());
+        assertFalse(r[3].get("correct").asBoolean());
+        assertEquals("41", r[3].get("extracted").asText());
+        assertEquals("3", r[4].get("extracted").asText());
+        assertEquals("output_block", r[4].get("source").asText());
+        assertTrue(r[4].get("correct").asBoolean());
+        assertTrue(r[5].get("correct").asBoolean());
+        assertEquals("", r[6].get("extracted").asText());
+        assertFalse(r[6].get("correct").asBoolean());
+    }
+
+    @Test
+    void explicitFieldsAndErrorsNamingFileAndLine() throws IOException {
+        Path data = dir.resolve("x.jsonl");
+        Files.write(data, List.of("{\"gen\":\"\\\\boxed{2}\",\"ref\":\"2\"}", "{\"gen\":\"\\\\boxed{2}\"}"));
+        assertEquals(1, Main.run("grade", "--data", data.toString(), "--prediction-field", "gen", "--reference-field", "ref"));
+        assertTrue(stderr.toString().contains("x.jsonl:2") && stderr.toString().contains("'ref'"), stderr.toString());
+
+        Files.write(data, List.of("{\"gen\":\"\\\\boxed{2}\",\"ref\":\"2\"}"));
+        Path out = dir.resolve("o.jsonl");
+        assertEquals(0, Main.run("grade", "--data", data.toString(), "--prediction-field", "gen", "--reference-field", "ref", "--out", out.toString()));
+        assertTrue(stdout.toString().contains("accuracy 100.00% (1/1)"), stdout.toString());
+
+        Files.write(data, List.of("{oops"));
+        assertEquals(1, Main.run("grade", "--data", data.toString()));
+        assertTrue(stderr.toString().contains("x.jsonl:1: not valid JSON"), stderr.toString());
+    }
+
+    @Test
+    void solveWithoutAModelSaysWhatToPass() {
+        int rc = Main.run("solve", "What is 1+1?");
+        assertTrue(rc != 0);
+        assertTrue(stderr.toString().contains("--model"), stderr.toString());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.calx.solver;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** calx info / convert / logits / generate on the PyTorch fixtures and the real stories260K model. */
+class LlamaCommandsTest {
+    static final Path FIXTURES = Path.of("../llama/src/test/resources/fixtures").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args), "exit code of calx " + String.join(" ", args));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    static float[] lastRow(Path logitsFile, int vocab) throws Exception {
+        byte[] b = Files.readAllBytes(logitsFile);
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        float[] r = new float[vocab];
+        for (int i = 0; i < vocab; i++) r[i] = bb.getFloat(b.length - 4 * vocab + 4 * i);
+        return r;
+    }
+
+    static void assertLogits(float[] want, String line) {
+        String[] parts = line.trim().split(" ");
+        assertEquals(want.length, parts.length, "one float per vocabulary entry");
+        for (int i = 0; i < want.length; i++) {
+            float got = Float.parseFloat(parts[i]);
+            assertTrue(Math.abs(got - want[i]) <= 1e-4 * Math.max(1, Math.abs(want[i])), "logit " + i + ": " + want[i] + " vs " + got);
+        }
+    }
+
+    @Test
+    void logitsOfEveryFormatMatchPyTorchAndSurviveConversion() throws Exception {
+        Assumptions.assumeTrue(Files.exists(FIXTURES.resolve("fixtures.json")), "missing " + FIXTURES);
+        String tokens = "1,5,9,33,0,17,36,2,8,8,21,30";
+        float[] want = lastRow(FIXTURES.resolve("a_hf_f32.logits.f32"), 37);
+        assertLogits(want, run("logits", "--model", FIXTURES.resolve("a_hf_f32").toString(), "--tokens", tokens));
+        assertLogits(want, run("logits", "--model", FIXTURES.resolve("a_v0.bin").toString(), "--tokens", tokens));
+        run("convert", "--model", FIXTURES.resolve("a_hf_f32").toString(), "--to", "llama2c", "--out", tmp.resolve("a.bin").toString());
+        assertLogits(want, run("logits", "--model", tmp.resolve("a.bin").toString(), "--tokens", tokens));
+        run("convert", "--model", tmp.resolve("a.bin").toString(), "--to", "hf", "--out", tmp.resolve("hf").toString());
+        assertLogits(want, run("logits", "--model", tmp.resolve("hf").toString(), "--tokens", tokens));
+        run("convert", "--model", FIXTURES.resolve("b_q8_0.gguf").toString(), "--to", "hf", "--out", tmp.resolve("q8").toString());
+        assertLogits(lastRow(FIXTURES.resolve("b_q8_0.logits.f32"), 32),
+                run("logits", "--model", tmp.resolve("q8").toString(), "--tokens", "1,31,4,4,15,0,22,9,3"));
+    }
+
+    @Test
+    void infoReadsHeadersOnly() throws Exception {
+        Assumptions.assumeTrue(Files.exists(FIXTURES.resolve("fixtures.json")), "missing " + FIXTURES);
+        String out = run("info", "--model", FIXTURES.resolve("b_hf_bf16_sharded").toString());
+        assertTrue(out.contains("storage dtype: BF16"), out);
+        assertTrue(out.contains("num_key_value_heads: 2"), out);
+        assertTrue(out.contains("parameters: 32,960"), out);
+        // 2 (k,v) x 1 layer x 2048 tokens x kvDim 32 x 4 bytes = 512 KiB
+        assertTrue(out.contains("KV cache for 2048 tokens (fp32): 512.0 KiB"), out);
+        String q8 = run("info", "--model", FIXTURES.resolve("b_q8_0.gguf").toString());
+        assertTrue(q8.contains("storage dtype: Q8_0") && q8.contains("format: GGUF"), q8);
+    }
+
+    @Test
+    void greedyGenerationOfStories260kPrintsTheTokenIdsWithoutATokenizer() throws Exception {
+        Path bin = Path.of(System.getProperty("calx.shared", "../../shared"), "data/models/stories260K/stories260K.bin");
+        Assumptions.assumeTrue(Files.exists(bin), "missing " + bin);
+        String out = run("generate", "--model", bin.toString(), "--temperature", "0", "--steps", "5");
+        // the greedy ids whose text is llama2.c's expected output (checked with tok512 in the llama module's Stories260kTest)
+        assertEquals("403 407 261 378 432", out.trim());
+    }
+
+    @Test
+    void greedyGenerationOfStories260kWithItsTokenizerPrintsLlama2cExpectedText() throws Exception {
+        Path dir = Path.of(System.getProperty("calx.shared", "../../shared"), "data/models/stories260K");
+        for (String f : new String[]{"stories260K.bin", "tok512.bin", "expected_greedy_200.txt"}) {
+            Assumptions.assumeTrue(Files.exists(dir.resolve(f)), "missing " + dir.resolve(f));
+        }
+        String out = run("generate", "--model", dir.resolve("stories260K.bin").toString(), "--tokenizer",
+                dir.resolve("tok512.bin").toString(), "--temperature", "0", "--steps", "200");
+        assertEquals(Files.readString(dir.resolve("expected_greedy_200.txt")) + "\n", out);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.calx.solver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.interpreter.InterpreterOptions;
+import dev.calx.interpreter.PythonInterpreter;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PythonCommandTest {
+    @Test
+    void jsonLinesKeepStatePerSessionAndReportErrorsAndBadLines() throws Exception {
+        String input = """
+                {"session": "p1", "code": "x = 6"}
+                {"session": "p2", "code": "x = 1"}
+                {"session": "p1", "code": "print(x * 7)"}
+                not json
+                {"session": "p2", "code": "x / 0"}
+                """;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PythonInterpreter py = new PythonInterpreter(InterpreterOptions.defaults()
+                .withPythonPath(List.of()).withPreimportSympy(false).withSpareWorkers(0))) {
+            PythonCommand.jsonLines(py, new BufferedReader(new StringReader(input)),
+                    new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        }
+        List<JsonNode> lines = bytes.toString(StandardCharsets.UTF_8).lines()
+                .map(l -> {
+                    try {
+                        return new ObjectMapper().readTree(l);
+                    } catch (Exception e) {
+                        throw new AssertionError("not JSON: " + l);
+                    }
+                }).toList();
+        assertEquals(5, lines.size());
+        assertEquals("", lines.get(0).get("output").asText());
+        assertTrue(lines.get(0).get("error").isNull());
+        assertEquals("42\n", lines.get(2).get("output").asText());
+        assertEquals("p1", lines.get(2).get("session").asText());
+        assertTrue(lines.get(3).get("error").asText().contains("input line 4"), lines.get(3).toString());
+        assertEquals("ZeroDivisionError: division by zero", lines.get(4).get("error").asText());
+        for (String key : List.of("session", "output", "error", "timed_out", "truncated", "ms")) {
+            assertTrue(lines.get(4).has(key), key);
+        }
+    }
+}

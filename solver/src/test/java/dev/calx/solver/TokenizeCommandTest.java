@@ -1,0 +1,81 @@
+package dev.calx.solver;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TokenizeCommandTest {
+    static Path model() {
+        Path p = Path.of(System.getProperty("calx.shared", "../../shared")).resolve("data/tokenizers/llama2/tokenizer.model");
+        Assumptions.assumeTrue(Files.exists(p), "missing " + p);
+        return p;
+    }
+
+    /** Runs the command as the CLI would (picocli parsing) with captured output; returns {exit code, stdout, stderr}. */
+    static String[] run(String stdin, String... args) {
+        TokenizeCommand cmd = new TokenizeCommand();
+        StringWriter out = new StringWriter();
+        cmd.out = out;
+        cmd.in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(cmd).setErr(new PrintWriter(err));
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            c.getErr().println("calx: " + ex.getMessage());
+            return 1;
+        });
+        int rc = cl.execute(args);
+        return new String[] {String.valueOf(rc), out.toString(), err.toString()};
+    }
+
+    @Test
+    void encodesTextToSpaceSeparatedIdsWithOptionalBos() {
+        // Ids from python3-sentencepiece on the same tokenizer.model.
+        String[] r = run("", "--tokenizer", model().toString(), "--bos", "I believe the meaning of life is");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("1 306 4658 278 6593 310 2834 338\n", r[1]);
+        assertEquals("306 4658 278 6593 310 2834 338\n",
+                run("", "--tokenizer", model().toString(), "I believe the meaning of life is")[1]);
+    }
+
+    @Test
+    void decodesIdsToText() {
+        String[] r = run("", "--tokenizer", model().toString(), "--decode", "1", "306", "4658", "278,6593", "243", "162", "155", "131");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("I believe the meaning😀\n", r[1]);
+    }
+
+    @Test
+    void encodesJsonLinesFromStdin() {
+        String in = "{\"text\": \"I believe the meaning of life is\"}\n{\"text\": \"\"}\n{\"text\": \"Hello world  \\t\\n x\"}\n";
+        String[] r = run(in, "--tokenizer", model().toString(), "--jsonl");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("{\"ids\":[306,4658,278,6593,310,2834,338]}\n{\"ids\":[]}\n{\"ids\":[15043,3186,259,12,13,921]}\n", r[1]);
+        assertEquals("{\"ids\":[1]}\n", run("{\"text\":\"\"}\n", "--tokenizer", model().toString(), "--jsonl", "--bos")[1]);
+    }
+
+    @Test
+    void badInputIsAnErrorNamingTheLine() {
+        String[] r = run("{\"text\": \"ok\"}\n{\"txt\": 1}\n", "--tokenizer", model().toString(), "--jsonl");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("stdin line 2"), r[2]);
+        String[] r2 = run("", "--tokenizer", model().toString(), "--decode", "12x");
+        assertTrue(r2[2].contains("'12x' is not a token id"), r2[2]);
+        String[] r3 = run("", "--tokenizer", "/nonexistent/tok.model", "x");
+        assertTrue(r3[2].contains("/nonexistent/tok.model"), r3[2]);
+    }
+
+    @Test
+    void isRegisteredAsASubcommandOfCalx() {
+        assertTrue(new CommandLine(new Main()).getSubcommands().containsKey("tokenize"));
+    }
+}

@@ -1,0 +1,8 @@
+package dev.calx.tensor.cuda;
+
+/** A CUDA runtime or cuBLAS call returned an error; the message names the call and the code. */
+public final class CudaCallException extends RuntimeException {
+    public CudaCallException(String message) {
+        super(message);
+    }
+}

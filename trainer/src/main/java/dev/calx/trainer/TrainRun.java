@@ -1,0 +1,83 @@
+package dev.calx.trainer;
+
+import dev.calx.decode.format.MathCoderFormat;
+import dev.calx.llama.LlamaModel;
+import dev.calx.llama.LlamaWeights;
+import dev.calx.llama.TrainableLlama;
+import dev.calx.llama.tokenizer.SentencePieceTokenizer;
+import dev.calx.llama.tokenizer.Tokenizers;
+import dev.calx.trainer.checkpoint.Checkpoints;
+import dev.calx.trainer.data.DataFormat;
+import dev.calx.trainer.data.Dataset;
+import dev.calx.trainer.data.SpanTokenizer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One stage (and the two-stage recipe) from files to checkpoints: loads the base model and its
+ * tokenizer, grows the vocabulary for MathCoder's special tokens, tokenizes the data with
+ * decode's templates, and runs the {@link Trainer} (resuming when the output holds a checkpoint).
+ */
+public final class TrainRun {
+    private TrainRun() { }
+
+    /** A stage: base checkpoint, optional tokenizer (default: the base's), data, optional validation data. */
+    public record Stage(Path base, Path tokenizer, Path data, Path val, DataFormat format, Path out, TrainConfig cfg) { }
+
+    public static Trainer.Result run(Stage s, PrintStream err) throws IOException {
+        Path tokPath = s.tokenizer() != null ? s.tokenizer() : Files.isDirectory(s.base()) ? s.base() : s.base().toAbsolutePath().getParent();
+        SentencePieceTokenizer tok = Tokenizers.load(tokPath);
+        LlamaWeights w;
+        try (LlamaModel m = LlamaModel.load(s.base())) {
+            w = m.weights().toHeapF32();
+        }
+        // the tokenizer goes into every checkpoint (tokenizer.model + tokenizer.json), whatever file it came from
+        SentencePieceTokenizer saveTok = tok;
+        if (s.format() == DataFormat.MATHCODER) {
+            VocabGrowth.Grown g = VocabGrowth.addTokens(tok, w, MathCoderFormat.SPECIAL_TOKENS);
+            if (!g.added().isEmpty()) {
+                err.println("calx train: added " + g.added() + " to the vocabulary (now " + g.tokenizer().vocabSize()
+                        + "); embedding and head grown with mean-initialized rows");
+                tok = g.tokenizer();
+                w = g.weights();
+                saveTok = tok;
+            }
+        }
+        if (tok.vocabSize() > w.config().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tok.vocabSize() + " tokens but the model only "
+                    + w.config().vocabSize() + " embeddings");
+        }
+        LlamaTrainable model = new LlamaTrainable(TrainableLlama.of(w), Files.isDirectory(tokPath) ? tokPath : tokPath.getParent(), saveTok);
+        SpanTokenizer st = new SpanTokenizer(tok, Math.min(s.cfg().maxLength(), w.config().maxPositionEmbeddings()));
+        Dataset train = Dataset.load(s.data(), s.format(), st, s.cfg().maxBadFraction());
+        err.println("calx train: " + s.data() + ": " + train.stats());
+        Dataset val = null;
+        if (s.val() != null) {
+            val = Dataset.load(s.val(), s.format(), st, 1.0);
+            err.println("calx train: validation " + s.val() + ": " + val.stats());
+        }
+        Trainer t = new Trainer(s.cfg(), model, train, val, s.out(), tok.eosId(), err);
+        err.println("calx train: " + t.stepsPerEpoch() * s.cfg().epochs() + " optimizer steps (" + s.cfg().epochs() + " epochs of "
+                + t.stepsPerEpoch() + "), batch " + s.cfg().batchSize() + " x grad-accum " + s.cfg().gradAccum());
+        return t.run();
+    }
+
+    /**
+     * Stage 1 (CoT) into out/stage1, then stage 2 (code-nested) into out/stage2 from stage 1's
+     * final weights with a fresh optimizer and schedule. Re-running resumes whichever stage is
+     * unfinished. Returns stage 2's result.
+     */
+    public static Trainer.Result twoStage(Stage stage1, Path stage2Data, Path stage2Val, DataFormat stage2Format, TrainConfig cfg2,
+                                          PrintStream err) throws IOException {
+        err.println("calx train-two-stage: stage 1 (" + stage1.data() + ") -> " + stage1.out());
+        Trainer.Result r1 = run(stage1, err);
+        if (!r1.finished()) return r1;
+        Path s1 = Checkpoints.latest(stage1.out()).orElseThrow(() -> new IOException(stage1.out() + ": stage 1 left no checkpoint"));
+        Path out2 = stage1.out().getParent() == null ? Path.of("stage2") : stage1.out().resolveSibling("stage2");
+        err.println("calx train-two-stage: stage 2 (" + stage2Data + ") from " + s1 + " -> " + out2);
+        return run(new Stage(s1, null, stage2Data, stage2Val, stage2Format, out2, cfg2), err);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.calx.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calx.trainer.checkpoint.Checkpoints;
+import dev.calx.trainer.checkpoint.TrainerState;
+import dev.calx.trainer.data.Batch;
+import dev.calx.trainer.data.Batcher;
+import dev.calx.trainer.data.Dataset;
+import dev.calx.trainer.data.Sample;
+import dev.calx.trainer.optim.AdamW;
+import dev.calx.trainer.optim.GradClip;
+import dev.calx.trainer.optim.LrSchedule;
+import dev.calx.trainer.optim.Param;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The training loop of one stage: micro-batches from the deterministic {@link Batcher}, gradient
+ * accumulation normalized by the trained tokens of the whole optimizer step, global-norm
+ * clipping, AdamW, the LR schedule, a progress line on stderr, a JSONL metrics log, validation
+ * loss, checkpoints with exact resume (a run stopped after step k and resumed gives the same
+ * losses and weights as one that never stopped).
+ */
+public final class Trainer {
+    public static final String METRICS = "metrics.jsonl";
+
+    private final TrainConfig cfg;
+    private final TrainableModel model;
+    private final Dataset train;
+    private final Dataset val;
+    private final Path out;
+    private final PrintStream err;
+    private final int padId;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** What a run did: the loss of each optimizer step it ran (by global step index) and where it ended. */
+    public record Result(List<double[]> stepLosses, long finalStep, Path lastCheckpoint, boolean finished) { }
+
+    public Trainer(TrainConfig cfg, TrainableModel model, Dataset train, Dataset val, Path out, int padId, PrintStream err) {
+        this.cfg = cfg;
+        this.model = model;
+        this.train = train;
+        this.val = val;
+        this.out = out;
+        this.padId = padId;
+        this.err = err;
+    }
+
+    public long stepsPerEpoch() {
+        int batches = new Batcher(train.samples(), cfg.batchSize(), cfg.seed(), padId).batchesPerEpoch();
+        return (batches + cfg.gradAccum() - 1) / cfg.gradAccum();
+    }
+
+    /** Runs (or resumes, when {@code out} holds a checkpoint) until the end or {@code stopAfterSteps}. */
+    public Result run() throws IOException {
+        Batcher batcher = new Batcher(train.samples(), cfg.batchSize(), cfg.seed(), padId);
+        long perEpoch = stepsPerEpoch(), total = perEpoch * cfg.epochs();
+        LrSchedule sched = new LrSchedule(cfg.schedule(), LrSchedule.warmupFromRatio(cfg.warmupRatio(), total), total);
+        AdamW opt = new AdamW(new AdamW.Config(cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), AdamW::decaysByDefault));
+        long step = 0, tokensSeen = 0;
+        int epoch = 0, batchInEpoch = 0;
+        Optional<Path> resume = Checkpoints.latest(out);
+        if (resume.isPresent()) {
+            TrainerState st = Checkpoints.readState(resume.get());
+            checkCompatible(st, total);
+            model.loadModelFiles(resume.get());
+            Checkpoints.restoreOptimizer(resume.get(), opt, st.step());
+            step = st.step();
+            epoch = st.epoch();
+            batchInEpoch = st.batchInEpoch();
+            tokensSeen = st.tokensSeen();
+            trimMetrics(step);
+            err.println("calx train: resuming from " + resume.get() + " at step " + step + " (epoch " + epoch + ", batch " + batchInEpoch + ")");
+        }
+        printMemoryEstimate();
+        List<double[]> losses = new ArrayList<>();
+        List<int[]> plan = batcher.plan(epoch);
+        Path last = resume.orElse(null);
+        long t0 = System.nanoTime(), tokensAtStart = tokensSeen, stepAtStart = step;
+        double loss = Double.NaN;
+        while (step < total) {
+            if (batchInEpoch >= plan.size()) {
+                epoch++;
+                batchInEpoch = 0;
+                plan = batcher.plan(epoch);
+            }
+            int end = Math.min(plan.size(), batchInEpoch + cfg.gradAccum());
+            List<Batch> micro = new ArrayList<>();
+            for (int i = batchInEpoch; i < end; i++) micro.add(batcher.batch(plan.get(i)));
+            double lr = cfg.lr() * sched.factor(step);
+            StepResult r = optimizerStep(model, micro, opt, lr, cfg.maxGradNorm(), step + 1, last);
+            loss = r.loss();
+            double norm = r.gradNorm();
+            step++;
+            batchInEpoch = end;
+            for (Batch b : micro) tokensSeen += b.realTokens();
+            losses.add(new double[]{step, loss});
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double tps = (tokensSeen - tokensAtStart) / Math.max(secs, 1e-9);
+            ObjectNode m = json.createObjectNode();
+            m.put("step", step).put("epoch", epoch).put("loss", loss).put("lr", lr).put("grad_norm", norm)
+                    .put("tokens", tokensSeen).put("tokens_per_s", tps).put("elapsed_s", secs);
+            if (cfg.evalEvery() > 0 && val != null && (step % cfg.evalEvery() == 0 || step == total)) {
+                m.put("val_loss", validationLoss());
+            }
+            appendMetrics(m);
+            if (cfg.logEvery() > 0 && (step % cfg.logEvery() == 0 || step == total)) {
+                progress(step, total, stepAtStart, secs, loss, lr, norm, tps, m.has("val_loss") ? m.get("val_loss").asDouble() : Double.NaN);
+            }
+            boolean stop = cfg.stopAfterSteps() > 0 && step >= cfg.stopAfterSteps();
+            if ((cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0) || step == total || stop) {
+                TrainerState st = new TrainerState(TrainerState.VERSION, step, epoch, batchInEpoch, cfg.seed(), tokensSeen, cfg.lr(),
+                        cfg.schedule().name().toLowerCase(java.util.Locale.ROOT), sched.warmupSteps(), total, cfg.beta1(), cfg.beta2(),
+                        cfg.eps(), cfg.weightDecay(), cfg.maxGradNorm(), cfg.batchSize(), cfg.gradAccum(), cfg.maxLength(), loss);
+                last = Checkpoints.save(out, st, opt, model.shapes(), model::writeModelFiles, cfg.keepLast());
+            }
+            if (stop && step < total) {
+                err.println();
+                return new Result(losses, step, last, false);
+            }
+        }
+        if (cfg.logEvery() > 0) err.println();
+        LossCurve.write(out.resolve("loss.png"), out.resolve(METRICS));
+        return new Result(losses, step, last, true);
+    }
+
+    /** Loss (mean over the step's trained tokens) and gradient norm before clipping. */
+    public record StepResult(double loss, double gradNorm, long trainedTokens) { }
+
+    /**
+     * One optimizer step over micro-batches: gradients of (sum of token losses) / (trained
+     * tokens of all micro-batches), accumulated; NaN/Inf check; global-norm clipping; AdamW.
+     */
+    public static StepResult optimizerStep(TrainableModel model, List<Batch> micro, AdamW opt, double lr, double maxGradNorm,
+                                           long stepNumber, Path lastGood) {
+        long count = 0;
+        for (Batch b : micro) count += b.trainedTokens();
+        if (count == 0) throw new IllegalStateException("step " + stepNumber + " has no trained token");
+        model.zeroGrad();
+        double lossSum = 0;
+        for (Batch b : micro) lossSum += model.forwardBackward(b, (float) count);
+        double loss = lossSum / count;
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException("loss is " + loss + " at step " + stepNumber + "; the last good checkpoint is " + lastGood);
+        }
+        List<Param> params = model.params();
+        double norm = GradClip.clip(params, maxGradNorm);
+        if (!Double.isFinite(norm)) {
+            throw new TrainingDivergedException("gradient norm is " + norm + " at step " + stepNumber + "; the last good checkpoint is " + lastGood);
+        }
+        opt.update(params, lr);
+        return new StepResult(loss, norm, count);
+    }
+
+    private void checkCompatible(TrainerState st, long total) {
+        if (st.seed() != cfg.seed() || st.batchSize() != cfg.batchSize() || st.gradAccum() != cfg.gradAccum()
+                || st.totalSteps() != total || st.baseLr() != cfg.lr() || st.maxLength() != cfg.maxLength()) {
+            throw new IllegalArgumentException("cannot resume: the checkpoint was made with seed " + st.seed() + ", batch " + st.batchSize()
+                    + ", grad-accum " + st.gradAccum() + ", lr " + st.baseLr() + ", max-len " + st.maxLength() + ", " + st.totalSteps()
+                    + " total steps; this run has seed " + cfg.seed() + ", batch " + cfg.batchSize() + ", grad-accum " + cfg.gradAccum()
+                    + ", lr " + cfg.lr() + ", max-len " + cfg.maxLength() + ", " + total + " total steps");
+        }
+    }
+
+    /** Mean token loss over the validation set. */
+    public double validationLoss() {
+        Batcher vb = new Batcher(val.samples(), cfg.batchSize(), 0, padId);
+        double sum = 0;
+        long n = 0;
+        for (int[] idx : vb.plan(0)) {
+            Batch b = vb.batch(idx);
+            sum += model.evalLossSum(b);
+            n += b.trainedTokens();
+        }
+        return sum / n;
+    }
+
+    private void printMemoryEstimate() {
+        long p = 0;
+        for (Param x : model.params()) p += x.value().size();
+        int width = 0;
+        for (Sample s : train.samples()) width = Math.max(width, s.length());
+        long weights = 4 * p, grads = 4 * p, adam = 8 * p, act = model.activationBytes(cfg.batchSize(), width);
+        long totalBytes = weights + grads + adam + act, heap = Runtime.getRuntime().maxMemory();
+        err.printf("calx train: memory estimate: weights %s + gradients %s + AdamW %s + activations %s (batch %d x %d) = %s; heap limit %s%n",
+                mib(weights), mib(grads), mib(adam), mib(act), cfg.batchSize(), width, mib(totalBytes), mib(heap));
+        if (totalBytes > heap) {
+            throw new IllegalStateException("training needs about " + mib(totalBytes) + " but the Java heap is limited to " + mib(heap)
+                    + ": lower --batch or --max-len, or raise -Xmx");
+        }
+    }
+
+    private static String mib(long b) {
+        return String.format("%.1f MiB", b / 1048576.0);
+    }
+
+    private void progress(long step, long total, long stepAtStart, double secs, double loss, double lr, double norm, double tps, double valLoss) {
+        int width = 24, filled = (int) (width * step / total);
+        double eta = (step - stepAtStart) > 0 ? secs / (step - stepAtStart) * (total - step) : 0;
+        err.printf("\rstep %d/%d [%s%s] %3.0f%% loss %.4f%s lr %.3g gnorm %.3f %.0f tok/s ETA %s   ", step, total,
+                "#".repeat(filled), ".".repeat(width - filled), 100.0 * step / total, loss,
+                Double.isNaN(valLoss) ? "" : String.format(" val %.4f", valLoss), lr, norm, tps, duration(eta));
+    }
+
+    static String duration(double s) {
+        long t = Math.round(s);
+        return t >= 3600 ? String.format("%dh%02dm", t / 3600, t / 60 % 60) : String.format("%dm%02ds", t / 60, t % 60);
+    }
+
+    private void appendMetrics(ObjectNode m) throws IOException {
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(METRICS), json.writeValueAsString(m) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** On resume, drop metric rows past the checkpoint (they belong to the interrupted run's lost steps). */
+    private void trimMetrics(long step) throws IOException {
+        Path f = out.resolve(METRICS);
+        if (!Files.exists(f)) return;
+        StringBuilder keep = new StringBuilder();
+        for (String line : Files.readAllLines(f)) {
+            if (line.isBlank()) continue;
+            if (json.readTree(line).get("step").asLong() <= step) keep.append(line).append('\n');
+        }
+        dev.calx.trainer.io.AtomicFiles.writeString(f, keep.toString());
+    }
+}

@@ -1,0 +1,126 @@
+package dev.calx.trainer.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.tensor.Tensor;
+import dev.calx.trainer.io.AtomicFiles;
+import dev.calx.trainer.optim.AdamW;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint directories {@code OUT/checkpoint-<step>/}: the model files (written by the caller:
+ * {@code config.json} and {@code model.safetensors}), {@code trainer_state.json} and
+ * {@code optimizer.safetensors} (AdamW's {@code exp_avg.<name>} and {@code exp_avg_sq.<name>}).
+ * A checkpoint is built in a temporary directory and renamed into place, so a crash leaves
+ * either the whole checkpoint or none; only the last {@code keep} are kept.
+ */
+public final class Checkpoints {
+    public static final String STATE = "trainer_state.json";
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Checkpoints() { }
+
+    /** Writes the model files of a checkpoint into a directory. */
+    public interface ModelWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    public static Path save(Path out, TrainerState st, AdamW opt, Map<String, int[]> shapes, ModelWriter model, int keep)
+            throws IOException {
+        Files.createDirectories(out);
+        Path finalDir = out.resolve("checkpoint-" + st.step());
+        Path tmp = Files.createTempDirectory(out, ".tmp-checkpoint-" + st.step() + "-");
+        try {
+            model.write(tmp);
+            Map<String, Tensor> moments = new LinkedHashMap<>();
+            for (var e : opt.state().entrySet()) {
+                int[] shape = shapes.get(e.getKey());
+                moments.put("exp_avg." + e.getKey(), Tensor.wrap(e.getValue().m(), shape));
+                moments.put("exp_avg_sq." + e.getKey(), Tensor.wrap(e.getValue().v(), shape));
+            }
+            TensorFiles.write(tmp.resolve(OPTIMIZER), moments, Map.of("adamw_step", Long.toString(opt.step())));
+            AtomicFiles.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(st) + "\n");
+            shareable(tmp);
+            if (Files.exists(finalDir)) deleteTree(finalDir);
+            Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(tmp)) deleteTree(tmp);
+        }
+        prune(out, keep);
+        return finalDir;
+    }
+
+    /** Checkpoint directories under out, oldest first. */
+    public static List<Path> list(Path out) throws IOException {
+        if (!Files.isDirectory(out)) return List.of();
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(out)) {
+            s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+") && Files.exists(p.resolve(STATE))).forEach(dirs::add);
+        }
+        dirs.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring("checkpoint-".length()))));
+        return dirs;
+    }
+
+    public static Optional<Path> latest(Path out) throws IOException {
+        List<Path> l = list(out);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.getLast());
+    }
+
+    public static TrainerState readState(Path dir) throws IOException {
+        TrainerState st = JSON.readValue(dir.resolve(STATE).toFile(), TrainerState.class);
+        if (st.version() != TrainerState.VERSION) {
+            throw new IOException(dir.resolve(STATE) + ": trainer state version " + st.version() + ", expected " + TrainerState.VERSION);
+        }
+        return st;
+    }
+
+    /** Restores AdamW's moments and step from a checkpoint. */
+    public static void restoreOptimizer(Path dir, AdamW opt, long step) throws IOException {
+        Map<String, Tensor> t = TensorFiles.read(dir.resolve(OPTIMIZER));
+        Map<String, AdamW.Moments> moments = new LinkedHashMap<>();
+        for (var e : t.entrySet()) {
+            if (!e.getKey().startsWith("exp_avg.")) continue;
+            String name = e.getKey().substring("exp_avg.".length());
+            Tensor v = t.get("exp_avg_sq." + name);
+            if (v == null) throw new IOException(dir.resolve(OPTIMIZER) + ": exp_avg." + name + " has no exp_avg_sq");
+            moments.put(name, new AdamW.Moments(e.getValue().data(), v.data()));
+        }
+        opt.restore(step, moments);
+    }
+
+    /** Temp directories and files are owner-only; a checkpoint is meant to be read by others (rwxr-xr-x, rw-r--r--). */
+    private static void shareable(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path f : s.toList()) {
+                    if (Files.isRegularFile(f)) Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            // not POSIX: leave the defaults
+        }
+    }
+
+    static void prune(Path out, int keep) throws IOException {
+        List<Path> l = list(out);
+        for (int i = 0; i < l.size() - Math.max(1, keep); i++) deleteTree(l.get(i));
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.calx.trainer.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A tokenized training set with the counts a user must see: samples read, truncated by the
+ * length limit, fully masked (no trained token: skipped), tokens and trained tokens. Loading
+ * stops when truncated plus fully masked samples exceed {@code maxBadFraction} of the file.
+ */
+public record Dataset(List<Sample> samples, Stats stats) {
+    public record Stats(int read, int truncated, int fullyMasked, long tokens, long trainedTokens) {
+        @Override
+        public String toString() {
+            return read + " samples, " + truncated + " truncated, " + fullyMasked + " fully masked (skipped), "
+                    + tokens + " tokens, " + trainedTokens + " trained";
+        }
+    }
+
+    public static Dataset load(Path file, DataFormat format, SpanTokenizer tok, double maxBadFraction)
+            throws IOException {
+        List<Jsonl.Row> rows = Jsonl.read(file);
+        List<Example> examples = new ArrayList<>(rows.size());
+        for (Jsonl.Row r : rows) examples.add(format.read(r));
+        return of(examples, format::render, tok, maxBadFraction, file.toString());
+    }
+
+    public static Dataset of(List<Example> examples, java.util.function.Function<Example, List<dev.calx.decode.format.Span>> renderer, SpanTokenizer tok, double maxBadFraction, String what) {
+        List<Sample> out = new ArrayList<>(examples.size());
+        int truncated = 0, masked = 0;
+        long tokens = 0, trained = 0;
+        for (Example ex : examples) {
+            Sample s = tok.tokenize(ex.where(), renderer.apply(ex));
+            if (s.truncated()) truncated++;
+            int t = s.trainedTokens();
+            if (t == 0) {
+                masked++;
+                continue;
+            }
+            tokens += s.length();
+            trained += t;
+            out.add(s);
+        }
+        Stats st = new Stats(examples.size(), truncated, masked, tokens, trained);
+        if (examples.isEmpty()) throw new IllegalArgumentException(what + ": no samples");
+        if ((truncated + masked) > maxBadFraction * examples.size()) {
+            throw new IllegalArgumentException(what + ": " + st + ": more than " + (maxBadFraction * 100)
+                    + "% of samples are truncated or fully masked; raise --max-len or check the data");
+        }
+        return new Dataset(out, st);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.calx.trainer.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads JSON Lines strictly: every non-blank line must be one JSON object; anything else stops
+ * with the file and line. Field accessors name the field, the expected type and what was found.
+ */
+public final class Jsonl {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private Jsonl() { }
+
+    /** One parsed line and where it came from. */
+    public record Row(String file, long line, JsonNode node) {
+        public DataFormatException error(String message) {
+            return new DataFormatException(file, line, message);
+        }
+
+        /** A required string field. */
+        public String string(String field) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) throw error("missing field \"" + field + "\"");
+            if (!v.isTextual()) throw error("field \"" + field + "\" should be a string but is " + kind(v));
+            return v.asText();
+        }
+
+        /** A required array field. */
+        public JsonNode array(String field) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) throw error("missing field \"" + field + "\"");
+            if (!v.isArray()) throw error("field \"" + field + "\" should be an array but is " + kind(v));
+            return v;
+        }
+
+        public boolean has(String field) {
+            return node.hasNonNull(field);
+        }
+    }
+
+    static String kind(JsonNode v) {
+        return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static List<Row> read(Path file) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        String name = file.toString();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            long no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) continue;
+                JsonNode n;
+                try {
+                    n = JSON.readTree(line);
+                } catch (JsonProcessingException e) {
+                    throw new DataFormatException(name, no, "bad JSON: " + e.getOriginalMessage());
+                }
+                if (n == null || !n.isObject()) {
+                    throw new DataFormatException(name, no, "expected a JSON object but found " + (n == null ? "nothing" : kind(n)));
+                }
+                rows.add(new Row(name, no, n));
+            }
+        }
+        return rows;
+    }
+}

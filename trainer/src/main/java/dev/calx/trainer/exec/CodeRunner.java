@@ -1,0 +1,29 @@
+package dev.calx.trainer.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a Python program and returns what it printed. The trainer uses it to produce the output
+ * blocks of code-nested training data from real executions (never from what the code "should"
+ * print). The lead wires the GraalPy interpreter module to it; {@link ProcessCodeRunner} runs an
+ * external CPython for machines that have one.
+ */
+public interface CodeRunner {
+    /** The outcome of one program: its stdout, and an error message (null when it ran to completion). */
+    record Result(String stdout, String error) {
+        public boolean ok() { return error == null; }
+    }
+
+    Result run(String code);
+
+    /** Runs independent programs (each in a fresh namespace); implementations may batch them. */
+    default List<Result> runAll(List<String> programs) {
+        List<Result> out = new ArrayList<>(programs.size());
+        for (String p : programs) out.add(run(p));
+        return out;
+    }
+
+    /** A short description for logs and data manifests (e.g. "cpython /usr/bin/python3"). */
+    String describe();
+}

@@ -1,0 +1,86 @@
+package dev.calx.trainer.optim;
+
+import dev.calx.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * AdamW with decoupled weight decay and bias correction, computed as {@code torch.optim.AdamW}
+ * does (single-tensor path): {@code p *= 1 - lr*wd; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g;
+ * p -= (lr/(1-b1^t)) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}, in fp32 with the scalar factors
+ * computed in double and rounded to float, as PyTorch does when it applies a Python scalar to a
+ * float tensor. State (m, v per parameter, step count) is created lazily and can be saved and
+ * restored for exact resume.
+ */
+public final class AdamW {
+    /** Hyper-parameters; {@code decays} says which parameters get weight decay (by name). */
+    public record Config(double beta1, double beta2, double eps, double weightDecay, Predicate<String> decays) {
+        /** torch defaults (0.9, 0.999, 1e-8) with the given decay, applied to every parameter but norms and biases. */
+        public static Config of(double weightDecay) {
+            return new Config(0.9, 0.999, 1e-8, weightDecay, AdamW::decaysByDefault);
+        }
+    }
+
+    /** Hugging Face's Trainer rule: no decay for biases and normalization weights. */
+    public static boolean decaysByDefault(String name) {
+        return !(name.endsWith(".bias") || name.endsWith("norm.weight"));
+    }
+
+    /** Moments of one parameter. */
+    public record Moments(float[] m, float[] v) { }
+
+    private final Config cfg;
+    private final Map<String, Moments> state = new LinkedHashMap<>();
+    private long step;
+
+    public AdamW(Config cfg) {
+        this.cfg = cfg;
+    }
+
+    public long step() { return step; }
+
+    public Map<String, Moments> state() { return state; }
+
+    /** Restores the state saved by a checkpoint (the arrays are taken, not copied). */
+    public void restore(long step, Map<String, Moments> moments) {
+        this.step = step;
+        state.clear();
+        state.putAll(moments);
+    }
+
+    /** One update of every parameter with learning rate {@code lr}. */
+    public void update(List<Param> params, double lr) {
+        step++;
+        double bc1 = 1 - Math.pow(cfg.beta1, step);
+        double bc2 = 1 - Math.pow(cfg.beta2, step);
+        float stepSize = (float) (lr / bc1);
+        float bc2Sqrt = (float) Math.sqrt(bc2);
+        float b1 = (float) cfg.beta1, b2 = (float) cfg.beta2, a1 = (float) (1 - cfg.beta1), a2 = (float) (1 - cfg.beta2);
+        float eps = (float) cfg.eps;
+        for (Param p : params) {
+            int n = p.value().size();
+            Moments mo = state.computeIfAbsent(p.name(), k -> new Moments(new float[n], new float[n]));
+            if (mo.m.length != n) {
+                throw new IllegalStateException("AdamW state for " + p.name() + " has " + mo.m.length + " elements but the parameter has " + n);
+            }
+            float decay = cfg.decays.test(p.name()) ? (float) (1 - lr * cfg.weightDecay) : 1f;
+            Tensor val = p.value(), grad = p.grad();
+            float[] w = val.data(), g = grad.data(), m = mo.m, v = mo.v;
+            int wo = val.offset(), go = grad.offset();
+            for (int i = 0; i < n; i++) {
+                float gi = g[go + i];
+                float pi = w[wo + i] * decay;
+                float mi = m[i] * b1 + gi * a1;
+                float vi = v[i] * b2 + a2 * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+                w[wo + i] = pi + (-stepSize) * mi / denom;
+            }
+            val.touch();
+        }
+    }
+}

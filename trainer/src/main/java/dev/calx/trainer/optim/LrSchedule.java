@@ -1,0 +1,44 @@
+package dev.calx.trainer.optim;
+
+/**
+ * Learning-rate multipliers by optimizer step, with the formulas of Hugging Face's
+ * {@code get_constant_schedule_with_warmup}, {@code get_linear_schedule_with_warmup} and
+ * {@code get_cosine_schedule_with_warmup} (half a cosine wave). Step 0 is the first update, so
+ * with warm-up the first update uses a learning rate of 0, as there.
+ */
+public record LrSchedule(Kind kind, long warmupSteps, long totalSteps) {
+    public enum Kind { CONSTANT, LINEAR, COSINE }
+
+    public LrSchedule {
+        if (warmupSteps < 0 || totalSteps <= 0) {
+            throw new IllegalArgumentException("schedule needs warm-up >= 0 and total steps > 0, got " + warmupSteps + " and " + totalSteps);
+        }
+    }
+
+    /** Warm-up steps from a ratio, as transformers' TrainingArguments: ceil(total * ratio). */
+    public static long warmupFromRatio(double ratio, long totalSteps) {
+        return (long) Math.ceil(totalSteps * ratio);
+    }
+
+    public static Kind parseKind(String s) {
+        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            case "constant" -> Kind.CONSTANT;
+            case "linear" -> Kind.LINEAR;
+            case "cosine" -> Kind.COSINE;
+            default -> throw new IllegalArgumentException("unknown schedule \"" + s + "\": expected constant, linear or cosine");
+        };
+    }
+
+    /** Multiplier of the base learning rate for the update with 0-based index {@code step}. */
+    public double factor(long step) {
+        if (step < warmupSteps) return (double) step / Math.max(1, warmupSteps);
+        return switch (kind) {
+            case CONSTANT -> 1.0;
+            case LINEAR -> Math.max(0.0, (double) (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
+            case COSINE -> {
+                double progress = (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
+                yield Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * 0.5 * 2.0 * progress)));
+            }
+        };
+    }
+}

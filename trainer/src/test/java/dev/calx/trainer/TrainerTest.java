@@ -1,0 +1,160 @@
+package dev.calx.trainer;
+
+import dev.calx.tensor.Tensor;
+import dev.calx.trainer.checkpoint.Checkpoints;
+import dev.calx.trainer.checkpoint.TensorFiles;
+import dev.calx.trainer.checkpoint.TrainerState;
+import dev.calx.trainer.data.Batch;
+import dev.calx.trainer.data.Dataset;
+import dev.calx.trainer.data.Sample;
+import dev.calx.trainer.optim.AdamW;
+import dev.calx.trainer.optim.LrSchedule;
+import dev.calx.trainer.optim.Param;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainerTest {
+    @TempDir Path tmp;
+
+    static Dataset data(int n, int vocab, long seed) {
+        Random r = new Random(seed);
+        List<Sample> ss = new ArrayList<>();
+        long tokens = 0, trained = 0;
+        for (int i = 0; i < n; i++) {
+            int len = 4 + r.nextInt(12);
+            int[] ids = new int[len];
+            boolean[] tr = new boolean[len];
+            ids[0] = 1;
+            for (int k = 1; k < len; k++) {
+                ids[k] = 2 + (ids[k - 1] * 3 + k) % (vocab - 2); // learnable pattern
+                tr[k] = k >= 3; // a "prompt" of 2 tokens, masked
+            }
+            ss.add(new Sample("s" + i, ids, tr, false));
+            tokens += len;
+            trained += len - 3;
+        }
+        return new Dataset(ss, new Dataset.Stats(n, 0, 0, tokens, trained));
+    }
+
+    static TrainConfig cfg() {
+        return new TrainConfig(2, 0.05, 4, 2, 64, 0.1, LrSchedule.Kind.LINEAR, 0.01, 0.9, 0.999, 1e-8, 1.0, 7,
+                0, 3, 2, 2, 0.01, 0);
+    }
+
+    static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream());
+    }
+
+    @Test
+    void stoppedAfterStepKAndResumedGivesTheSameLossesAndFinalWeightsAsAnUninterruptedRun() throws Exception {
+        Dataset train = data(40, 16, 1), val = data(8, 16, 2);
+        TinyLm a = new TinyLm(16, 8, 3);
+        Trainer.Result full = new Trainer(cfg(), a, train, val, tmp.resolve("full"), 0, quiet()).run();
+        assertTrue(full.finished());
+        assertEquals(10, full.finalStep()); // 40 samples / batch 4 = 10 batches, accum 2 -> 5 steps per epoch, 2 epochs
+
+        TinyLm b1 = new TinyLm(16, 8, 3);
+        Trainer.Result first = new Trainer(cfg().withStopAfterSteps(3), b1, train, val, tmp.resolve("resumed"), 0, quiet()).run();
+        assertFalse(first.finished());
+        assertEquals(3, first.finalStep());
+        TinyLm b2 = new TinyLm(16, 8, 99); // fresh process: different initial weights, all state must come from the checkpoint
+        Trainer.Result second = new Trainer(cfg(), b2, train, val, tmp.resolve("resumed"), 0, quiet()).run();
+        assertTrue(second.finished());
+
+        List<double[]> joined = new ArrayList<>(first.stepLosses());
+        joined.addAll(second.stepLosses());
+        assertEquals(full.stepLosses().size(), joined.size());
+        for (int i = 0; i < joined.size(); i++) {
+            assertEquals(full.stepLosses().get(i)[0], joined.get(i)[0]);
+            assertEquals(full.stepLosses().get(i)[1], joined.get(i)[1], 0.0, "loss at step " + (i + 1));
+        }
+        for (int i = 0; i < a.params().size(); i++) {
+            assertArrayEquals(a.params().get(i).value().toArray(), b2.params().get(i).value().toArray(), 0f, a.params().get(i).name());
+        }
+        // the loss went down: the loop trains
+        assertTrue(full.stepLosses().getLast()[1] < full.stepLosses().getFirst()[1]);
+        // metrics log: one row per step, in order, across the resume
+        List<String> rows = Files.readAllLines(tmp.resolve("resumed").resolve(Trainer.METRICS));
+        assertEquals(10, rows.size());
+        assertTrue(rows.get(2).contains("\"val_loss\""));
+        assertTrue(Files.size(tmp.resolve("full/loss.png")) > 1000);
+        // keep last 2
+        assertEquals(2, Checkpoints.list(tmp.resolve("full")).size());
+        assertEquals("checkpoint-10", Checkpoints.latest(tmp.resolve("full")).orElseThrow().getFileName().toString());
+    }
+
+    @Test
+    void accumulatedMicroBatchesGiveTheGradientOfTheWholeStepNormalizedByItsTrainedTokens() {
+        Dataset d = data(4, 16, 5);
+        TinyLm m = new TinyLm(16, 8, 1);
+        dev.calx.trainer.data.Batcher one = new dev.calx.trainer.data.Batcher(d.samples(), 4, 0, 0);
+        Batch whole = one.batch(new int[]{0, 1, 2, 3});
+        Batch p1 = one.batch(new int[]{0, 1}), p2 = one.batch(new int[]{2, 3});
+        float count = whole.trainedTokens();
+        assertEquals(count, p1.trainedTokens() + p2.trainedTokens());
+        m.zeroGrad();
+        double lw = m.forwardBackward(whole, count);
+        List<float[]> gw = new ArrayList<>();
+        for (Param p : m.params()) gw.add(p.grad().toArray());
+        m.zeroGrad();
+        double la = m.forwardBackward(p1, count) + m.forwardBackward(p2, count);
+        assertEquals(lw, la, 1e-4 * Math.abs(lw));
+        for (int i = 0; i < gw.size(); i++) {
+            float[] g = m.params().get(i).grad().toArray();
+            for (int k = 0; k < g.length; k++) assertEquals(gw.get(i)[k], g[k], 1e-6f + 1e-4f * Math.abs(gw.get(i)[k]));
+        }
+    }
+
+    @Test
+    void nanLossStopsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
+        TinyLm m = new TinyLm(16, 8, 3);
+        m.nanAfter = 9; // micro-batch calls: steps 1-4 use 8, step 5's second call returns NaN
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(cfg(), m, data(40, 16, 1), null, tmp, 0, quiet()).run());
+        assertTrue(e.getMessage().contains("loss is NaN at step 5"), e.getMessage());
+        assertTrue(e.getMessage().contains("checkpoint-4"), e.getMessage());
+        assertEquals(4, Checkpoints.readState(Checkpoints.latest(tmp).orElseThrow()).step());
+    }
+
+    @Test
+    void checkpointRoundTripsTrainerStateAndOptimizerMomentsAtomically() throws Exception {
+        AdamW opt = new AdamW(AdamW.Config.of(0.1));
+        Param p = new Param("w", Tensor.wrap(new float[]{1, 2, 3, 4, 5, 6}, new int[]{2, 3}), Tensor.wrap(new float[]{.1f, -.2f, .3f, .4f, -.5f, .6f}, new int[]{2, 3}));
+        opt.update(List.of(p), 0.01);
+        opt.update(List.of(p), 0.01);
+        TrainerState st = new TrainerState(TrainerState.VERSION, 2, 1, 7, 42, 1234, 2e-5, "linear", 3, 100, 0.9, 0.999, 1e-8,
+                0.1, 1.0, 8, 4, 512, 1.25);
+        for (int k = 1; k <= 3; k++) {
+            TrainerState sk = new TrainerState(st.version(), k, st.epoch(), st.batchInEpoch(), st.seed(), st.tokensSeen(), st.baseLr(),
+                    st.schedule(), st.warmupSteps(), st.totalSteps(), st.beta1(), st.beta2(), st.eps(), st.weightDecay(), st.maxGradNorm(),
+                    st.batchSize(), st.gradAccum(), st.maxLength(), st.lastLoss());
+            Checkpoints.save(tmp, sk, opt, Map.of("w", new int[]{2, 3}),
+                    dir -> TensorFiles.write(dir.resolve("model.safetensors"), Map.of("w", p.value()), Map.of()), 2);
+        }
+        assertEquals(List.of(tmp.resolve("checkpoint-2"), tmp.resolve("checkpoint-3")), Checkpoints.list(tmp));
+        try (var s = Files.list(tmp)) {
+            assertEquals(2, s.count(), "no temporary directories left");
+        }
+        Path last = Checkpoints.latest(tmp).orElseThrow();
+        TrainerState back = Checkpoints.readState(last);
+        assertEquals(3, back.step());
+        assertEquals(st.lastLoss(), back.lastLoss());
+        assertEquals(st.tokensSeen(), back.tokensSeen());
+        AdamW opt2 = new AdamW(AdamW.Config.of(0.1));
+        Checkpoints.restoreOptimizer(last, opt2, back.step());
+        assertArrayEquals(opt.state().get("w").m(), opt2.state().get("w").m(), 0f);
+        assertArrayEquals(opt.state().get("w").v(), opt2.state().get("w").v(), 0f);
+        assertArrayEquals(p.value().toArray(), TensorFiles.read(last.resolve("model.safetensors")).get("w").toArray(), 0f);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.calx.trainer.synth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.trainer.exec.CodeRunner;
+import dev.calx.trainer.exec.ProcessCodeRunner;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SynthesizerTest {
+    @TempDir Path tmp;
+
+    @Test
+    void sameSeedGivesIdenticalFilesAndOtherSeedDiffers() throws Exception {
+        Synthesizer.write(Synthesizer.generate(300, 5), tmp.resolve("a"), 5, null);
+        Synthesizer.write(Synthesizer.generate(300, 5), tmp.resolve("b"), 5, null);
+        Synthesizer.write(Synthesizer.generate(300, 6), tmp.resolve("c"), 6, null);
+        for (String f : List.of("stage1_cot_train.jsonl", "stage1_cot_test.jsonl", "stage2_code_UNEXECUTED_train.jsonl", "manifest.json")) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(f)), Files.readAllBytes(tmp.resolve("b").resolve(f)), f);
+        }
+        assertFalse(Files.readString(tmp.resolve("a/stage1_cot_train.jsonl")).equals(Files.readString(tmp.resolve("c/stage1_cot_train.jsonl"))));
+        // without a runner no stage-2 row claims an execution or carries an output block
+        for (String line : Files.readAllLines(tmp.resolve("a/stage2_code_UNEXECUTED_train.jsonl"))) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            assertFalse(n.get("executed").asBoolean());
+            assertFalse(line.contains("```output"), line);
+        }
+        assertFalse(Files.exists(tmp.resolve("a/stage2_code_train.jsonl")));
+    }
+
+    private static final Pattern STEP = Pattern.compile("^.*: (-?\\d+) ([+\\-×÷]) (-?\\d+) = (-?\\d+)\\.$");
+    private static final Pattern DIVMOD = Pattern.compile("^.*: (\\d+) ÷ (\\d+) = (\\d+) remainder (\\d+), so (\\d+)\\.$");
+    private static final Pattern BOXED = Pattern.compile("\\\\boxed\\{(-?\\d+)}");
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
+
+    /** Re-parses every arithmetic line of every forward CoT and recomputes it with BigInteger. */
+    @Test
+    void forwardCotArithmeticIsCorrectAndUsesTheQuestionsNumbers() {
+        int checkedLines = 0;
+        for (Problem p : Synthesizer.generate(1500, 11)) {
+            if (p.backward()) continue;
+            Set<String> known = new HashSet<>(List.of("2", "60", "100", "1000"));
+            Matcher qm = NUMBER.matcher(p.question());
+            while (qm.find()) known.add(qm.group());
+            String[] lines = Solutions.cot(p).split("\n");
+            BigInteger last = null;
+            for (int i = 0; i < lines.length - 1; i++) {
+                Matcher m = STEP.matcher(lines[i]), d = DIVMOD.matcher(lines[i]);
+                if (m.matches()) {
+                    BigInteger a = new BigInteger(m.group(1)), b = new BigInteger(m.group(3)), r = new BigInteger(m.group(4));
+                    BigInteger want = switch (m.group(2)) {
+                        case "+" -> a.add(b);
+                        case "-" -> a.subtract(b);
+                        case "×" -> a.multiply(b);
+                        default -> {
+                            assertEquals(BigInteger.ZERO, a.mod(b), "inexact division in " + lines[i]);
+                            yield a.divide(b);
+                        }
+                    };
+                    assertEquals(want, r, p.question() + "\n" + lines[i]);
+                    assertTrue(known.contains(m.group(1)) && known.contains(m.group(3)), "operand from nowhere: " + lines[i] + " in " + p.question());
+                    last = r;
+                } else if (d.matches()) {
+                    BigInteger a = new BigInteger(d.group(1)), b = new BigInteger(d.group(2)), q = new BigInteger(d.group(3)), r = new BigInteger(d.group(4));
+                    assertEquals(a, b.multiply(q).add(r), lines[i]);
+                    assertTrue(r.signum() >= 0 && r.compareTo(b) < 0, lines[i]);
+                    assertTrue(d.group(5).equals(q.toString()) || d.group(5).equals(r.toString()), lines[i]);
+                    last = new BigInteger(d.group(5));
+                } else {
+                    fail("unparsed CoT line: " + lines[i]);
+                }
+                known.add(last.toString());
+                checkedLines++;
+            }
+            Matcher b = BOXED.matcher(lines[lines.length - 1]);
+            assertTrue(b.find(), lines[lines.length - 1]);
+            assertEquals(last.toString(), b.group(1));
+            assertEquals(p.answer().toString(), b.group(1));
+        }
+        assertTrue(checkedLines > 2000, "checked " + checkedLines);
+    }
+
+    @Test
+    void splitsNeverShareAProblemAndTestHasUnseenMagnitudes() {
+        List<Problem> ps = Synthesizer.generate(3000, 3);
+        Map<String, String> splitOf = new HashMap<>();
+        Set<String> magnitudesInTrain = new HashSet<>(), magnitudesInTest = new HashSet<>();
+        for (Problem p : ps) {
+            String s = Synthesizer.split(p);
+            String prev = splitOf.putIfAbsent(p.identity(), s);
+            assertTrue(prev == null || prev.equals(s), p.identity() + " in " + prev + " and " + s);
+            (s.equals("test") ? magnitudesInTest : magnitudesInTrain).add(p.magnitude());
+        }
+        assertTrue(magnitudesInTest.contains("xlarge"));
+        assertFalse(magnitudesInTrain.contains("xlarge"));
+        Map<String, Integer> c = Synthesizer.counts(ps);
+        assertTrue(c.get("train") > 2400 && c.get("val") > 60 && c.get("test") > 200, c.toString());
+        Set<String> kinds = new HashSet<>();
+        for (Problem p : ps) kinds.add(p.template().id() + "/" + p.kind() + "/" + p.phrasing());
+        assertTrue(kinds.size() >= 40, "template/direction/phrasing combinations: " + kinds.size());
+    }
+
+    @Test
+    void wrongExecutedAnswersAreDroppedAndCounted() throws Exception {
+        List<Problem> ps = Synthesizer.generate(50, 9);
+        CodeRunner liar = new CodeRunner() {
+            int k;
+            @Override public Result run(String code) {
+                return k++ % 2 == 0 ? new Result("123456789123\n", null) : new Result("", "NameError: boom");
+            }
+            @Override public String describe() { return "test runner that is always wrong"; }
+        };
+        Synthesizer.Report r = Synthesizer.write(ps, tmp, 9, liar);
+        assertEquals(ps.size(), r.dropped());
+        assertEquals(ps.size(), r.dropReasons().values().stream().mapToInt(Integer::intValue).sum());
+        assertTrue(r.codeRows().isEmpty());
+    }
+
+    @Test
+    void executedWithCPythonEveryProgramPrintsTheKnownAnswer() throws Exception {
+        Path py = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.exists(py), "missing /usr/bin/python3");
+        CodeRunner runner = new ProcessCodeRunner(py.toString(), 10);
+        Assumptions.assumeTrue(runner.run("import sympy\nprint(1)").ok(), "sympy missing in /usr/bin/python3");
+        List<Problem> ps = Synthesizer.generate(200, 21);
+        Synthesizer.Report r = Synthesizer.write(ps, tmp, 21, runner);
+        assertEquals(0, r.dropped(), r.dropReasons().toString());
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = new ArrayList<>(Files.readAllLines(tmp.resolve("stage2_code_train.jsonl")));
+        assertFalse(lines.isEmpty());
+        for (String line : lines) {
+            JsonNode n = json.readTree(line);
+            String sol = n.get("messages").get(1).get("content").asText();
+            assertTrue(sol.contains("```python\n") && sol.contains("```output\n" + n.get("answer").asText() + "\n```"), sol);
+            assertTrue(sol.endsWith("\\boxed{" + n.get("answer").asText() + "}$."), sol);
+        }
+    }
+}
