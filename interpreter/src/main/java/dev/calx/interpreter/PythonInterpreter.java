@@ -71,9 +71,10 @@ public final class PythonInterpreter implements AutoCloseable {
     /** A fresh namespace on the least busy worker. Cheap: no process or context is created. */
     public PythonSession newSession() {
         if (closed) throw new IllegalStateException("interpreter is closed");
-        Slot best = slots.getFirst();
-        for (Slot s : slots) if (s.sessions < best.sessions) best = s;
-        synchronized (best) {
+        Slot best;
+        synchronized (slots) {
+            best = slots.getFirst();
+            for (Slot s : slots) if (s.sessions < best.sessions) best = s;
             best.sessions++;
         }
         return new Session("s" + SESSION_IDS.incrementAndGet(), best);
@@ -261,7 +262,7 @@ public final class PythonInterpreter implements AutoCloseable {
             try {
                 if (closed) return;
                 closed = true;
-                synchronized (slot) {
+                synchronized (slots) {
                     slot.sessions--;
                 }
                 if (generation == slot.generation && !PythonInterpreter.this.closed) {

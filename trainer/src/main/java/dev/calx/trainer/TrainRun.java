@@ -34,7 +34,8 @@ public final class TrainRun {
         try (LlamaModel m = LlamaModel.load(s.base())) {
             w = m.weights().toHeapF32();
         }
-        SentencePieceTokenizer saveTok = null;
+        // the tokenizer goes into every checkpoint (tokenizer.model + tokenizer.json), whatever file it came from
+        SentencePieceTokenizer saveTok = tok;
         if (s.format() == DataFormat.MATHCODER) {
             VocabGrowth.Grown g = VocabGrowth.addTokens(tok, w, MathCoderFormat.SPECIAL_TOKENS);
             if (!g.added().isEmpty()) {

@@ -19,8 +19,20 @@ public record JmhRecord(String benchmark, String mode, Map<String, String> param
                         Map<String, Metric> secondary, List<String> jvmArgs, String jdkVersion, String vmName,
                         int warmupIterations, String warmupTime, int measurementIterations, String measurementTime, int forks) {
 
-    /** A score with its error (NaN when JMH could not compute one) and unit, e.g. "ops/s". */
-    public record Metric(double score, double error, String unit) {}
+    /**
+     * A score with its error (NaN when JMH could not compute one), unit (e.g. "ops/s"), and the
+     * percentiles JMH reports for sample-time benchmarks (keys "50.0", "90.0" ...; may be empty).
+     */
+    public record Metric(double score, double error, String unit, Map<String, Double> percentiles) {
+        public Metric(double score, double error, String unit) {
+            this(score, error, unit, Map.of());
+        }
+
+        /** The median for sample-time benchmarks, else the score. */
+        public double median() {
+            return percentiles.getOrDefault("50.0", score);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,7 +89,9 @@ public record JmhRecord(String benchmark, String mode, Map<String, String> param
 
     private static Metric metric(JsonNode m, String where) {
         if (m == null || !m.has("score")) throw new IllegalArgumentException(where + ": metric without a score");
-        return new Metric(number(m.get("score")), number(m.get("scoreError")), m.path("scoreUnit").asText(""));
+        Map<String, Double> pct = new LinkedHashMap<>();
+        m.path("scorePercentiles").properties().forEach(e -> pct.put(e.getKey(), number(e.getValue())));
+        return new Metric(number(m.get("score")), number(m.get("scoreError")), m.path("scoreUnit").asText(""), pct);
     }
 
     /** JMH writes NaN as the string "NaN". */

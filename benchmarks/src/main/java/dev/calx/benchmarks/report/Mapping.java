@@ -33,6 +33,11 @@ public record Mapping(String benchmark, String bench, String unit, ToDoubleFunct
         return r -> r.primary().score();
     }
 
+    /** The median of a sample-time benchmark (JMH's 50th percentile; the mean when absent). */
+    public static ToDoubleFunction<JmhRecord> median() {
+        return r -> r.primary().median();
+    }
+
     /** An AuxCounters rate (e.g. "tokens", "bytes") times scale; NaN when the counter is absent. */
     public static ToDoubleFunction<JmhRecord> counter(String name, double scale) {
         return r -> {

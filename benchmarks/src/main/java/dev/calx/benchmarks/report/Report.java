@@ -60,19 +60,25 @@ public final class Report {
                 }
             }
         }
-        Path peerFile = dir.resolve("peers.jsonl");
-        if (Files.exists(peerFile)) {
-            for (String line : Files.readAllLines(peerFile)) {
-                if (line.isBlank()) continue;
-                JsonNode n = JSON.readTree(line);
-                Map<String, String> params = new LinkedHashMap<>();
-                n.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
-                peers.add(new Result(n.get("bench").asText(), params, n.get("peer").asText(), n.get("value").asDouble(),
-                        n.get("unit").asText(), n.path("origin").asText(""), n.path("threads").asText("")));
-            }
-        }
+        calx.addAll(readLines(dir.resolve("calx.jsonl")));
+        peers.addAll(readLines(dir.resolve("peers.jsonl")));
         peers.addAll(decodeBounds(calx, peers));
         return new Loaded(run, calx, peers, problems);
+    }
+
+    /** Results stored one JSON object per line (bench, peer, value, unit, params, threads, origin). */
+    static List<Result> readLines(Path file) throws IOException {
+        List<Result> out = new ArrayList<>();
+        if (!Files.exists(file)) return out;
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) continue;
+            JsonNode n = JSON.readTree(line);
+            Map<String, String> params = new LinkedHashMap<>();
+            n.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            out.add(new Result(n.get("bench").asText(), params, n.get("peer").asText(), n.get("value").asDouble(),
+                    n.get("unit").asText(), n.path("origin").asText(""), n.path("threads").asText("")));
+        }
+        return out;
     }
 
     /** For each decode result, the memory bound from the best numpy matrix-vector bandwidth of the same run. */

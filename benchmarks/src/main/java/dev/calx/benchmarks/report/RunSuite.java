@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * The orchestrator behind {@code benchmarks/run}: runs every JMH benchmark class in
  * benchmarks.jar and every peer script in benchmarks/ in one time-bounded pass, each step under
  * the machine-wide lock, then writes the report ({@link Report}). Results go to
- * benchmarks/report/results/ (jmh/*.json, peers.jsonl, run.json, logs/).
+ * benchmarks/report/results/ (jmh/*.json, calx.jsonl for main-class measurements, peers.jsonl,
+ * run.json, logs/).
  * <p>
  * Options: {@code --quick | --full}, {@code --only REGEX} (step names), {@code --lock FILE|none},
  * {@code --budget SECONDS}, {@code --root DIR}, {@code --jar FILE}, {@code --shared DIR},
@@ -74,6 +75,7 @@ public final class RunSuite {
             Files.createDirectories(p);
         }
         Files.deleteIfExists(out.resolve("peers.jsonl"));
+        Files.deleteIfExists(out.resolve("calx.jsonl"));
         Machine machine = Machine.detect();
         System.out.printf("calx benchmarks, %s profile (budget %d s of measurement, lock %s)%n%s%n",
                 profile.name().toLowerCase(), budget, lock == null ? "none" : lock, machine.describe());
@@ -84,6 +86,9 @@ public final class RunSuite {
         List<Runnable> plan = new ArrayList<>();
         for (Suite.Topic t : Suite.TOPICS) {
             for (String c : classes) if (Suite.topicOfClass(c) == t) plan.add(() -> jmhStep(c, t, gpu));
+            for (Suite.MainStep m : Suite.MAINS) {
+                if (Suite.topicOfClass(m.className()) == t && mainClassExists(m.className())) plan.add(() -> mainStep(m, t));
+            }
             for (Path s : scripts) if (Suite.topicOfScript(s.getFileName().toString()) == t) plan.add(() -> peerStep(s, t));
         }
         for (Runnable r : plan) r.run();
@@ -109,12 +114,20 @@ public final class RunSuite {
         TreeSet<String> classes = new TreeSet<>();
         for (String line : text.split("\n")) {
             String s = line.strip();
-            if (s.matches("[\\w.]+\\.\\w+Benchmark\\w*\\.\\w+")) {
+            if (s.matches("[\\w.]+\\.\\w+\\.\\w+")) { // fully qualified Class.method lines
                 String[] parts = s.split("\\.");
                 classes.add(parts[parts.length - 2]);
             }
         }
         return new ArrayList<>(classes);
+    }
+
+    private boolean mainClassExists(String simpleName) {
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.getEntry("dev/calx/benchmarks/" + simpleName + ".class") != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Python and shell scripts in benchmarks/ (not this runner, not names starting with '_'). */
@@ -141,38 +154,79 @@ public final class RunSuite {
         }
         Path result = out.resolve("jmh").resolve(cls + ".json");
         List<String> cmd = new ArrayList<>(List.of(java(), "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "^dev\\.calx\\.benchmarks\\." + cls + "\\.",
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "(^|\\.)" + cls + "\\.\\w+$",
                 "-rf", "json", "-rff", result.toString(), "-jvmArgsPrepend", "-Dcalx.shared=" + shared));
         cmd.addAll(Suite.jmhOptions(cls, profile));
-        execute(name, "jmh", topic, cmd, Map.of(), out.resolve("logs").resolve(cls + ".log"));
+        Path log = out.resolve("logs").resolve(cls + ".log");
+        execute(name, "jmh", topic, cmd, Map.of(), log);
+        try {
+            boolean noJson = !Files.exists(result) || Files.size(result) == 0;
+            if (noJson && Files.exists(log)) {
+                List<JmhRecord> salvaged = JmhLog.parse(Files.readString(log));
+                if (!salvaged.isEmpty()) {
+                    JmhLog.writeJson(salvaged, result);
+                    replaceLastStatus(steps.getLast().status() + "; " + salvaged.size() + " results salvaged from the log");
+                }
+            }
+        } catch (IOException e) {
+            replaceLastStatus(steps.getLast().status() + "; salvaging the log failed: " + e.getMessage());
+        }
     }
 
     private void peerStep(Path script, Suite.Topic topic) {
         String file = script.getFileName().toString();
-        String name = "peer " + file;
         if (!selected(file)) return;
-        Suite.PeerScript ps = Suite.peerScript(file);
-        if (ps.module() != null && file.endsWith(".py") && !canImport(ps.module())) {
-            record(name, "peer", topic, "skipped: " + python + " cannot import " + ps.module() + "; install it: " + ps.install(), 0, 0, "", "");
-            return;
+        List<Suite.PeerScript> runs = Suite.peerScripts(file);
+        for (int i = 0; i < runs.size(); i++) {
+            Suite.PeerScript ps = runs.get(i);
+            List<String> args = expand(profile == Suite.Profile.QUICK ? ps.quickArgs() : ps.fullArgs());
+            String name = "peer " + file + (args.isEmpty() ? "" : " " + args.getFirst());
+            if (ps.module() != null && file.endsWith(".py") && !canImport(ps.module())) {
+                record(name, "peer", topic, "skipped: " + python + " cannot import " + ps.module() + "; install it: " + ps.install(), 0, 0, "", "");
+                continue;
+            }
+            List<String> cmd = new ArrayList<>(file.endsWith(".py") ? List.of(python, script.toString()) : List.of("bash", script.toString()));
+            cmd.addAll(args);
+            // OpenBLAS must pick its own kernel (the environment here forces Haswell and a small L2):
+            // unset for the peer's command only.
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("OPENBLAS_CORETYPE", null);
+            env.put("OPENBLAS_L2_SIZE", null);
+            env.put("CALX_SHARED", shared.toString());
+            Path log = out.resolve("logs").resolve(file + (i == 0 ? "" : "." + i) + ".log");
+            execute(name, "peer", topic, cmd, env, log);
+            collect(log, file, ps.adapter(), "peers.jsonl");
         }
-        List<String> cmd = new ArrayList<>(file.endsWith(".py") ? List.of(python, script.toString()) : List.of("bash", script.toString()));
-        cmd.addAll(profile == Suite.Profile.QUICK ? ps.quickArgs() : ps.fullArgs());
-        // OpenBLAS must pick its own kernel (the environment here forces Haswell and a small L2):
-        // unset for the peer's command only.
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("OPENBLAS_CORETYPE", null);
-        env.put("OPENBLAS_L2_SIZE", null);
-        env.put("CALX_SHARED", shared.toString());
-        Path log = out.resolve("logs").resolve(file + ".log");
-        execute(name, "peer", topic, cmd, env, log);
+    }
+
+    /** A Calx measurement that is a main class in the jar, not a JMH benchmark. */
+    private void mainStep(Suite.MainStep m, Suite.Topic topic) {
+        if (!selected(m.className())) return;
+        List<String> cmd = new ArrayList<>(List.of(java(), "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-Dcalx.shared=" + shared, "-cp", jar.toString(),
+                "dev.calx.benchmarks." + m.className()));
+        cmd.addAll(expand(profile == Suite.Profile.QUICK ? m.quickArgs() : m.fullArgs()));
+        Path log = out.resolve("logs").resolve(m.className() + ".log");
+        execute("main " + m.className(), "main", topic, cmd, Map.of(), log);
+        collect(log, m.className(), m.adapter(), "calx.jsonl");
+    }
+
+    private List<String> expand(List<String> args) {
+        return args.stream().map(a -> a.replace("{shared}", shared.toString())).toList();
+    }
+
+    /** Reads a finished step's results (contract lines, else the adapter) and appends them to a results file. */
+    private void collect(Path log, String origin, java.util.function.Function<String, List<Result>> adapter, String into) {
         Step last = steps.getLast();
         if (!last.status().equals("ok") && !last.status().startsWith("timeout")) return;
         try {
             String text = Files.readString(log);
-            List<Result> results = PeerOutput.parse(text, file);
-            if (results.isEmpty() && ps.adapter() != null) results = ps.adapter().apply(text);
-            if (results.isEmpty()) replaceLastStatus("no results: printed no JSON-line contract output (docs/benchmarks.md)");
+            List<Result> results = PeerOutput.parse(text, origin);
+            if (results.isEmpty() && adapter != null) results = adapter.apply(text);
+            if (results.isEmpty()) {
+                replaceLastStatus("no results: printed no JSON-line contract output (docs/benchmarks.md)");
+                return;
+            }
             ObjectMapper json = new ObjectMapper();
             StringBuilder b = new StringBuilder();
             for (Result r : results) {
@@ -186,7 +240,7 @@ public final class RunSuite {
                 line.put("origin", r.origin());
                 b.append(json.writeValueAsString(line)).append('\n');
             }
-            Files.writeString(out.resolve("peers.jsonl"), b, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(out.resolve(into), b, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException | IllegalArgumentException e) {
             replaceLastStatus("failed: " + e.getMessage());
         }

@@ -1,5 +1,8 @@
 package dev.calx.benchmarks.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +92,9 @@ public final class Suite {
             new Mapping("PrefillBenchmark.prefill512", "prefill", "tokens/s", Mapping.score()),
             new Mapping("TokenizerBenchmark.encode", "tokenizer_encode", "MB/s", Mapping.counter("bytes", 1e-6)),
             new Mapping("TokenizerBenchmark.encodeWithoutWordCache", "tokenizer_encode_no_word_cache", "MB/s",
-                    Mapping.counter("bytes", 1e-6)));
+                    Mapping.counter("bytes", 1e-6)),
+            new Mapping("InterpreterCellBenchmark.printOnePlusOne", "interpreter_print_warm", "ms", Mapping.median()),
+            new Mapping("InterpreterSessionBenchmark.freshSessionFirstCell", "interpreter_fresh_session", "ms", Mapping.median()));
 
     private static Map<String, Mapping> mappings(Mapping... ms) {
         Map<String, Mapping> m = new LinkedHashMap<>();
@@ -123,8 +128,9 @@ public final class Suite {
     // ------------------------------------------------------------------ peers
 
     /**
-     * A peer script the suite knows: its arguments per profile, the Debian package its peer comes
-     * from, and an adapter for output that predates the JSON-line contract (null: contract only).
+     * One run of a peer script the suite knows: its arguments per profile ({shared} stands for the
+     * shared data directory), the Python module its peer needs and how to install it, and an
+     * adapter for output that predates the JSON-line contract (null: contract only).
      */
     public record PeerScript(String file, String module, String install, List<String> quickArgs, List<String> fullArgs,
                              Function<String, List<Result>> adapter) {}
@@ -133,13 +139,30 @@ public final class Suite {
             new PeerScript("block_torch.py", "torch", "apt-get install -y python3-torch",
                     List.of("--runs", "5", "--warmup", "2"), List.of(), Suite::adaptBlockTorch),
             new PeerScript("tokenizer_peer.py", "sentencepiece", "apt-get install -y python3-sentencepiece",
-                    List.of("--repeat", "3"), List.of(), Suite::adaptTokenizerPeer));
+                    List.of("--repeat", "3"), List.of(), Suite::adaptTokenizerPeer),
+            new PeerScript("interpreter_peer.py", null, "apt-get install -y python3 python3-sympy",
+                    List.of("--micro"), List.of("--micro"), Suite::adaptInterpreter),
+            new PeerScript("interpreter_peer.py", "sympy", "apt-get install -y python3-sympy",
+                    List.of("--tora", "{shared}/data/samples/tora_code_nested_examples.jsonl", "1"),
+                    List.of("--tora", "{shared}/data/samples/tora_code_nested_examples.jsonl", "3"), Suite::adaptInterpreter));
 
-    /** What to run for a script the suite has no entry for: no arguments, contract output only. */
-    public static PeerScript peerScript(String file) {
-        return PEERS.stream().filter(p -> p.file.equals(file)).findFirst()
-                .orElse(new PeerScript(file, guessModule(file), installHint(guessModule(file)), List.of(), List.of(), null));
+    /** The runs of a script: its entries in PEERS, or one run with no arguments, contract output only. */
+    public static List<PeerScript> peerScripts(String file) {
+        List<PeerScript> known = PEERS.stream().filter(p -> p.file.equals(file)).toList();
+        return known.isEmpty()
+                ? List.of(new PeerScript(file, guessModule(file), installHint(guessModule(file)), List.of(), List.of(), null))
+                : known;
     }
+
+    /**
+     * Calx measurements that are plain main classes in benchmarks.jar rather than JMH benchmarks
+     * (run with the Calx JVM flags; output read by the adapter, results have source "calx").
+     */
+    public record MainStep(String className, List<String> quickArgs, List<String> fullArgs, Function<String, List<Result>> adapter) {}
+
+    public static final List<MainStep> MAINS = List.of(
+            new MainStep("InterpreterToraReplayBenchmark", List.of("{shared}/data/samples/tora_code_nested_examples.jsonl", "1"),
+                    List.of("{shared}/data/samples/tora_code_nested_examples.jsonl", "3"), Suite::adaptInterpreter));
 
     static String guessModule(String file) {
         String f = file.toLowerCase();
@@ -160,6 +183,42 @@ public final class Suite {
         while (m.find()) {
             r.add(new Result("llama_block", Map.of("batch", m.group(3), "seq", m.group(4)), "torch " + m.group(1),
                     Double.parseDouble(m.group(5).replace(",", "")), "tokens/s", "block_torch.py", m.group(2)));
+        }
+        return r;
+    }
+
+    /**
+     * The interpreter's JSON summaries (CPython's interpreter_peer.py and Calx's
+     * InterpreterToraReplayBenchmark print the same shape): {"engine", "cells", "agree",
+     * "best_pass_ms"} for the ToRA replay, {"engine", "print_warm_median_ms",
+     * "fresh_namespace_cell_median_ms"} for the micro benchmarks. Engine "graalpy" is Calx.
+     */
+    static List<Result> adaptInterpreter(String out) {
+        List<Result> r = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : out.split("\n")) {
+            if (!line.startsWith("{") || !line.contains("\"engine\"")) continue;
+            JsonNode n;
+            try {
+                n = json.readTree(line);
+            } catch (Exception e) {
+                continue;
+            }
+            String engine = n.path("engine").asText();
+            String source = engine.startsWith("graalpy") ? "calx" : engine;
+            String origin = source.equals("calx") ? "InterpreterToraReplayBenchmark" : "interpreter_peer.py";
+            if (n.has("best_pass_ms")) {
+                Map<String, String> p = Map.of("cells", n.path("cells").asText());
+                r.add(new Result("interpreter_tora_replay", p, source, n.path("best_pass_ms").asDouble(), "ms", origin, "1"));
+                r.add(new Result("interpreter_tora_agreement", p, source, n.path("agree").asDouble(), "cells agreeing", origin, "1"));
+            }
+            if (n.has("print_warm_median_ms")) {
+                r.add(new Result("interpreter_print_warm", Map.of(), source, n.path("print_warm_median_ms").asDouble(), "ms", origin, "1"));
+            }
+            if (n.has("fresh_namespace_cell_median_ms")) {
+                r.add(new Result("interpreter_fresh_session", Map.of("cell", "x = 1"), source,
+                        n.path("fresh_namespace_cell_median_ms").asDouble(), "ms", origin, "1"));
+            }
         }
         return r;
     }

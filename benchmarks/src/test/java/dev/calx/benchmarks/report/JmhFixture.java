@@ -16,7 +16,7 @@ import java.util.Collection;
 
 /**
  * Runs {@link FixtureGemmBenchmark} in-process once per test JVM (no fork, 1 x 50 ms warm-up and
- * 2 x 100 ms measurement per shape) and keeps JMH's JSON and its in-memory results.
+ * 2 x 100 ms measurement per shape) and keeps JMH's JSON, its text output and its in-memory results.
  */
 final class JmhFixture {
     private static Path json;
@@ -29,6 +29,7 @@ final class JmhFixture {
             Path dir = Files.createTempDirectory("calx-jmh-fixture");
             Path f = dir.resolve("FixtureGemmBenchmark.json");
             f.toFile().deleteOnExit();
+            dir.resolve("FixtureGemmBenchmark.log").toFile().deleteOnExit();
             dir.toFile().deleteOnExit();
             Options o = new OptionsBuilder()
                     .include(FixtureGemmBenchmark.class.getName() + ".gemm")
@@ -37,12 +38,18 @@ final class JmhFixture {
                     .measurementIterations(2).measurementTime(TimeValue.milliseconds(100))
                     .resultFormat(ResultFormatType.JSON).result(f.toString())
                     .shouldFailOnError(true)
-                    .verbosity(VerboseMode.SILENT)
+                    .verbosity(VerboseMode.NORMAL)
+                    .output(dir.resolve("FixtureGemmBenchmark.log").toString())
                     .build();
             results = new Runner(o).run();
             json = f;
         }
         return json;
+    }
+
+    /** JMH's human-readable output of the same run. */
+    static synchronized Path log() throws IOException, RunnerException {
+        return json().resolveSibling("FixtureGemmBenchmark.log");
     }
 
     static synchronized Collection<RunResult> results() throws IOException, RunnerException {

@@ -61,6 +61,32 @@ class PeerOutputTest {
     }
 
     @Test
+    void interpreterPeerMicroOutputGivesWarmCellAndFreshNamespaceLatencies() throws IOException {
+        List<Result> r = Suite.adaptInterpreter(resource("interpreter_peer_micro.out"));
+        assertEquals(2, r.size());
+        assertEquals("interpreter_print_warm", r.get(0).key());
+        assertEquals("cpython 3.11.2", r.get(0).source());
+        assertEquals(0.0104, r.get(0).value());
+        assertEquals("ms", r.get(0).unit());
+        assertEquals("interpreter_fresh_session[cell=x = 1]", r.get(1).key());
+        assertEquals(0.0065, r.get(1).value());
+    }
+
+    @Test
+    void interpreterPeerToraOutputGivesReplayTimeAndAgreementAndGraalpyIsCalx() throws IOException {
+        List<Result> r = Suite.adaptInterpreter(resource("interpreter_peer_tora.out"));
+        assertEquals(2, r.size());
+        assertEquals("interpreter_tora_replay[cells=25]", r.get(0).key());
+        assertEquals(1038, r.get(0).value());
+        assertEquals("interpreter_tora_agreement[cells=25]", r.get(1).key());
+        assertEquals(24, r.get(1).value());
+        // Calx's replay main class prints the same summary with engine graalpy
+        List<Result> calx = Suite.adaptInterpreter("{\"engine\":\"graalpy\",\"cells\":25,\"agree\":23,\"best_pass_ms\":2000}");
+        assertEquals("calx", calx.getFirst().source());
+        assertEquals(r.get(0).key(), calx.getFirst().key());
+    }
+
+    @Test
     void latencyUnitsAreLowerIsBetter() {
         assertTrue(Result.lowerIsBetter("ms"));
         assertTrue(Result.lowerIsBetter("ms/op"));

@@ -38,6 +38,9 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) throws Exception {
+        // If the parent dies (even by SIGKILL), so do we: a worker busy in 10**(10**8) never
+        // reads its closed stdin, and orphans would eat the shared cores.
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(5)));
         PrintStream proto = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing but protocol lines may reach the parent's reader
         List<Path> pythonPath = new ArrayList<>();

@@ -51,6 +51,7 @@ public final class Checkpoints {
             }
             TensorFiles.write(tmp.resolve(OPTIMIZER), moments, Map.of("adamw_step", Long.toString(opt.step())));
             AtomicFiles.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(st) + "\n");
+            shareable(tmp);
             if (Files.exists(finalDir)) deleteTree(finalDir);
             Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -96,6 +97,20 @@ public final class Checkpoints {
             moments.put(name, new AdamW.Moments(e.getValue().data(), v.data()));
         }
         opt.restore(step, moments);
+    }
+
+    /** Temp directories and files are owner-only; a checkpoint is meant to be read by others (rwxr-xr-x, rw-r--r--). */
+    private static void shareable(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path f : s.toList()) {
+                    if (Files.isRegularFile(f)) Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            // not POSIX: leave the defaults
+        }
     }
 
     static void prune(Path out, int keep) throws IOException {

@@ -1,0 +1,82 @@
+package dev.calx.solver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * calx eval and calx solve end to end with a real (tiny, story-telling) checkpoint: stories260K
+ * is not a math model, so this checks loading, the loop, output and resume, not accuracy.
+ */
+class EvalCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();
+    private PrintStream oldOut, oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(stdout, true));
+        System.setErr(new PrintStream(stderr, true));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private static Path shared(String rel) {
+        Path p = Path.of(System.getProperty("calx.shared", "../../shared")).resolve(rel);
+        Assumptions.assumeTrue(Files.exists(p), "missing " + p);
+        return p;
+    }
+
+    @Test
+    void evalWritesGradedLinesAndResumes() throws IOException {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path data = shared("data/gsm8k/test.jsonl");
+        Path out = dir.resolve("eval.jsonl");
+        String[] args = {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot", "--data", data.toString(),
+                "--limit", "3", "--max-new-tokens", "20", "--out", out.toString()};
+        assertEquals(0, Main.run(args), stderr.toString());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(3, lines.size());
+        JsonNode first = JSON.readTree(lines.getFirst());
+        assertEquals("18", first.get("answer").asText(), "GSM8K reference after ####");
+        assertEquals(20, first.get("decode_tokens").asInt());
+        assertTrue(stdout.toString().contains("accuracy") && stdout.toString().contains("problems/min"), stdout.toString());
+
+        args[10] = "5"; // --limit 5: the first 3 are resumed from the file
+        assertEquals(0, Main.run(args), stderr.toString());
+        assertEquals(5, Files.readAllLines(out).size());
+        assertTrue(stdout.toString().contains("(2 solved in this run"), stdout.toString());
+    }
+
+    @Test
+    void solvePrintsTheTranscriptAndAnAnswerLine() {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        assertEquals(0, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot",
+                "--max-new-tokens", "30", "Lily had 3 balls."), stderr.toString());
+        String out = stdout.toString();
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("Answer: ")), out);
+        assertTrue(out.length() > "Answer: \n".length() + 20, "the transcript is streamed: " + out);
+    }
+}
