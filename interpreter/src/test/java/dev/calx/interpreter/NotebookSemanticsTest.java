@@ -119,6 +119,17 @@ class NotebookSemanticsTest {
     }
 
     @Test
+    void loneSurrogatesAndNonAsciiSurviveTheWorkerProtocol() {
+        try (PythonSession s = py.newSession()) {
+            assertEquals("π √2 😀\n", s.run("print('π √2 \\U0001F600')").output());
+            CellResult r = s.run("print('a\\ud800b')");
+            assertNull(r.error());
+            assertEquals("a\uFFFDb\n", r.output());
+            assertEquals("2\n", s.run("print(1 + 1)").output());
+        }
+    }
+
+    @Test
     void closedSessionRefusesCells() {
         PythonSession s = py.newSession();
         s.close();

@@ -125,13 +125,28 @@ public final class WorkerMain {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         ObjectNode resp = JSON.createObjectNode();
-        resp.put("output", o.output());
+        resp.put("output", wellFormed(o.output()));
         resp.put("truncated", o.truncated());
-        resp.put("error", o.error());
-        resp.put("traceback", o.traceback());
+        resp.put("error", wellFormed(o.error()));
+        resp.put("traceback", wellFormed(o.traceback()));
         resp.put("timed_out", o.timedOut());
         resp.put("ms", ms);
         return resp;
+    }
+
+    /** Python strings may hold lone surrogates ('\ud800'); UTF-8 JSON cannot: use U+FFFD. */
+    static String wellFormed(String s) {
+        if (s == null) return null;
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean lone = Character.isHighSurrogate(c)
+                    ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+            if (lone && b == null) b = new StringBuilder(s.substring(0, i));
+            if (b != null) b.append(lone ? '\uFFFD' : c);
+        }
+        return b == null ? s : b.toString();
     }
 
     private static PythonRuntime.Outcome getOrDie(Future<PythonRuntime.Outcome> f) throws InterruptedException {
