@@ -1,6 +1,7 @@
 package dev.calx.solver;
 
 import dev.calx.trainer.exec.CodeRunner;
+import dev.calx.trainer.exec.GraalPyCodeRunner;
 import dev.calx.trainer.exec.ProcessCodeRunner;
 import dev.calx.trainer.synth.Gsm8k;
 import dev.calx.trainer.synth.Synthesizer;
@@ -21,14 +22,29 @@ public final class DataCommand implements Callable<Integer> {
         return 0;
     }
 
-    static CodeRunner runner(String python) {
-        return python == null ? null : new ProcessCodeRunner(python, 10);
+    /** graalpy (default), none, or the path of a CPython executable. */
+    static CodeRunner runner(String spec) {
+        return switch (spec) {
+            case "none" -> null;
+            case "graalpy" -> new GraalPyCodeRunner();
+            default -> new ProcessCodeRunner(spec, 10);
+        };
     }
 
     static void warnUnexecuted(CodeRunner r) {
         if (r == null) {
-            System.err.println("calx data: no code runner given (--python): stage-2 programs were NOT executed; they are written"
+            System.err.println("calx data: --runner none: stage-2 programs were NOT executed; they are written"
                     + " without output blocks to *_UNEXECUTED* files and are not training data yet.");
+        }
+    }
+
+    static void close(CodeRunner r) {
+        if (r instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // shutting down workers; nothing to report
+            }
         }
     }
 
@@ -38,14 +54,19 @@ public final class DataCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Output directory.") Path out;
         @Option(names = "--n", defaultValue = "1000", description = "Problems for train/val/test (default: ${DEFAULT-VALUE}); n/20 more xlarge test problems.") int n;
         @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--python", description = "Run the stage-2 programs with this CPython (e.g. /usr/bin/python3; needs sympy).") String python;
+        @Option(names = "--runner", defaultValue = "graalpy", description = "Where the stage-2 programs run: graalpy, none (no output blocks; *_UNEXECUTED* files), or a CPython path such as /usr/bin/python3 with sympy (default: ${DEFAULT-VALUE}).") String runnerSpec;
 
         @Override
         public Integer call() throws Exception {
-            CodeRunner r = runner(python);
+            CodeRunner r = runner(runnerSpec);
             warnUnexecuted(r);
             var problems = Synthesizer.generate(n, seed);
-            var rep = Synthesizer.write(problems, out, seed, r);
+            Synthesizer.Report rep;
+            try {
+                rep = Synthesizer.write(problems, out, seed, r);
+            } finally {
+                close(r);
+            }
             System.out.println("problems " + problems.size() + "; stage1 rows " + rep.cotRows() + "; stage2 rows " + rep.codeRows()
                     + "; stage2 dropped " + rep.dropped() + " " + rep.dropReasons() + "; executed " + rep.executed() + " -> " + out);
             return 0;
@@ -57,13 +78,18 @@ public final class DataCommand implements Callable<Integer> {
     static final class Gsm8kCmd implements Callable<Integer> {
         @Option(names = "--in", required = true, description = "GSM8K JSONL (question, answer).") Path in;
         @Option(names = "--out", required = true, description = "Output directory.") Path out;
-        @Option(names = "--python", description = "Run the annotation programs with this CPython (e.g. /usr/bin/python3).") String python;
+        @Option(names = "--runner", defaultValue = "graalpy", description = "Where the annotation programs run: graalpy, none, or a CPython path (default: ${DEFAULT-VALUE}).") String runnerSpec;
 
         @Override
         public Integer call() throws Exception {
-            CodeRunner r = runner(python);
+            CodeRunner r = runner(runnerSpec);
             warnUnexecuted(r);
-            var rep = Gsm8k.convert(in, out, r);
+            Gsm8k.Report rep;
+            try {
+                rep = Gsm8k.convert(in, out, r);
+            } finally {
+                close(r);
+            }
             System.out.println("rows " + rep.rows() + "; code rows " + rep.codeRows() + "; dropped " + rep.dropReasons()
                     + "; executed " + rep.executed() + " -> " + out);
             return 0;
