@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * <p>
  * Options: {@code --quick | --full}, {@code --only REGEX} (step names), {@code --lock FILE|none},
  * {@code --budget SECONDS}, {@code --root DIR}, {@code --jar FILE}, {@code --shared DIR},
- * {@code --python FILE}, {@code --command TEXT} (what the report says produced it).
+ * {@code --python FILE}, {@code --command TEXT} (what the report says produced it), {@code --add}
+ * (keep the previous results and replace only those of the steps that run now, e.g. to add a
+ * slow peer from a {@code --full --only} run to a quick report; the report names both commands).
  */
 public final class RunSuite {
     /** The outcome of one step, as run.json records it. */
@@ -35,6 +37,12 @@ public final class RunSuite {
     private final Path root, jar, out, shared;
     private final Suite.Profile profile;
     private final String lock, python, only, command;
+    /** --add: keep the previous run's results and replace only those of the steps run now. */
+    private final boolean add;
+    /** Result-file lines (peers.jsonl, calx.jsonl) written before this run, dropped per origin once it is rerun. */
+    private final Map<String, List<String>> previousLines = new LinkedHashMap<>(), newLines = new LinkedHashMap<>();
+    private final List<Step> previousSteps = new ArrayList<>();
+    private String previousCommand;
     private final int budget;
     private final List<Step> steps = new ArrayList<>();
     private double measured;
@@ -51,6 +59,7 @@ public final class RunSuite {
         only = o.get("only");
         command = o.getOrDefault("command", "benchmarks/run --" + profile.name().toLowerCase());
         budget = Integer.parseInt(o.getOrDefault("budget", Integer.toString(profile.budgetSeconds)));
+        add = o.containsKey("add");
     }
 
     public static void main(String[] args) throws Exception {
@@ -59,7 +68,7 @@ public final class RunSuite {
             String a = args[i];
             if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + a + "' (options start with --)");
             String k = a.substring(2);
-            if (k.equals("quick") || k.equals("full")) o.put(k, "");
+            if (k.equals("quick") || k.equals("full") || k.equals("add")) o.put(k, "");
             else if (i + 1 < args.length) o.put(k, args[++i]);
             else throw new IllegalArgumentException("option " + a + " needs a value");
         }
@@ -71,11 +80,21 @@ public final class RunSuite {
         Files.createDirectories(out);
         for (String d : List.of("jmh", "logs")) {
             Path p = out.resolve(d);
-            if (Files.exists(p)) try (Stream<Path> s = Files.list(p)) { for (Path f : s.toList()) Files.delete(f); }
+            if (Files.exists(p) && !add) try (Stream<Path> s = Files.list(p)) { for (Path f : s.toList()) Files.delete(f); }
             Files.createDirectories(p);
         }
-        Files.deleteIfExists(out.resolve("peers.jsonl"));
-        Files.deleteIfExists(out.resolve("calx.jsonl"));
+        for (String f : List.of("peers.jsonl", "calx.jsonl")) {
+            Path p = out.resolve(f);
+            if (add && Files.exists(p)) previousLines.put(f, new ArrayList<>(Files.readAllLines(p)));
+            Files.deleteIfExists(p);
+            if (add) Files.write(p, previousLines.getOrDefault(f, List.of()));
+        }
+        if (add && Files.exists(out.resolve("run.json"))) {
+            ObjectMapper json = new ObjectMapper();
+            var old = json.readTree(out.resolve("run.json").toFile());
+            previousCommand = old.path("command").asText();
+            for (var st : old.path("steps")) previousSteps.add(json.treeToValue(st, Step.class));
+        }
         Machine machine = Machine.detect();
         System.out.printf("calx benchmarks, %s profile (budget %d s of measurement, lock %s)%n%s%n",
                 profile.name().toLowerCase(), budget, lock == null ? "none" : lock, machine.describe());
@@ -87,7 +106,7 @@ public final class RunSuite {
         for (Suite.Topic t : Suite.TOPICS) {
             for (String c : classes) if (Suite.topicOfClass(c) == t) plan.add(() -> jmhStep(c, t, gpu));
             for (Suite.MainStep m : Suite.MAINS) {
-                if (Suite.topicOfClass(m.className()) == t && mainClassExists(m.className())) plan.add(() -> mainStep(m, t));
+                if (Suite.topicOfClass(Suite.simpleName(m.className())) == t && mainClassExists(m.className())) plan.add(() -> mainStep(m, t));
             }
             for (Path s : scripts) if (Suite.topicOfScript(s.getFileName().toString()) == t) plan.add(() -> peerStep(s, t));
         }
@@ -96,11 +115,14 @@ public final class RunSuite {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", profile.name().toLowerCase());
-        meta.put("command", command);
+        meta.put("command", previousCommand == null ? command : previousCommand + "`, then `" + command);
+        List<Step> allSteps = new ArrayList<>();
+        for (Step p : previousSteps) if (steps.stream().noneMatch(x -> x.name().equals(p.name()))) allSteps.add(p);
+        allSteps.addAll(steps);
         meta.put("machine", machine);
         meta.put("budgetSeconds", budget);
         meta.put("measuredSeconds", Math.round(measured * 10) / 10.0);
-        meta.put("steps", steps);
+        meta.put("steps", allSteps);
         Files.writeString(out.resolve("run.json"), json.writeValueAsString(meta));
         Path report = Report.write(root, out);
         System.out.printf("%.0f s measured; wrote %s%n", measured, root.relativize(report));
@@ -122,21 +144,24 @@ public final class RunSuite {
         return new ArrayList<>(classes);
     }
 
-    private boolean mainClassExists(String simpleName) {
+    private boolean mainClassExists(String className) {
+        String fqcn = className.contains(".") ? className : "dev.calx.benchmarks." + className;
         try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-            return zip.getEntry("dev/calx/benchmarks/" + simpleName + ".class") != null;
+            return zip.getEntry(fqcn.replace('.', '/') + ".class") != null;
         } catch (IOException e) {
             return false;
         }
     }
 
-    /** Python and shell scripts in benchmarks/ (not this runner, not names starting with '_'). */
+    /** Python and shell scripts in benchmarks/ (not names starting with '_'), plus Suite.EXTRA_PEER_SCRIPTS. */
     private List<Path> listPeerScripts() throws IOException {
         try (Stream<Path> s = Files.list(root.resolve("benchmarks"))) {
-            return s.filter(p -> {
+            List<Path> found = s.filter(p -> {
                 String n = p.getFileName().toString();
                 return (n.endsWith(".py") || n.endsWith(".sh")) && !n.startsWith("_") && Files.isRegularFile(p);
-            }).sorted(Comparator.comparing(Path::toString)).toList();
+            }).sorted(Comparator.comparing(Path::toString)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+            for (String extra : Suite.EXTRA_PEER_SCRIPTS) if (Files.isRegularFile(root.resolve(extra))) found.add(root.resolve(extra));
+            return found;
         }
     }
 
@@ -176,6 +201,10 @@ public final class RunSuite {
     private void peerStep(Path script, Suite.Topic topic) {
         String file = script.getFileName().toString();
         if (!selected(file)) return;
+        if (profile == Suite.Profile.QUICK && Suite.QUICK_SKIP.containsKey(file)) {
+            record("peer " + file, "peer", topic, "skipped in --quick: " + Suite.QUICK_SKIP.get(file), 0, 0, "", "");
+            return;
+        }
         List<Suite.PeerScript> runs = Suite.peerScripts(file);
         for (int i = 0; i < runs.size(); i++) {
             Suite.PeerScript ps = runs.get(i);
@@ -201,14 +230,15 @@ public final class RunSuite {
 
     /** A Calx measurement that is a main class in the jar, not a JMH benchmark. */
     private void mainStep(Suite.MainStep m, Suite.Topic topic) {
-        if (!selected(m.className())) return;
+        if (!selected(Suite.simpleName(m.className()))) return;
         List<String> cmd = new ArrayList<>(List.of(java(), "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-Dcalx.shared=" + shared, "-cp", jar.toString(),
-                "dev.calx.benchmarks." + m.className()));
+                m.className().contains(".") ? m.className() : "dev.calx.benchmarks." + m.className()));
         cmd.addAll(expand(profile == Suite.Profile.QUICK ? m.quickArgs() : m.fullArgs()));
-        Path log = out.resolve("logs").resolve(m.className() + ".log");
-        execute("main " + m.className(), "main", topic, cmd, Map.of(), log);
-        collect(log, m.className(), m.adapter(), "calx.jsonl");
+        String simple = Suite.simpleName(m.className());
+        Path log = out.resolve("logs").resolve(simple + ".log");
+        execute("main " + simple, "main", topic, cmd, Map.of(), log);
+        collect(log, simple, m.adapter(), "calx.jsonl");
     }
 
     private List<String> expand(List<String> args) {
@@ -240,10 +270,22 @@ public final class RunSuite {
                 line.put("origin", r.origin());
                 b.append(json.writeValueAsString(line)).append('\n');
             }
-            Files.writeString(out.resolve(into), b, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            // --add: the previous run's lines of this origin give way to the new ones
+            List<String> previous = previousLines.computeIfAbsent(into, k -> new ArrayList<>());
+            String tag = "\"origin\":" + json.writeValueAsString(origin(results));
+            previous.removeIf(l -> l.contains(tag));
+            List<String> fresh = newLines.computeIfAbsent(into, k -> new ArrayList<>());
+            fresh.addAll(b.toString().lines().toList());
+            List<String> all = new ArrayList<>(previous);
+            all.addAll(fresh);
+            Files.write(out.resolve(into), all);
         } catch (IOException | IllegalArgumentException e) {
             replaceLastStatus("failed: " + e.getMessage());
         }
+    }
+
+    private static String origin(List<Result> results) {
+        return results.getFirst().origin();
     }
 
     private boolean canImport(String module) {

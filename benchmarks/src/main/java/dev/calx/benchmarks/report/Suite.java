@@ -140,6 +140,8 @@ public final class Suite {
                     List.of("--runs", "5", "--warmup", "2"), List.of(), Suite::adaptBlockTorch),
             new PeerScript("tokenizer_peer.py", "sentencepiece", "apt-get install -y python3-sentencepiece",
                     List.of("--repeat", "3"), List.of(), Suite::adaptTokenizerPeer),
+            new PeerScript("trainer_bench.py", "torch", "apt-get install -y python3-torch", List.of("2"), List.of("2"),
+                    Suite::adaptTrainStep),
             new PeerScript("interpreter_peer.py", null, "apt-get install -y python3 python3-sympy",
                     List.of("--micro"), List.of("--micro"), Suite::adaptInterpreter),
             new PeerScript("interpreter_peer.py", "sympy", "apt-get install -y python3-sympy",
@@ -160,7 +162,25 @@ public final class Suite {
      */
     public record MainStep(String className, List<String> quickArgs, List<String> fullArgs, Function<String, List<Result>> adapter) {}
 
+    /**
+     * Peers too slow for the quick profile's 10 minutes, with the reason; --full runs them, and
+     * {@code benchmarks/run --full --add --only NAME} adds them to an existing quick report.
+     */
+    public static final Map<String, String> QUICK_SKIP = Map.of("trainer_bench.py",
+            "PyTorch's training step takes about 39 s here and the script times 2 + 5 of them (4.5 min); "
+                    + "add it with `benchmarks/run --full --add --only trainer_bench`");
+
+    /** Simple name of a main step's class (the part after the last dot). */
+    public static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    /** Peer scripts that live outside benchmarks/ (run when present). */
+    public static final List<String> EXTRA_PEER_SCRIPTS = List.of("tools/trainer_bench.py");
+
     public static final List<MainStep> MAINS = List.of(
+            new MainStep("dev.calx.trainer.bench.TrainStepBenchmark", List.of("288", "768", "6", "6", "32000", "8", "256", "1", "2"),
+                    List.of(), Suite::adaptTrainStep),
             new MainStep("InterpreterToraReplayBenchmark", List.of("{shared}/data/samples/tora_code_nested_examples.jsonl", "1"),
                     List.of("{shared}/data/samples/tora_code_nested_examples.jsonl", "3"), Suite::adaptInterpreter));
 
@@ -219,6 +239,24 @@ public final class Suite {
                 r.add(new Result("interpreter_fresh_session", Map.of("cell", "x = 1"), source,
                         n.path("fresh_namespace_cell_median_ms").asDouble(), "ms", origin, "1"));
             }
+        }
+        return r;
+    }
+
+    /**
+     * The trainer's step benchmark (Calx main class) and its PyTorch peer (tools/trainer_bench.py)
+     * print "calx train step: ... N params ..." / "pytorch V train step: N params ..." and then
+     * "X tokens/s (...". Keyed by the parameter count, which both print and which pins the shape.
+     */
+    static List<Result> adaptTrainStep(String out) {
+        Matcher head = Pattern.compile("(?m)^(calx|pytorch(?: \\S+)?) train step:.*?(\\d+) params(?:, threads (\\d+))?").matcher(out);
+        Matcher rate = Pattern.compile("(?m)^([\\d.]+) tokens/s \\(").matcher(out);
+        List<Result> r = new ArrayList<>();
+        if (head.find() && rate.find()) {
+            String who = head.group(1);
+            String source = who.equals("calx") ? "calx" : who.replace("pytorch", "torch");
+            r.add(new Result("training_step", Map.of("params", head.group(2)), source, Double.parseDouble(rate.group(1)), "tokens/s",
+                    source.equals("calx") ? "TrainStepBenchmark" : "trainer_bench.py", head.group(3) == null ? "" : head.group(3)));
         }
         return r;
     }

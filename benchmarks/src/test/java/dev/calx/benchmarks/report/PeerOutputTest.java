@@ -87,6 +87,22 @@ class PeerOutputTest {
     }
 
     @Test
+    void trainerBenchOutputIsKeyedByParameterCountLikeCalxsStepBenchmark() throws IOException {
+        List<Result> torch = Suite.adaptTrainStep(resource("trainer_bench.out"));
+        assertEquals(1, torch.size());
+        assertEquals("training_step[params=24407712]", torch.getFirst().key());
+        assertEquals("torch 1.13.0a0", torch.getFirst().source());
+        assertEquals(52.8, torch.getFirst().value());
+        assertEquals("2", torch.getFirst().threads());
+        // the format TrainStepBenchmark prints (dev.calx.trainer.bench), same shape
+        List<Result> calx = Suite.adaptTrainStep("calx train step: dim 288 hidden 768 layers 6 heads 6 vocab 32000, batch 8 x 256, "
+                + "24407712 params, threads 2\n1234.5 tokens/s (1.659 s/step over 2 steps, last loss 10.4); peak heap 900.0 MiB = 38.7 bytes/param\n");
+        assertEquals("calx", calx.getFirst().source());
+        assertEquals(torch.getFirst().key(), calx.getFirst().key());
+        assertEquals(1234.5, calx.getFirst().value());
+    }
+
+    @Test
     void latencyUnitsAreLowerIsBetter() {
         assertTrue(Result.lowerIsBetter("ms"));
         assertTrue(Result.lowerIsBetter("ms/op"));
