@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.*;
  *
  * <p>Not bit for bit: the llama training forward itself is not bitwise reproducible (two fresh
  * loads of the same checkpoint give step-1 losses differing in the 8th digit, before any
- * resume: 5.353022813796997 vs 5.353023052215576 measured), so this compares at 1e-5 relative.
+ * resume: 5.353022813796997 vs 5.353023052215576 measured), so this compares at 1e-5 relative
+ * (weights near zero at the scale of one update).
  * The bit-exact resume of the loop itself is proven by TrainerTest on a deterministic model.
  */
 class LlamaResumeTest {
@@ -53,7 +54,8 @@ class LlamaResumeTest {
         for (int i = 0; i < pa.size(); i++) {
             float[] x = pa.get(i).value().toArray(), y = pb.get(i).value().toArray();
             for (int k = 0; k < x.length; k++) {
-                double err = Math.abs(x[k] - y[k]) / Math.max(Math.abs(x[k]), 1e-2);
+                // relative, with values near zero compared at the scale of one update (lr 0.05), as in OptimizerParityTest
+                double err = Math.abs(x[k] - y[k]) / Math.max(Math.abs(x[k]), 0.05);
                 worst = Math.max(worst, err);
                 assertTrue(err < 1e-5, pa.get(i).name() + "[" + k + "]: " + x[k] + " vs " + y[k]);
             }
