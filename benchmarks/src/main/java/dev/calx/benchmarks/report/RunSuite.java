@@ -222,8 +222,16 @@ public final class RunSuite {
             env.put("OPENBLAS_CORETYPE", null);
             env.put("OPENBLAS_L2_SIZE", null);
             env.put("CALX_SHARED", shared.toString());
+            env.putAll(ps.env());
             Path log = out.resolve("logs").resolve(file + (i == 0 ? "" : "." + i) + ".log");
-            execute(name, "peer", topic, cmd, env, log);
+            Path tmp = out.resolve("logs").resolve(file + (i == 0 ? "" : "." + i) + ".out.json");
+            cmd.replaceAll(a -> a.replace("{tmp}", tmp.toString()));
+            execute(name + (ps.env().isEmpty() ? "" : " " + ps.env()), "peer", topic, cmd, env, log);
+            try {
+                if (Files.exists(tmp)) Files.writeString(log, "\n" + Files.readString(tmp).strip() + "\n", java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                replaceLastStatus("failed: " + e.getMessage());
+            }
             collect(log, file, ps.adapter(), "peers.jsonl");
         }
     }

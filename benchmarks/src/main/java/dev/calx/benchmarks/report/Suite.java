@@ -87,6 +87,9 @@ public final class Suite {
 
     /** Score conversions for benchmarks whose raw score is not in the report's unit, by "Class.method". */
     public static final Map<String, Mapping> MAPPINGS = mappings(
+            new Mapping("GemmBenchmark.gemm", "gemm", "GFLOP/s", Mapping.gemmGflops()),
+            new Mapping("GemmSingleThreadBenchmark.gemm", "gemm_1thread", "GFLOP/s", Mapping.gemmGflops()),
+            new Mapping("GemvBenchmark.gemv", "gemv", "GB/s", Mapping.gemvGBps(r -> DecodeBound.bytesPerWeight(r.params().get("dtype")))),
             new Mapping("LlamaBlockBenchmark.forwardBackward", "llama_block", "tokens/s", Mapping.counter("tokens", 1)),
             new Mapping("DecodeBenchmark.decodeToken", "decode", "tokens/s", Mapping.score()),
             new Mapping("PrefillBenchmark.prefill512", "prefill", "tokens/s", Mapping.score()),
@@ -133,9 +136,23 @@ public final class Suite {
      * adapter for output that predates the JSON-line contract (null: contract only).
      */
     public record PeerScript(String file, String module, String install, List<String> quickArgs, List<String> fullArgs,
-                             Function<String, List<Result>> adapter) {}
+                             Function<String, List<Result>> adapter, Map<String, String> env) {
+        public PeerScript(String file, String module, String install, List<String> quickArgs, List<String> fullArgs,
+                          Function<String, List<Result>> adapter) {
+            this(file, module, install, quickArgs, fullArgs, adapter, Map.of());
+        }
+    }
 
     public static final List<PeerScript> PEERS = List.of(
+            // {tmp}: a file the runner names and appends to the output it hands the adapter
+            new PeerScript("compare_gemm_peer.py", "numpy", "apt-get install -y python3-numpy",
+                    List.of("measure", "--seconds", "0.5", "--out", "{tmp}"), List.of("measure", "--seconds", "3", "--out", "{tmp}"),
+                    Suite::adaptCompareGemm, Map.of("OPENBLAS_NUM_THREADS", "2")),
+            new PeerScript("compare_gemm_peer.py", "numpy", "apt-get install -y python3-numpy",
+                    List.of("measure", "--seconds", "0.5", "--out", "{tmp}"), List.of("measure", "--seconds", "3", "--out", "{tmp}"),
+                    Suite::adaptCompareGemm, Map.of("OPENBLAS_NUM_THREADS", "1")),
+            new PeerScript("decode_numpy_gemv.py", "numpy", "apt-get install -y python3-numpy", List.of(), List.of(),
+                    Suite::adaptDecodeNumpyGemv),
             new PeerScript("block_torch.py", "torch", "apt-get install -y python3-torch",
                     List.of("--runs", "5", "--warmup", "2"), List.of(), Suite::adaptBlockTorch),
             new PeerScript("tokenizer_peer.py", "sentencepiece", "apt-get install -y python3-sentencepiece",
@@ -257,6 +274,43 @@ public final class Suite {
             String source = who.equals("calx") ? "calx" : who.replace("pytorch", "torch");
             r.add(new Result("training_step", Map.of("params", head.group(2)), source, Double.parseDouble(rate.group(1)), "tokens/s",
                     source.equals("calx") ? "TrainStepBenchmark" : "trainer_bench.py", head.group(3) == null ? "" : head.group(3)));
+        }
+        return r;
+    }
+
+    /**
+     * compare_gemm_peer.py's measure file (appended to its output by the runner):
+     * {"threads": "2", "numpy": "1.24.2", "gemm": {"MxNxK": GFLOP/s}, "gemv": {"RxC": GB/s fp32}}.
+     * One thread answers the gemm_1thread rows (GemmSingleThreadBenchmark).
+     */
+    static List<Result> adaptCompareGemm(String out) {
+        List<Result> r = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : out.split("\n")) {
+            if (!line.startsWith("{") || !line.contains("\"gemm\"")) continue;
+            JsonNode n;
+            try {
+                n = json.readTree(line);
+            } catch (Exception e) {
+                continue;
+            }
+            String threads = n.path("threads").asText(), suffix = threads.equals("1") ? "_1thread" : "";
+            String peer = "numpy " + n.path("numpy").asText() + " (OpenBLAS)";
+            n.path("gemm").properties().forEach(e -> r.add(new Result("gemm" + suffix, Map.of("shape", e.getKey()), peer,
+                    e.getValue().asDouble(), "GFLOP/s", "compare_gemm_peer.py", threads)));
+            n.path("gemv").properties().forEach(e -> r.add(new Result("gemv" + suffix, Map.of("shape", e.getKey(), "dtype", "F32"), peer,
+                    e.getValue().asDouble(), "GB/s", "compare_gemm_peer.py", threads)));
+        }
+        return r;
+    }
+
+    /** decode_numpy_gemv.py: "sgemv [2048x768] fp32 (6.3 MB): 41.2 GB/s, threads=default". */
+    static List<Result> adaptDecodeNumpyGemv(String out) {
+        Matcher m = Pattern.compile("sgemv \\[(\\d+x\\d+)\\] fp32 \\([\\d.]+ MB\\): ([\\d.]+) GB/s, threads=(\\S+)").matcher(out);
+        List<Result> r = new ArrayList<>();
+        while (m.find()) {
+            r.add(new Result("gemv", Map.of("shape", m.group(1), "dtype", "F32"), "numpy (OpenBLAS)", Double.parseDouble(m.group(2)),
+                    "GB/s", "decode_numpy_gemv.py", m.group(3).equals("default") ? "" : m.group(3)));
         }
         return r;
     }
