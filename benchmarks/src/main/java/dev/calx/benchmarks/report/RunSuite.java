@@ -201,6 +201,10 @@ public final class RunSuite {
     private void peerStep(Path script, Suite.Topic topic) {
         String file = script.getFileName().toString();
         if (!selected(file)) return;
+        if (Suite.NOT_PEERS.containsKey(file)) {
+            record("peer " + file, "peer", topic, "skipped: " + Suite.NOT_PEERS.get(file), 0, 0, "", "");
+            return;
+        }
         if (profile == Suite.Profile.QUICK && Suite.QUICK_SKIP.containsKey(file)) {
             record("peer " + file, "peer", topic, "skipped in --quick: " + Suite.QUICK_SKIP.get(file), 0, 0, "", "");
             return;
@@ -223,6 +227,10 @@ public final class RunSuite {
             env.put("OPENBLAS_L2_SIZE", null);
             env.put("CALX_SHARED", shared.toString());
             env.putAll(ps.env());
+            if (Files.exists(Path.of(Suite.OPENBLAS_DIR, "libblas.so.3"))) {
+                String ld = System.getenv("LD_LIBRARY_PATH");
+                env.put("LD_LIBRARY_PATH", Suite.OPENBLAS_DIR + (ld == null || ld.isEmpty() ? "" : ":" + ld));
+            }
             Path log = out.resolve("logs").resolve(file + (i == 0 ? "" : "." + i) + ".log");
             Path tmp = out.resolve("logs").resolve(file + (i == 0 ? "" : "." + i) + ".out.json");
             cmd.replaceAll(a -> a.replace("{tmp}", tmp.toString()));

@@ -187,6 +187,17 @@ public final class Suite {
             "PyTorch's training step takes about 39 s here and the script times 2 + 5 of them (4.5 min); "
                     + "add it with `benchmarks/run --full --add --only trainer_bench`");
 
+    /** Scripts in benchmarks/ that are not peers, with the reason (wrappers that run JMH and peers themselves). */
+    public static final Map<String, String> NOT_PEERS = Map.of("compare-gemm.sh",
+            "a wrapper that takes the lock itself and runs GemmBenchmark/GemvBenchmark and compare_gemm_peer.py, which the suite runs directly");
+
+    /**
+     * Debian's OpenBLAS directory: put first on LD_LIBRARY_PATH for every peer, because the
+     * system libblas.so.3 alternative may be the reference BLAS (it is on these machines), which
+     * numpy would otherwise load.
+     */
+    public static final String OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
+
     /** Simple name of a main step's class (the part after the last dot). */
     public static String simpleName(String className) {
         return className.substring(className.lastIndexOf('.') + 1);
