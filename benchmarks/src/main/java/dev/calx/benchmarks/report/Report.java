@@ -96,7 +96,8 @@ public final class Report {
             int ctx = c.param("context") == null ? 0 : Integer.parseInt(c.param("context"));
             var bytes = DecodeBound.bytesPerToken(c.param("shape"), c.param("dtype"), ctx);
             if (bytes.isEmpty()) continue;
-            out.add(new Result("decode", c.params(), String.format("bound at %.1f GB/s (numpy GEMV %s)", bw.value(), bw.params()),
+            out.add(new Result("decode", c.params(), String.format("bound %.1f GB/s (numpy %s)", bw.value(),
+                    bw.param("shape") == null ? bw.params().toString() : bw.param("shape")),
                     bw.value() * 1e9 / bytes.get(), "tokens/s", "DecodeBound", bw.threads()));
         }
         return out;
@@ -252,11 +253,13 @@ public final class Report {
         }
         String groupBy = Stream.of("shape", "size", "model").filter(varying::contains).findFirst()
                 .orElse(varying.isEmpty() ? null : varying.iterator().next());
+        long benches = rs.stream().map(Result::bench).distinct().count();
         Map<String, Map<String, Double>> cells = new LinkedHashMap<>();
         Set<String> series = new LinkedHashSet<>();
         for (Result r : rs) {
             String g = groupBy == null ? r.bench() : String.valueOf(r.param(groupBy));
             StringBuilder s = new StringBuilder(r.source().equals("calx") ? "Calx" : r.source());
+            if (benches > 1) s.append(' ').append(r.bench());
             for (String k : varying) if (!k.equals(groupBy) && r.param(k) != null) s.append(' ').append(k).append('=').append(r.param(k));
             series.add(s.toString());
             cells.computeIfAbsent(g, x -> new LinkedHashMap<>()).put(s.toString(), r.value());
@@ -278,7 +281,9 @@ public final class Report {
             boolean peer = all.stream().anyMatch(r -> r.peer != null && topicOf(r) == t);
             List<String> steps = new ArrayList<>();
             for (JsonNode s : l.run.path("steps")) {
-                if (s.path("topic").asText().equals(t.id()) && !s.path("status").asText().equals("ok")) {
+                String name = s.path("name").asText();
+                boolean wrapper = Suite.NOT_PEERS.keySet().stream().anyMatch(f -> name.equals("peer " + f));
+                if (s.path("topic").asText().equals(t.id()) && !s.path("status").asText().equals("ok") && !wrapper) {
                     steps.add(s.path("name").asText() + ": " + s.path("status").asText());
                 }
             }

@@ -183,9 +183,7 @@ public final class Suite {
      * Peers too slow for the quick profile's 10 minutes, with the reason; --full runs them, and
      * {@code benchmarks/run --full --add --only NAME} adds them to an existing quick report.
      */
-    public static final Map<String, String> QUICK_SKIP = Map.of("trainer_bench.py",
-            "PyTorch's training step takes about 39 s here and the script times 2 + 5 of them (4.5 min); "
-                    + "add it with `benchmarks/run --full --add --only trainer_bench`");
+    public static final Map<String, String> QUICK_SKIP = Map.of();
 
     /** Scripts in benchmarks/ that are not peers, with the reason (wrappers that run JMH and peers themselves). */
     public static final Map<String, String> NOT_PEERS = Map.of("compare-gemm.sh",
