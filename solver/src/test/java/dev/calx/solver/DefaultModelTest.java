@@ -32,9 +32,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * never trained on) by writing code that GraalPy runs, visibly, with the known answer.
  */
 class DefaultModelTest {
-    /** Test split row "money.change-large-..." of the data in docs/RESULTS.md; answer from the generator's exact arithmetic. */
-    static final String QUESTION = "QUESTION_TBD";
-    static final String KNOWN_ANSWER = "ANSWER_TBD";
+    /**
+     * Test-split row "money.savings-small-161" of the data in docs/RESULTS.md (not in the training
+     * split); the answer is the generator's exact arithmetic (8 * 9 - 40), not the model's output.
+     * Chosen among the test problems the shipped model got right in the evaluation of RESULTS.md.
+     */
+    static final String QUESTION = "Every week Liam puts $8 into a piggy bank. After 9 weeks, Liam takes out $40 to buy a notebook."
+            + " How many dollars are still in the piggy bank?";
+    static final String KNOWN_ANSWER = "32";
 
     static void assumeEmbedded() {
         Assumptions.assumeTrue(DefaultModel.present(),
@@ -77,7 +82,6 @@ class DefaultModelTest {
     @Test
     void answersAHeldOutQuestionByRunningCode(@TempDir Path cache) throws Exception {
         assumeEmbedded();
-        Assumptions.assumeFalse(QUESTION.contains("TBD"), "no held-out question recorded yet");
         PromptFormat tora = Formats.get("tora");
         SolveOptions opts = new SolveOptions(tora.defaultMaxToolCalls(), 512, 1024, new SamplerConfig(0, 0, 1, 0));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
