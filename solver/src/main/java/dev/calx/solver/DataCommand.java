@@ -35,8 +35,10 @@ public final class DataCommand implements Callable<Integer> {
             if (python != null) return new ProcessCodeRunner(python, timeout);
             System.err.println("calx data: running programs in GraalPy (" + workers + " worker(s); starting them, with SymPy,"
                     + " takes ~20 s)...");
+            // a batch job can wait: on a loaded 2-core machine a worker importing SymPy took over the
+            // default 180 s start-up limit three times in a row and the whole run stopped
             return new GraalPyCodeRunner(InterpreterOptions.defaults().withWorkers(workers)
-                    .withTimeout(java.time.Duration.ofSeconds(timeout)));
+                    .withTimeout(java.time.Duration.ofSeconds(timeout)).withStartupTimeout(java.time.Duration.ofSeconds(900)));
         }
 
         static void close(CodeRunner r) {
