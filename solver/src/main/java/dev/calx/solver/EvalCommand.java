@@ -57,7 +57,7 @@ public final class EvalCommand implements Callable<Integer> {
         PromptFormat format = decoding.promptFormat();
         EvalHarness harness = new EvalHarness(new EvalHarness.Config(format, decoding.solveOptions(format), batch,
                 new MathGrader(), !noOutputs));
-        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(batch)) {
+        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(batch, false)) {
             ProgressBar bar = new ProgressBar(System.err, problems.size(), ProgressBar.stderrIsTerminal());
             EvalSummary s = harness.run(problems, model, executor, out, bar);
             s.lines().forEach(System.out::println);

@@ -97,11 +97,16 @@ public final class SolveCommand implements Callable<Integer> {
             return LlamaSessionFactory.open(m, tokenizer, maxLength);
         }
 
-        PythonExecutor openExecutor(int workers) {
+        /**
+         * One question (solve) starts one worker with no spare and no SymPy pre-import: on 2 cores
+         * a spare and a pre-import compete with the first cell (a cell that imports SymPy pays it
+         * then). Evaluation keeps the warm pool with SymPy pre-imported.
+         */
+        PythonExecutor openExecutor(int workers, boolean oneQuestion) {
             InterpreterOptions d = InterpreterOptions.defaults();
             return new InterpreterExecutor(new InterpreterOptions(Duration.ofSeconds(pythonTimeout), d.maxOutput(), d.pythonPath(),
-                    Math.max(1, workers), d.spareWorkers(), d.memoryMb(), d.stackMb(), d.preimportSympy(), d.graalJitDir(),
-                    d.startupTimeout()));
+                    Math.max(1, workers), oneQuestion ? 0 : d.spareWorkers(), d.memoryMb(), d.stackMb(),
+                    !oneQuestion && d.preimportSympy(), d.graalJitDir(), d.startupTimeout()));
         }
     }
 
@@ -115,7 +120,7 @@ public final class SolveCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PromptFormat format = decoding.promptFormat();
         SolveOptions options = decoding.solveOptions(format);
-        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(1)) {
+        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(1, true)) {
             Solution s = solve(format, model, executor, question, options, System.out, System.console() != null);
             System.err.printf("[%d tool calls, %s, python %.1f s]%n", s.toolCalls(), s.stats(), s.executionNanos() / 1e9);
             return 0;
