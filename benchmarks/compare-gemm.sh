@@ -39,8 +39,9 @@ if [ "$build" = 1 ]; then
   MAVEN_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 --sun-misc-unsafe-memory-access=allow" \
     mvn -B -ntp -q -o -pl benchmarks -am -DskipTests package
 fi
-out=$(mktemp -d /tmp/calx-compare-gemm.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+# raw results of the last run stay in benchmarks/target/compare-gemm/ (numpy*.json, jmh.json, jmh.log)
+out=benchmarks/target/compare-gemm
+rm -rf "$out" && mkdir -p "$out"
 secs=3
 jmh=()
 if [ "$quick" = 1 ]; then secs=1; jmh=(-wi 1 -i 2 -w 1s -r 1s); fi

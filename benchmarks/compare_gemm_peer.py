@@ -64,8 +64,8 @@ def table(np1, np2, jmh):
     calx = {}
     for r in runs:
         name = r["benchmark"].rsplit(".", 2)[-2]
-        score = r["primaryMetric"]["score"]
-        err = r["primaryMetric"].get("scoreError", float("nan"))
+        score = float(r["primaryMetric"]["score"])
+        err = float(r["primaryMetric"].get("scoreError", "nan"))  # "NaN" (a string) with < 3 iterations
         calx[(name, r["params"]["shape"], r["params"].get("dtype", ""))] = (score, err)
     print("GEMM, GFLOP/s (higher is better); Calx = JMH mean ± 99.9% CI, OpenBLAS = numpy best")
     print(f"| shape (MxNxK) | threads | Calx | OpenBLAS | Calx/OpenBLAS |")

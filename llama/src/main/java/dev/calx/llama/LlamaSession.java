@@ -108,8 +108,8 @@ final class LlamaSession implements InferenceSession {
             LlamaWeights.Layer lw = w.layer(l);
             // attention block
             be.rmsNorm(x, lw.inputLayernorm(), c.rmsNormEps(), xb);
-            Tensor kc = Tensor.wrap(keys[l], pos0 * kv, new int[]{t, kv});
-            Tensor vc = Tensor.wrap(values[l], pos0 * kv, new int[]{t, kv});
+            Tensor kc = Tensor.wrapAt(keys[l], pos0 * kv, new int[]{t, kv});
+            Tensor vc = Tensor.wrapAt(values[l], pos0 * kv, new int[]{t, kv});
             be.matmul(xb, lw.qProj(), q);
             be.matmul(xb, lw.kProj(), kc);
             be.matmul(xb, lw.vProj(), vc);

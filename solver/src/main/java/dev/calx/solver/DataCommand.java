@@ -1,5 +1,6 @@
 package dev.calx.solver;
 
+import dev.calx.interpreter.InterpreterOptions;
 import dev.calx.trainer.exec.CodeRunner;
 import dev.calx.trainer.exec.GraalPyCodeRunner;
 import dev.calx.trainer.exec.ProcessCodeRunner;
@@ -22,28 +23,27 @@ public final class DataCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** graalpy (default), none, or the path of a CPython executable. */
-    static CodeRunner runner(String spec) {
-        return switch (spec) {
-            case "none" -> null;
-            case "graalpy" -> new GraalPyCodeRunner();
-            default -> new ProcessCodeRunner(spec, 10);
-        };
-    }
+    /** Where the programs run: GraalPy (sandboxed, the default) or an external CPython given with --python. */
+    static final class Exec {
+        @Option(names = "--python", description = "Run the programs with this CPython instead of the sandboxed GraalPy"
+                + " interpreter (e.g. /usr/bin/python3; needs sympy for backward problems).") String python;
+        @Option(names = "--workers", defaultValue = "2", description = "GraalPy worker JVMs running programs in parallel"
+                + " (default: ${DEFAULT-VALUE}).") int workers;
+        @Option(names = "--timeout", defaultValue = "10", description = "Seconds per program (default: ${DEFAULT-VALUE}).") int timeout;
 
-    static void warnUnexecuted(CodeRunner r) {
-        if (r == null) {
-            System.err.println("calx data: --runner none: stage-2 programs were NOT executed; they are written"
-                    + " without output blocks to *_UNEXECUTED* files and are not training data yet.");
+        CodeRunner open() {
+            if (python != null) return new ProcessCodeRunner(python, timeout);
+            System.err.println("calx data: running programs in GraalPy (" + workers + " worker(s); starting them, with SymPy,"
+                    + " takes ~20 s)...");
+            // a batch job can wait: on a loaded 2-core machine a worker importing SymPy took over the
+            // default 180 s start-up limit three times in a row and the whole run stopped
+            return new GraalPyCodeRunner(InterpreterOptions.defaults().withWorkers(workers)
+                    .withTimeout(java.time.Duration.ofSeconds(timeout)).withStartupTimeout(java.time.Duration.ofSeconds(900)));
         }
-    }
 
-    static void close(CodeRunner r) {
-        if (r instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // shutting down workers; nothing to report
+        static void close(CodeRunner r) {
+            if (r instanceof AutoCloseable c) {
+                try { c.close(); } catch (Exception e) { System.err.println("calx data: closing the interpreter: " + e.getMessage()); }
             }
         }
     }
@@ -54,18 +54,17 @@ public final class DataCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Output directory.") Path out;
         @Option(names = "--n", defaultValue = "1000", description = "Problems for train/val/test (default: ${DEFAULT-VALUE}); n/20 more xlarge test problems.") int n;
         @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--runner", defaultValue = "graalpy", description = "Where the stage-2 programs run: graalpy, none (no output blocks; *_UNEXECUTED* files), or a CPython path such as /usr/bin/python3 with sympy (default: ${DEFAULT-VALUE}).") String runnerSpec;
+        @picocli.CommandLine.Mixin Exec exec = new Exec();
 
         @Override
         public Integer call() throws Exception {
-            CodeRunner r = runner(runnerSpec);
-            warnUnexecuted(r);
             var problems = Synthesizer.generate(n, seed);
+            CodeRunner r = exec.open();
             Synthesizer.Report rep;
             try {
                 rep = Synthesizer.write(problems, out, seed, r);
             } finally {
-                close(r);
+                Exec.close(r);
             }
             System.out.println("problems " + problems.size() + "; stage1 rows " + rep.cotRows() + "; stage2 rows " + rep.codeRows()
                     + "; stage2 dropped " + rep.dropped() + " " + rep.dropReasons() + "; executed " + rep.executed() + " -> " + out);
@@ -78,17 +77,16 @@ public final class DataCommand implements Callable<Integer> {
     static final class Gsm8kCmd implements Callable<Integer> {
         @Option(names = "--in", required = true, description = "GSM8K JSONL (question, answer).") Path in;
         @Option(names = "--out", required = true, description = "Output directory.") Path out;
-        @Option(names = "--runner", defaultValue = "graalpy", description = "Where the annotation programs run: graalpy, none, or a CPython path (default: ${DEFAULT-VALUE}).") String runnerSpec;
+        @picocli.CommandLine.Mixin Exec exec = new Exec();
 
         @Override
         public Integer call() throws Exception {
-            CodeRunner r = runner(runnerSpec);
-            warnUnexecuted(r);
+            CodeRunner r = exec.open();
             Gsm8k.Report rep;
             try {
                 rep = Gsm8k.convert(in, out, r);
             } finally {
-                close(r);
+                Exec.close(r);
             }
             System.out.println("rows " + rep.rows() + "; code rows " + rep.codeRows() + "; dropped " + rep.dropReasons()
                     + "; executed " + rep.executed() + " -> " + out);

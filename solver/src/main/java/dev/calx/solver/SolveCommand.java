@@ -35,7 +35,8 @@ public final class SolveCommand implements Callable<Integer> {
     /** Model, format and decoding options shared by solve and eval. */
     static final class Decoding {
         @Option(names = "--model", paramLabel = "PATH",
-                description = "Checkpoint: Hugging Face directory, .gguf, or llama2.c .bin. Required until a default model is embedded.")
+                description = "Checkpoint: Hugging Face directory, .gguf, or llama2.c .bin (default: the small model embedded in"
+                        + " this build, trained by Calx on synthetic word problems; use --format tora with it).")
         Path model;
 
         @Option(names = "--tokenizer", paramLabel = "PATH",
@@ -83,11 +84,17 @@ public final class SolveCommand implements Callable<Integer> {
         }
 
         LlamaSessionFactory openModel() throws IOException {
-            if (model == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "no default model is embedded in this build yet: pass --model PATH (a Hugging Face directory, .gguf or llama2.c .bin)");
+            Path m = model;
+            if (m == null) {
+                if (!DefaultModel.present()) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            "no default model is embedded in this build: pass --model PATH (a Hugging Face directory, .gguf or llama2.c .bin)");
+                }
+                m = DefaultModel.directory();
+                System.err.println("calx: using the embedded default model (" + m + "), a small model trained by Calx on"
+                        + " synthetic word problems; --model PATH runs another checkpoint");
             }
-            return LlamaSessionFactory.open(model, tokenizer, maxLength);
+            return LlamaSessionFactory.open(m, tokenizer, maxLength);
         }
 
         PythonExecutor openExecutor(int workers) {

@@ -48,11 +48,11 @@ public final class Tensor {
     }
 
     /** Wraps part of an array (no copy) starting at offset, contiguous. */
-    public static Tensor wrap(float[] data, int offset, int... shape) {
+    public static Tensor wrapAt(float[] data, int offset, int... shape) {
         int[] s = shape.clone();
         long n = checkedSize(s);
         if (offset < 0 || offset + n > data.length) {
-            throw new ShapeException("Tensor.wrap: shape " + Arrays.toString(s) + " at offset " + offset
+            throw new ShapeException("Tensor.wrapAt: shape " + Arrays.toString(s) + " at offset " + offset
                     + " does not fit in an array of " + data.length);
         }
         return new Tensor(data, offset, s, rowMajorStrides(s));

@@ -19,7 +19,10 @@ import static org.junit.jupiter.api.Assertions.*;
  *
  * <p>Not bit for bit: the llama training forward itself is not bitwise reproducible (two fresh
  * loads of the same checkpoint give step-1 losses differing in the 8th digit, before any
- * resume: 5.353022813796997 vs 5.353023052215576 measured), so this compares at 1e-5 relative.
+ * resume: 5.353022813796997 vs 5.353023052215576 measured), and AdamW amplifies such last-bit
+ * differences over 10 steps at lr 0.05 (weights differed by up to 2.5e-5 relative, at the scale
+ * of one update, in two runs). So: losses at 1e-5 relative, weights at 1e-4 (the PyTorch parity
+ * bound of issue 8).
  * The bit-exact resume of the loop itself is proven by TrainerTest on a deterministic model.
  */
 class LlamaResumeTest {
@@ -53,9 +56,10 @@ class LlamaResumeTest {
         for (int i = 0; i < pa.size(); i++) {
             float[] x = pa.get(i).value().toArray(), y = pb.get(i).value().toArray();
             for (int k = 0; k < x.length; k++) {
-                double err = Math.abs(x[k] - y[k]) / Math.max(Math.abs(x[k]), 1e-2);
+                // relative, with values near zero compared at the scale of one update (lr 0.05), as in OptimizerParityTest
+                double err = Math.abs(x[k] - y[k]) / Math.max(Math.abs(x[k]), 0.05);
                 worst = Math.max(worst, err);
-                assertTrue(err < 1e-5, pa.get(i).name() + "[" + k + "]: " + x[k] + " vs " + y[k]);
+                assertTrue(err < 1e-4, pa.get(i).name() + "[" + k + "]: " + x[k] + " vs " + y[k]);
             }
         }
         System.out.println("tiny Llama resume: worst relative weight difference after 10 steps " + worst);

@@ -139,7 +139,12 @@ class RoundTripTest {
             assertTrue(Files.exists(dir.resolve("model.safetensors.index.json")), "sharded");
             try (LlamaModel m = LlamaModel.load(dir)) {
                 assertEquals(dt, m.weights().storageDType());
-                assertArrayEquals(want, logits(m), dt + " through HF");
+                // HF files keep q/k in rotate-half order and the session reorders activations, so the
+                // GEMM tiles see permuted rows: equal up to float rounding, not bit for bit.
+                float[] got = logits(m);
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), dt + " through HF, logit " + i);
+                }
             }
         }
     }
