@@ -154,6 +154,8 @@ public final class Report {
                         ? " (each JMH benchmark: 1 fork, 1 warm-up and 2 measurement iterations of 1 s per parameter set; short runs, expect a few percent of noise)"
                         : " (each JMH benchmark with its own warm-up/measurement annotations, 1 fork)")
                 .append(String.format("; %s s of measurement (lock waits excluded)\n", l.run.path("measuredSeconds").asText("?")))
+                .append(l.run.has("loadAverageAtEnd") ? "- Load average (1/5/15 min) when the run ended: " + l.run.path("loadAverageAtEnd").asText()
+                        + " (above 2 on this 2-core machine means other processes competed with the measurements)\n" : "")
                 .append("- Threads: Calx rows state theirs (`-Dcalx.threads` of the fork or a `threads` parameter; empty = all cores); ")
                 .append("peers as they report. Peers ran in the same run, with `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset.\n")
                 .append("- Ratio = Calx speed / peer speed (above 1: Calx is faster; for latencies the inverse of the time ratio).\n\n");

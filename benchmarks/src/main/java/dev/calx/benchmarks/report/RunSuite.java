@@ -42,7 +42,8 @@ public final class RunSuite {
     /** Result-file lines (peers.jsonl, calx.jsonl) written before this run, dropped per origin once it is rerun. */
     private final Map<String, List<String>> previousLines = new LinkedHashMap<>(), newLines = new LinkedHashMap<>();
     private final List<Step> previousSteps = new ArrayList<>();
-    private String previousCommand;
+    private String previousCommand, previousDate;
+    private double previousMeasured;
     private final int budget;
     private final List<Step> steps = new ArrayList<>();
     private double measured;
@@ -93,6 +94,8 @@ public final class RunSuite {
             ObjectMapper json = new ObjectMapper();
             var old = json.readTree(out.resolve("run.json").toFile());
             previousCommand = old.path("command").asText();
+            previousMeasured = old.path("measuredSeconds").asDouble();
+            previousDate = old.path("machine").path("date").asText();
             for (var st : old.path("steps")) previousSteps.add(json.treeToValue(st, Step.class));
         }
         Machine machine = Machine.detect();
@@ -119,9 +122,11 @@ public final class RunSuite {
         List<Step> allSteps = new ArrayList<>();
         for (Step p : previousSteps) if (steps.stream().noneMatch(x -> x.name().equals(p.name()))) allSteps.add(p);
         allSteps.addAll(steps);
-        meta.put("machine", machine);
+        meta.put("machine", previousDate == null ? machine : new Machine(machine.cpu(), machine.cores(), machine.memoryBytes(),
+                machine.jdk(), previousDate + ", then " + machine.date()));
         meta.put("budgetSeconds", budget);
-        meta.put("measuredSeconds", Math.round(measured * 10) / 10.0);
+        meta.put("measuredSeconds", Math.round((previousMeasured + measured) * 10) / 10.0);
+        meta.put("loadAverageAtEnd", loadAverage()); // other processes compete for the cores outside the lock
         meta.put("steps", allSteps);
         Files.writeString(out.resolve("run.json"), json.writeValueAsString(meta));
         Path report = Report.write(root, out);
@@ -214,6 +219,10 @@ public final class RunSuite {
             Suite.PeerScript ps = runs.get(i);
             List<String> args = expand(profile == Suite.Profile.QUICK ? ps.quickArgs() : ps.fullArgs());
             String name = "peer " + file + (args.isEmpty() ? "" : " " + args.getFirst());
+            if (profile == Suite.Profile.QUICK && !ps.inQuick()) {
+                record(name + " " + ps.env(), "peer", topic, "skipped: --full only (pairs with a class --quick skips)", 0, 0, "", "");
+                continue;
+            }
             if (ps.module() != null && file.endsWith(".py") && !canImport(ps.module())) {
                 record(name, "peer", topic, "skipped: " + python + " cannot import " + ps.module() + "; install it: " + ps.install(), 0, 0, "", "");
                 continue;
@@ -297,6 +306,16 @@ public final class RunSuite {
             Files.write(out.resolve(into), all);
         } catch (IOException | IllegalArgumentException e) {
             replaceLastStatus("failed: " + e.getMessage());
+        }
+    }
+
+    /** /proc/loadavg's 1, 5 and 15 minute averages, or "" off Linux. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 
