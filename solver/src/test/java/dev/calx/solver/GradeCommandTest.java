@@ -99,11 +99,12 @@ class GradeCommandTest {
     }
 
     @Test
-    void solveWithoutAModelInABuildWithoutTheEmbeddedOneSaysWhatToPass() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(DefaultModel.present(),
-                "the default model is embedded: solve without --model uses it (tested by DefaultModelTest)");
-        int rc = Main.run("solve", "What is 1+1?");
-        assertTrue(rc != 0);
-        assertTrue(stderr.toString().contains("--model"), stderr.toString());
+    void solveWithAMissingModelPathFailsNamingThePath() {
+        // Without --model this build uses the embedded model (DefaultModelTest); a wrong path must
+        // be an error that names it, not a silent fall-back to the default model.
+        String missing = "/nonexistent/calx-model-" + System.nanoTime();
+        int rc = Main.run("solve", "--model", missing, "What is 1+1?");
+        assertTrue(rc != 0, "exit code " + rc);
+        assertTrue(stderr.toString().contains(missing), stderr.toString());
     }
 }
