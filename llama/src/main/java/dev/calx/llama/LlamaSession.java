@@ -72,6 +72,24 @@ final class LlamaSession implements InferenceSession {
     /** The weights this session reads (shared, not copied). */
     LlamaWeights weights() { return w; }
 
+    // ---------------------------------------------------------------- for LlamaBatch
+
+    /** Makes room for one more token (or throws as {@link #append} would) without running it. */
+    void reserveOne() {
+        checkOpen();
+        if (position + 1 > maxLength) throw new ContextOverflowException(maxLength, position + 1);
+        grow(position + 1);
+    }
+
+    /** Layer l's key cache [capacity][kvDim]; valid after {@link #reserveOne}. */
+    float[] keyCache(int l) { return keys[l]; }
+
+    /** Layer l's value cache [capacity][kvDim]; valid after {@link #reserveOne}. */
+    float[] valueCache(int l) { return values[l]; }
+
+    /** The token at position() has been written to the cache by a batched step. */
+    void advance() { position++; }
+
     @Override
     public float[] append(int... tokens) {
         checkOpen();
@@ -200,7 +218,7 @@ final class LlamaSession implements InferenceSession {
         return new LlamaSession(this);
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) throw new IllegalStateException("the inference session is closed");
     }
 
