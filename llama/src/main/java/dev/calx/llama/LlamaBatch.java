@@ -19,12 +19,14 @@ import java.util.List;
  * caller may mix batched steps with per-session {@code append} (prefill of tool output),
  * {@code rollback} and {@code fork}.
  *
- * <p>Rows are padded to a fixed width ({@link #width()}, at least {@link #MIN_WIDTH}), so every
- * step takes the same GEMM path of the backend whatever the number of live sequences: a
- * sequence's logits then do not depend on which or how many other sequences share its step, and
- * a batched evaluation gives the same greedy transcripts whatever its batch size. They agree
- * with {@code append} (a GEMV) up to float rounding, not bit for bit. The padding rows cost
- * little: at these batch sizes a step is bound by reading the weights, which happens once.
+ * <p>On the CPU with fp32 weights the projections use {@link SmallBatchMatmul}, which reads
+ * each weight row once for all sequences and computes every row the same way whoever shares the
+ * step. Otherwise they go to the backend's {@code matmul} with the rows padded to a fixed width
+ * ({@link #width()}, at least {@link #MIN_WIDTH}), so that every step takes the same GEMM path
+ * whatever the number of live sequences. Either way a sequence's logits do not depend on which
+ * or how many other sequences share its step, so a batched evaluation gives the same greedy
+ * transcripts whatever its batch size. They agree with {@code append} (a GEMV) up to float
+ * rounding, not bit for bit.
  *
  * <p>Not thread-safe: one step at a time; the sessions must not be used by others meanwhile.
  */
@@ -35,6 +37,8 @@ public final class LlamaBatch {
     private final LlamaWeights w;
     private final LlamaConfig c;
     private final int width;
+    /** fp32 weights on the CPU: the small-batch kernel, no padding. */
+    private final boolean smallBatchKernel;
 
     /** A batch of at most maxSequences sessions over these weights. */
     public LlamaBatch(LlamaWeights weights, int maxSequences) {
@@ -42,13 +46,21 @@ public final class LlamaBatch {
         this.w = weights;
         this.c = weights.config();
         this.width = Math.max(MIN_WIDTH, maxSequences);
+        boolean f32 = SmallBatchMatmul.supports(weights.lmHead());
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            LlamaWeights.Layer lw = weights.layer(l);
+            for (var m : new dev.calx.tensor.WeightMatrix[]{lw.qProj(), lw.kProj(), lw.vProj(), lw.oProj(), lw.gateProj(), lw.upProj(), lw.downProj()}) {
+                f32 &= SmallBatchMatmul.supports(m);
+            }
+        }
+        this.smallBatchKernel = f32 && "cpu".equals(Backends.get().name());
     }
 
     public LlamaBatch(LlamaModel model, int maxSequences) {
         this(model.weights(), maxSequences);
     }
 
-    /** Rows of every step's GEMMs (the most sessions one step takes). */
+    /** The most sessions one step takes (and the padded row count when the backend's GEMM runs the projections). */
     public int width() {
         return width;
     }
@@ -86,7 +98,7 @@ public final class LlamaBatch {
 
     private float[][] forward(LlamaSession[] s, int[] tokens) {
         Backend be = Backends.get();
-        int n = s.length, r = width, d = c.hiddenSize(), kv = c.kvDim(), h = c.intermediateSize(), hd = c.headDim();
+        int n = s.length, r = smallBatchKernel ? n : width, d = c.hiddenSize(), kv = c.kvDim(), h = c.intermediateSize(), hd = c.headDim();
         int[] ids = new int[r]; // padding rows embed token 0; their outputs are never read
         System.arraycopy(tokens, 0, ids, 0, n);
         int[] pos = new int[n];
@@ -99,9 +111,9 @@ public final class LlamaBatch {
         for (int l = 0; l < c.numHiddenLayers(); l++) {
             LlamaWeights.Layer lw = w.layer(l);
             be.rmsNorm(x, lw.inputLayernorm(), c.rmsNormEps(), xb);
-            be.matmul(xb, lw.qProj(), q);
-            be.matmul(xb, lw.kProj(), k);
-            be.matmul(xb, lw.vProj(), v);
+            project(be, xb, lw.qProj(), q);
+            project(be, xb, lw.kProj(), k);
+            project(be, xb, lw.vProj(), v);
             if (w.hfRopeOrder()) {
                 LlamaSession.toInterleaved(q, hd);
                 LlamaSession.toInterleaved(k, hd);
@@ -113,24 +125,29 @@ public final class LlamaBatch {
                 System.arraycopy(v.data(), v.rowOffset(i), s[i].valueCache(l), pos[i] * kv, kv);
             }
             attention(be, l, s, pos, q, att);
-            be.matmul(att, lw.oProj(), o);
+            project(be, att, lw.oProj(), o);
             be.add(x, o, x);
             be.rmsNorm(x, lw.postAttentionLayernorm(), c.rmsNormEps(), xb);
-            be.matmul(xb, lw.gateProj(), gate);
-            be.matmul(xb, lw.upProj(), up);
+            project(be, xb, lw.gateProj(), gate);
+            project(be, xb, lw.upProj(), up);
             be.swiglu(gate, up, gate);
-            be.matmul(gate, lw.downProj(), o);
+            project(be, gate, lw.downProj(), o);
             be.add(x, o, x);
         }
         be.rmsNorm(x, w.norm(), c.rmsNormEps(), xb);
         Tensor logits = Tensor.zeros(r, c.vocabSize());
-        be.matmul(xb, w.lmHead(), logits);
+        project(be, xb, w.lmHead(), logits);
         float[][] out = new float[n][c.vocabSize()];
         for (int i = 0; i < n; i++) {
             System.arraycopy(logits.data(), logits.rowOffset(i), out[i], 0, c.vocabSize());
             s[i].advance();
         }
         return out;
+    }
+
+    private void project(Backend be, Tensor x, dev.calx.tensor.WeightMatrix m, Tensor y) {
+        if (smallBatchKernel) SmallBatchMatmul.matmul(x, m, y);
+        else be.matmul(x, m, y);
     }
 
     /**
