@@ -35,7 +35,8 @@ public final class EvalCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--batch", defaultValue = "1",
-            description = "Problems solved at once, each with its own session and Python session (default: ${DEFAULT-VALUE}).")
+            description = "Problems in flight at once; their decode steps run as one batched forward, each with its own"
+                    + " KV cache and Python session (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--out", paramLabel = "FILE", description = "JSONL results; an existing file is resumed.")

@@ -71,6 +71,29 @@ class EvalCommandTest {
     }
 
     @Test
+    void batch1AndBatch4GiveTheSameGreedyOutputsWithStories260k() throws IOException {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path data = shared("data/gsm8k/test.jsonl");
+        java.util.Map<String, java.util.Map<String, String>> byBatch = new java.util.TreeMap<>();
+        for (String batch : new String[]{"1", "4"}) {
+            Path out = dir.resolve("b" + batch + ".jsonl");
+            assertEquals(0, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "tora",
+                    "--data", data.toString(), "--limit", "6", "--max-new-tokens", "40", "--batch", batch, "--out", out.toString()),
+                    stderr.toString());
+            java.util.Map<String, String> m = new java.util.TreeMap<>();
+            for (String l : Files.readAllLines(out)) {
+                JsonNode n = JSON.readTree(l);
+                m.put(n.get("id").asText(), n.get("decode_tokens").asText() + "|" + n.get("output").asText());
+                assertTrue(n.has("other_ms"), l);
+            }
+            assertEquals(6, m.size());
+            byBatch.put(batch, m);
+        }
+        assertEquals(byBatch.get("1"), byBatch.get("4"));
+        assertTrue(stdout.toString().contains("wall time: model forward"), stdout.toString());
+    }
+
+    @Test
     void solvePrintsTheTranscriptAndAnAnswerLine() {
         Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
         assertEquals(0, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot",

@@ -1,13 +1,18 @@
 package dev.calx.decode.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.decode.exec.ExecutionResult;
 import dev.calx.decode.exec.PythonExecutor;
 import dev.calx.decode.format.PromptFormat;
 import dev.calx.decode.format.SessionFactory;
 import dev.calx.decode.format.Solution;
 import dev.calx.decode.format.SolveOptions;
 import dev.calx.decode.format.TranscriptSink;
+import dev.calx.decode.generate.StepBatcher;
+import dev.calx.decode.generate.WallClockSplit;
 import dev.calx.decode.grade.MathGrader;
+import dev.calx.llama.InferenceSession;
+import dev.calx.llama.tokenizer.Tokenizer;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,13 +36,20 @@ import java.util.concurrent.Future;
  * Solves a list of problems with one format and grades them. Writes one JSON line per problem
  * (in completion order, flushed as it goes), resumes from an existing output file (problems
  * already in it are skipped; a torn last line from a killed run is dropped), shows progress, and
- * returns the summary. With concurrency > 1 several problems run at once, each with its own
- * session; this is concurrency across threads, not one batched forward (see docs/decode.md).
+ * returns the summary.
+ *
+ * <p>Batched generation: {@code concurrency} problems are in flight at once, each on its own
+ * thread running the ordinary tool loop with its own session and Python session, and their
+ * decode steps are run together as one batched forward ({@link StepBatcher} over the model's
+ * {@link SessionFactory#batchStep}). A problem running Python does not hold up the others; a
+ * finished problem's thread takes the next one, so the batch stays full. Prefills (prompt, tool
+ * output) run per sequence between steps. Since a Llama sequence's numbers do not depend on
+ * who shares its step, greedy results are the same for every concurrency.
  */
 public final class EvalHarness {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** How to run: the format and limits, how many problems at once, the grader, whether to keep transcripts. */
+    /** How to run: the format and limits, how many problems at once (the batch size), the grader, whether to keep transcripts. */
     public record Config(PromptFormat format, SolveOptions options, int concurrency, MathGrader grader, boolean keepOutputs) {
         public Config {
             if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
@@ -62,10 +74,25 @@ public final class EvalHarness {
         }
         int[] counts = {all.size(), (int) all.stream().filter(EvalRecord::correct).count()};
         if (progress != null) progress.update(counts[0], counts[1], true);
-        long t0 = System.nanoTime();
+        WallClockSplit clock = new WallClockSplit();
+        clock.start();
+        int width = config.concurrency();
+        StepBatcher batcher = new StepBatcher(model.batchStep(width), width, clock);
+        SessionFactory batched = new SessionFactory() {
+            @Override
+            public InferenceSession newSession() {
+                return batcher.wrap(model.newSession());
+            }
+
+            @Override
+            public Tokenizer tokenizer() {
+                return model.tokenizer();
+            }
+        };
+        PythonExecutor timed = new AwayWhileExecuting(executor, batcher, clock);
         BufferedWriter writer = out == null ? null : Files.newBufferedWriter(out, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(width, r -> {
             Thread t = new Thread(r, "calx-eval");
             t.setDaemon(true);
             return t;
@@ -74,7 +101,15 @@ public final class EvalHarness {
             List<Future<?>> futures = new ArrayList<>();
             for (Problem p : todo) {
                 futures.add(pool.submit(() -> {
-                    EvalRecord r = solve(p, model, executor);
+                    long t0 = System.nanoTime();
+                    Solution s;
+                    batcher.join();
+                    try {
+                        s = config.format().solve(batched, timed, p.id(), p.question(), config.options(), TranscriptSink.NONE);
+                    } finally {
+                        batcher.leave();
+                    }
+                    EvalRecord r = grade(p, s, t0);
                     synchronized (all) {
                         all.add(r);
                         counts[0]++;
@@ -112,21 +147,47 @@ public final class EvalHarness {
             pool.shutdown();
             if (writer != null) writer.close();
         }
+        clock.stop();
         if (progress != null) progress.update(counts[0], counts[1], true);
-        return EvalSummary.of(new ArrayList<>(all), todo.size(), (System.nanoTime() - t0) / 1e9);
+        return EvalSummary.of(new ArrayList<>(all), todo.size(), clock.totals(), batcher.meanBatch());
     }
 
-    /** Solves and grades one problem. */
+    /** Solves and grades one problem on its own (no batching). */
     public EvalRecord solve(Problem p, SessionFactory model, PythonExecutor executor) {
         long t0 = System.nanoTime();
         Solution s = config.format().solve(model, executor, p.id(), p.question(), config.options(), TranscriptSink.NONE);
+        return grade(p, s, t0);
+    }
+
+    private EvalRecord grade(Problem p, Solution s, long t0) {
         MathGrader.Verdict v = config.grader().grade(s.answer(), p.reference());
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        long modelMs = s.stats().modelNanos() / 1_000_000, execMs = s.executionNanos() / 1_000_000;
         return new EvalRecord(p.id(), p.line(), p.question(), s.answer(), s.answerSource().name().toLowerCase(java.util.Locale.ROOT),
                 p.reference(), v.equal(), v.timedOut(), config.grader().parses(s.answer()), s.toolCalls(), s.toolErrors(),
                 s.toolTimeouts(), s.hitToolLimit(), s.lastStop() == null ? null : s.lastStop().name().toLowerCase(java.util.Locale.ROOT),
-                s.stats().prefillTokens(), s.stats().decodeTokens(), ms, s.stats().modelNanos() / 1_000_000,
-                s.executionNanos() / 1_000_000, config.keepOutputs() ? s.transcript() : null);
+                s.stats().prefillTokens(), s.stats().decodeTokens(), ms, modelMs, execMs, Math.max(0, ms - modelMs - execMs),
+                config.keepOutputs() ? s.transcript() : null);
+    }
+
+    /** The executor the loops see: time in Python is reported, and the thread does not hold up batched steps. */
+    private record AwayWhileExecuting(PythonExecutor inner, StepBatcher batcher, WallClockSplit clock) implements PythonExecutor {
+        @Override
+        public ExecutionResult execute(String sessionId, String code) {
+            batcher.awayStarts();
+            clock.pythonStarts();
+            try {
+                return inner.execute(sessionId, code);
+            } finally {
+                clock.pythonEnds();
+                batcher.awayEnds();
+            }
+        }
+
+        @Override
+        public void closeSession(String sessionId) {
+            inner.closeSession(sessionId);
+        }
     }
 
     private static String key(String id, int line) {

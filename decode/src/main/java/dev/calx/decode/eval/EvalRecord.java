@@ -27,4 +27,5 @@ public record EvalRecord(
         @JsonProperty("ms") long ms,
         @JsonProperty("model_ms") long modelMs,
         @JsonProperty("exec_ms") long execMs,
+        @JsonProperty("other_ms") long otherMs,
         @JsonProperty("output") String output) {}

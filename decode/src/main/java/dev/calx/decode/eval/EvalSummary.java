@@ -1,15 +1,21 @@
 package dev.calx.decode.eval;
 
+import dev.calx.decode.generate.WallClockSplit;
+
 import java.util.List;
 
 /**
  * Totals of an evaluation: accuracy, problems with a tool timeout, empty answers (nothing
  * extracted), unparsed answers (extracted, but neither a number nor an expression the grader
- * reads), throughput, and where the time went (model, Python, everything else).
+ * reads), throughput, and where this run's wall time went: model forward, Python execution and
+ * everything else (a partition of the wall time, see {@link WallClockSplit}; with several
+ * problems in flight, Python that runs while the model does counts as model time). modelSeconds
+ * and execSeconds are the per-problem times summed over all records (they overlap in a batch).
  */
 public record EvalSummary(int problems, int correct, int toolTimeouts, int emptyAnswers, int unparsedAnswers,
                           int toolCalls, long decodeTokens, long prefillTokens, int solvedThisRun, double wallSeconds,
-                          double modelSeconds, double execSeconds) {
+                          double modelSeconds, double execSeconds,
+                          double forwardWallSeconds, double pythonWallSeconds, double otherWallSeconds, double meanBatch) {
     public double accuracy() {
         return problems == 0 ? 0 : correct / (double) problems;
     }
@@ -18,8 +24,11 @@ public record EvalSummary(int problems, int correct, int toolTimeouts, int empty
         return wallSeconds == 0 ? 0 : solvedThisRun * 60 / wallSeconds;
     }
 
-    /** Totals over all records (resumed ones included); throughput over the solvedThisRun solved now. */
-    public static EvalSummary of(List<EvalRecord> records, int solvedThisRun, double wallSeconds) {
+    /**
+     * Totals over all records (resumed ones included); throughput and the time split over the
+     * solvedThisRun solved now; meanBatch: sequences per batched step.
+     */
+    public static EvalSummary of(List<EvalRecord> records, int solvedThisRun, WallClockSplit.Totals split, double meanBatch) {
         int correct = 0, timeouts = 0, empty = 0, unparsed = 0, calls = 0;
         long dec = 0, pre = 0, modelMs = 0, execMs = 0;
         for (EvalRecord r : records) {
@@ -33,18 +42,26 @@ public record EvalSummary(int problems, int correct, int toolTimeouts, int empty
             modelMs += r.modelMs();
             execMs += r.execMs();
         }
-        return new EvalSummary(records.size(), correct, timeouts, empty, unparsed, calls, dec, pre, solvedThisRun, wallSeconds,
-                modelMs / 1e3, execMs / 1e3);
+        return new EvalSummary(records.size(), correct, timeouts, empty, unparsed, calls, dec, pre, solvedThisRun,
+                split.wallSeconds(), modelMs / 1e3, execMs / 1e3, split.modelSeconds(), split.pythonSeconds(),
+                split.otherSeconds(), meanBatch);
     }
 
-    /** Human-readable lines. Model and Python times are summed over concurrent sequences. */
+    private double pct(double s) {
+        return wallSeconds == 0 ? 0 : 100 * s / wallSeconds;
+    }
+
+    /** Human-readable lines. */
     public List<String> lines() {
         return List.of(
                 String.format("accuracy %.2f%% (%d/%d)", 100 * accuracy(), correct, problems),
                 String.format("tool calls %d (%.2f per problem), problems with a tool timeout %d", toolCalls,
                         problems == 0 ? 0 : toolCalls / (double) problems, toolTimeouts),
                 String.format("empty answers %d, unparsed answers %d", emptyAnswers, unparsedAnswers),
-                String.format("%.1f problems/min (%d solved in this run, wall %.1f s); model %.1f s, python %.1f s; tokens: %d prefill, %d decode",
-                        problemsPerMinute(), solvedThisRun, wallSeconds, modelSeconds, execSeconds, prefillTokens, decodeTokens));
+                String.format("%.1f problems/min (%d solved in this run, wall %.1f s); tokens: %d prefill, %d decode; %.2f sequences per batched step",
+                        problemsPerMinute(), solvedThisRun, wallSeconds, prefillTokens, decodeTokens, meanBatch),
+                String.format("wall time: model forward %.1f s (%.1f%%), python %.1f s (%.1f%%), other %.1f s (%.1f%%)",
+                        forwardWallSeconds, pct(forwardWallSeconds), pythonWallSeconds, pct(pythonWallSeconds),
+                        otherWallSeconds, pct(otherWallSeconds)));
     }
 }

@@ -1,6 +1,8 @@
 package dev.calx.decode.format;
 
+import dev.calx.decode.generate.BatchStep;
 import dev.calx.llama.InferenceSession;
+import dev.calx.llama.LlamaBatch;
 import dev.calx.llama.LlamaModel;
 import dev.calx.llama.tokenizer.Llama2cTokenizer;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
@@ -86,6 +88,13 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
     @Override
     public InferenceSession newSession() {
         return model.newSession(maxLength);
+    }
+
+    /** One forward for all sequences of a step ({@link LlamaBatch}). */
+    @Override
+    public BatchStep batchStep(int maxSequences) {
+        LlamaBatch batch = new LlamaBatch(model, maxSequences);
+        return batch::step;
     }
 
     @Override

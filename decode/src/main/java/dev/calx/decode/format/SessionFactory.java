@@ -1,5 +1,6 @@
 package dev.calx.decode.format;
 
+import dev.calx.decode.generate.BatchStep;
 import dev.calx.llama.InferenceSession;
 import dev.calx.llama.tokenizer.Tokenizer;
 
@@ -11,4 +12,12 @@ public interface SessionFactory {
     InferenceSession newSession();
 
     Tokenizer tokenizer();
+
+    /**
+     * The batched decode step for up to maxSequences of this factory's sessions (used by the
+     * evaluation harness). Default: each session appends on its own.
+     */
+    default BatchStep batchStep(int maxSequences) {
+        return BatchStep.SEQUENTIAL;
+    }
 }
