@@ -39,6 +39,11 @@ public final class EvalCommand implements Callable<Integer> {
                     + " KV cache and Python session (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--python-workers", defaultValue = "0", paramLabel = "N",
+            description = "GraalPy worker processes shared by the problems in flight; 0: min(--batch, processors)"
+                    + " (default: ${DEFAULT-VALUE}). Each worker is a JVM with SymPy imported.")
+    int pythonWorkers;
+
     @Option(names = "--out", paramLabel = "FILE", description = "JSONL results; an existing file is resumed.")
     Path out;
 
@@ -51,6 +56,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-outputs", description = "Leave transcripts out of the JSON lines.")
     boolean noOutputs;
 
+    /** More workers than cores only compete for them: their start-up (SymPy import) alone takes many seconds each. */
+    int workers() {
+        if (pythonWorkers > 0) return pythonWorkers;
+        return Math.max(1, Math.min(batch, Runtime.getRuntime().availableProcessors()));
+    }
+
     @Override
     public Integer call() throws IOException {
         List<Problem> problems = new ProblemReader(questionField, answerField).read(data);
@@ -58,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
         PromptFormat format = decoding.promptFormat();
         EvalHarness harness = new EvalHarness(new EvalHarness.Config(format, decoding.solveOptions(format), batch,
                 new MathGrader(), !noOutputs));
-        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(batch, false)) {
+        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(workers(), false)) {
             ProgressBar bar = new ProgressBar(System.err, problems.size(), ProgressBar.stderrIsTerminal());
             EvalSummary s = harness.run(problems, model, executor, out, bar);
             s.lines().forEach(System.out::println);
