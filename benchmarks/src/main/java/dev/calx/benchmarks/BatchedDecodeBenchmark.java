@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * cached tokens (rolled back every op), advance by one token per op. {@code batch = 1} is the
  * ordinary single-sequence decode ({@code session.append(token)}, a GEMV per projection), the
  * baseline; {@code batch > 1} is one {@link LlamaBatch#step} (a GEMM per projection). Score:
- * ops/s; the {@code tokens} row is tokens/s (= batch x ops/s).
+ * ops/s; the {@code tokens} row is tokens/s (= batch x ops/s). {@code storage=mapped} reads the
+ * weights from a memory-mapped llama2.c file, as a loaded checkpoint does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -34,11 +35,15 @@ public class BatchedDecodeBenchmark {
     @Param({"F32"})
     public String dtype;
 
-    @Param({"1", "8"})
+    @Param({"1", "4", "8"})
     public int batch;
 
     @Param({"64"})
     public int context;
+
+    /** heap: random weights in memory; mapped: the same written as a llama2.c v1 file and memory-mapped (as checkpoints load). */
+    @Param({"heap"})
+    public String storage;
 
     List<InferenceSession> sessions;
     LlamaBatch step;
@@ -55,7 +60,19 @@ public class BatchedDecodeBenchmark {
     public void setup() {
         LlamaWeights w = DecodeShapes.weights(shape, dtype);
         LlamaConfig c = w.config();
-        LlamaModel model = LlamaModel.of(w);
+        LlamaModel model;
+        if (storage.equals("mapped")) {
+            try {
+                java.nio.file.Path f = java.nio.file.Files.createTempFile("calx-batched-decode", ".bin");
+                f.toFile().deleteOnExit();
+                dev.calx.llama.format.Llama2c.write(w, f, 1);
+                model = LlamaModel.load(f);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        } else {
+            model = LlamaModel.of(w);
+        }
         sessions = new ArrayList<>();
         tokens = new int[batch];
         for (int b = 0; b < batch; b++) {

@@ -15,7 +15,9 @@ public final class DecodeShapes {
         return switch (shape) {
             case "stories15M" -> new LlamaConfig(288, 768, 6, 6, 6, 32000, 1e-5f, 10000f, 1024, true, 1, 2);
             case "stories110M" -> new LlamaConfig(768, 2048, 12, 12, 12, 32000, 1e-5f, 10000f, 1024, true, 1, 2);
-            default -> throw new IllegalArgumentException("unknown shape " + shape + " (stories15M, stories110M)");
+            // the embedded default model of calx solve/eval (docs/RESULTS.md): 3.7M parameters, untied head
+            case "calx-default" -> new LlamaConfig(256, 704, 4, 8, 8, 1000, 1e-5f, 10000f, 512, false, 1, 2);
+            default -> throw new IllegalArgumentException("unknown shape " + shape + " (stories15M, stories110M, calx-default)");
         };
     }
 
