@@ -41,6 +41,11 @@ public final class BlockGradient {
         return t;
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args optional: the random seed
+     */
     public static void main(String[] args) {
         Random r = new Random(args.length > 0 ? Long.parseLong(args[0]) : 1);
         int kv = DIM / HEADS * KV_HEADS;

@@ -29,6 +29,12 @@ import java.util.Map;
 public final class FineTune {
     private FineTune() {}
 
+    /**
+     * Runs the example.
+     *
+     * @param args optional: the working directory
+     * @throws IOException when a file cannot be read or written
+     */
     public static void main(String[] args) throws IOException {
         Path work = args.length > 0 ? Files.createDirectories(Path.of(args[0])) : Files.createTempDirectory("calx-finetune");
         Path data = work.resolve("train.jsonl");

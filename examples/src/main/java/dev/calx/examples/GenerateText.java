@@ -22,6 +22,12 @@ import java.util.stream.IntStream;
 public final class GenerateText {
     private GenerateText() {}
 
+    /**
+     * Runs the example.
+     *
+     * @param args model, tokenizer, prompt, new tokens, temperature (all optional)
+     * @throws IOException when a file cannot be read or written
+     */
     public static void main(String[] args) throws IOException {
         Path model = Path.of(args.length > 0 ? args[0] : "stories260K.bin");
         Path tokenizerFile = args.length > 1 ? Path.of(args[1]) : model.toAbsolutePath().resolveSibling("tok512.bin");

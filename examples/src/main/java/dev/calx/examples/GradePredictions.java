@@ -12,15 +12,21 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Grades a JSONL file of model outputs: each line holds a {@code prediction} (a whole solution;
- * its answer is extracted from \boxed{}, "The answer is", the last output block or the last
- * number) and a {@code reference} (a number, a LaTeX answer, a GSM8K answer with "####" or a
- * MATH solution with \boxed{}). Prints one verdict per line and the accuracy.
+ * Grades a JSONL file of model outputs, as {@code calx grade} does: each line holds a
+ * {@code prediction} (a bare answer, or a whole solution whose answer is extracted from
+ * \boxed{}, "The answer is", the last output block or the last number) and a {@code reference}
+ * (a number, a LaTeX answer, a GSM8K answer with "####" or a MATH solution with \boxed{}). Prints one verdict per line and the accuracy.
  * Argument: the JSONL file.
  */
 public final class GradePredictions {
     private GradePredictions() {}
 
+    /**
+     * Runs the example.
+     *
+     * @param args the JSONL file
+     * @throws IOException when a file cannot be read or written
+     */
     public static void main(String[] args) throws IOException {
         if (args.length != 1) throw new IllegalArgumentException("usage: GradePredictions FILE.jsonl");
         ObjectMapper json = new ObjectMapper();
@@ -33,7 +39,7 @@ public final class GradePredictions {
             if (!row.hasNonNull("prediction") || !row.hasNonNull("reference")) {
                 throw new IOException(args[0] + ":" + (i + 1) + ": needs the fields prediction and reference");
             }
-            AnswerExtractor.Extraction answer = AnswerExtractor.extract(row.get("prediction").asText());
+            AnswerExtractor.Extraction answer = AnswerExtractor.extractPrediction(row.get("prediction").asText());
             String reference = References.answerOf(row.get("reference").asText());
             MathGrader.Verdict v = grader.grade(answer.answer(), reference);
             graded++;

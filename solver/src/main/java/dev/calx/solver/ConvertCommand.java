@@ -14,6 +14,9 @@ import java.util.concurrent.Callable;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert a model (HF, llama2.c .bin or GGUF) to a Hugging Face directory or a llama2.c .bin.")
 public final class ConvertCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public ConvertCommand() { }
+
     enum Target { hf, llama2c }
 
     @Option(names = "--model", required = true, description = "Source: HF directory, llama2.c .bin or .gguf file.")

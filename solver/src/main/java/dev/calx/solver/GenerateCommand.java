@@ -26,6 +26,9 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate text from a model; prints it as it is produced and tokens/s on stderr.")
 public final class GenerateCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public GenerateCommand() { }
+
     @Option(names = "--model", required = true, description = "HF directory, llama2.c .bin or .gguf file.")
     Path model;
 

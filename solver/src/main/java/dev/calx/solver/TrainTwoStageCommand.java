@@ -19,6 +19,9 @@ import java.util.concurrent.Callable;
 @Command(name = "train-two-stage", mixinStandardHelpOptions = true,
         description = "Stage 1 (CoT) then stage 2 (code-nested) from stage 1's weights; OUT/stage1 and OUT/stage2; resumes.")
 public final class TrainTwoStageCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public TrainTwoStageCommand() { }
+
     @Spec CommandSpec spec;
     @Option(names = "--config", description = "JSON or YAML file of options; command-line options win.") Path config;
     @Option(names = "--base", description = "Base model.") Path base;
