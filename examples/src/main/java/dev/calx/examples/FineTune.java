@@ -48,7 +48,9 @@ public final class FineTune {
         // a base checkpoint: random weights in Hugging Face layout (config.json + model.safetensors)
         Path tokenizer = DefaultModel.directory().resolve("tokenizer.model");
         Tokenizer tok = Tokenizers.load(tokenizer);
-        LlamaConfig config = new LlamaConfig(64, 176, 2, 4, 4, tok.vocabSize(), 1e-5f, 10000f, 128, false, tok.bosId(), tok.eosId());
+        // hidden 64, MLP 176, 2 layers, 4 heads (4 KV), the tokenizer's vocabulary, 128 positions
+        LlamaConfig config = new LlamaConfig(64, 176, 2, 4, 4, tok.vocabSize(), 1e-5f, 10000f, 128, false,
+                tok.bosId(), tok.eosId());
         Path base = work.resolve("base");
         HfCheckpoint.write(LlamaWeights.random(config, DType.F32, 42), base, null, Map.of(), Long.MAX_VALUE);
 

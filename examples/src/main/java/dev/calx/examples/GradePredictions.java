@@ -15,7 +15,8 @@ import java.util.List;
  * Grades a JSONL file of model outputs, as {@code calx grade} does: each line holds a
  * {@code prediction} (a bare answer, or a whole solution whose answer is extracted from
  * \boxed{}, "The answer is", the last output block or the last number) and a {@code reference}
- * (a number, a LaTeX answer, a GSM8K answer with "####" or a MATH solution with \boxed{}). Prints one verdict per line and the accuracy.
+ * (a number, a LaTeX answer, a GSM8K answer with "####" or a MATH solution with \boxed{}).
+ * Prints one verdict per line and the accuracy.
  * Argument: the JSONL file.
  */
 public final class GradePredictions {

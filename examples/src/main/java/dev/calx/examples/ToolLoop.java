@@ -55,7 +55,8 @@ public final class ToolLoop {
      * @throws IOException when a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        String question = args.length > 0 ? args[0] : "Sam is 7 years old. Ben is 3 times as old as Sam. What will be the sum of their ages in 5 years?";
+        String question = args.length > 0 ? args[0]
+                : "Sam is 7 years old. Ben is 3 times as old as Sam. What will be the sum of their ages in 5 years?";
         Path model = args.length > 1 ? Path.of(args[1]) : DefaultModel.directory();
         PromptFormat tora = Formats.get("tora");
         try (LlamaSessionFactory llm = LlamaSessionFactory.open(model, null, 0);
