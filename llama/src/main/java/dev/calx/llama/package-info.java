@@ -6,7 +6,8 @@
  * {@link dev.calx.llama.LlamaWeights} the parameters by HF name (also random ones for tests);
  * {@link dev.calx.llama.InferenceSession} (from {@code LlamaModel.newSession()}, {@code AutoCloseable}:
  * it owns the KV cache) is the inference forward with {@code append}, {@code rollback} and
- * {@code fork}; {@link dev.calx.llama.Generator} and {@link dev.calx.llama.Sampler} are
+ * {@code fork}; {@link dev.calx.llama.LlamaBatch} runs one decode step for several such sessions
+ * as one forward (batched generation); {@link dev.calx.llama.Generator} and {@link dev.calx.llama.Sampler} are
  * llama2.c's plain generation loop; {@link dev.calx.llama.TrainableLlama} is the training
  * forward over autograd ({@code forward}, {@code loss}, then {@code backward()} on the result).
  *
