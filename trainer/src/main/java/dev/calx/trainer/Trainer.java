@@ -68,6 +68,7 @@ public final class Trainer {
         AdamW opt = new AdamW(new AdamW.Config(cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), AdamW::decaysByDefault));
         long step = 0, tokensSeen = 0;
         int epoch = 0, batchInEpoch = 0;
+        Checkpoints.removeTemporaries(out);
         Optional<Path> resume = Checkpoints.latest(out);
         if (resume.isPresent()) {
             TrainerState st = Checkpoints.readState(resume.get());
