@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calx.trainer.checkpoint.Checkpoints;
 import dev.calx.trainer.checkpoint.TrainerState;
 import dev.calx.trainer.data.Batch;
+import dev.calx.trainer.data.BatchSource;
 import dev.calx.trainer.data.Batcher;
+import dev.calx.trainer.data.Packer;
 import dev.calx.trainer.data.Dataset;
-import dev.calx.trainer.data.Sample;
 import dev.calx.trainer.optim.AdamW;
 import dev.calx.trainer.optim.GradClip;
 import dev.calx.trainer.optim.LrSchedule;
@@ -41,6 +42,7 @@ public final class Trainer {
     private final PrintStream err;
     private final int padId;
     private final ObjectMapper json = new ObjectMapper();
+    private BatchSource source;
 
     /** What a run did: the loss of each optimizer step it ran (by global step index) and where it ended. */
     public record Result(List<double[]> stepLosses, long finalStep, Path lastCheckpoint, boolean finished) { }
@@ -55,14 +57,22 @@ public final class Trainer {
         this.err = err;
     }
 
+    /** Padded batches, or packed rows with --pack. */
+    BatchSource source() {
+        if (source == null) {
+            source = cfg.pack() ? new Packer(train.samples(), cfg.batchSize(), cfg.maxLength(), cfg.seed(), padId)
+                    : new Batcher(train.samples(), cfg.batchSize(), cfg.seed(), padId);
+        }
+        return source;
+    }
+
     public long stepsPerEpoch() {
-        int batches = new Batcher(train.samples(), cfg.batchSize(), cfg.seed(), padId).batchesPerEpoch();
-        return (batches + cfg.gradAccum() - 1) / cfg.gradAccum();
+        return (source().batchesPerEpoch() + cfg.gradAccum() - 1) / cfg.gradAccum();
     }
 
     /** Runs (or resumes, when {@code out} holds a checkpoint) until the end or {@code stopAfterSteps}. */
     public Result run() throws IOException {
-        Batcher batcher = new Batcher(train.samples(), cfg.batchSize(), cfg.seed(), padId);
+        BatchSource batches = source();
         long perEpoch = stepsPerEpoch(), total = perEpoch * cfg.epochs();
         LrSchedule sched = new LrSchedule(cfg.schedule(), LrSchedule.warmupFromRatio(cfg.warmupRatio(), total), total);
         AdamW opt = new AdamW(new AdamW.Config(cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), AdamW::decaysByDefault));
@@ -84,7 +94,7 @@ public final class Trainer {
         }
         printMemoryEstimate();
         List<double[]> losses = new ArrayList<>();
-        List<int[]> plan = batcher.plan(epoch);
+        List<Batch> plan = batches.epoch(epoch);
         Path last = resume.orElse(null);
         long t0 = System.nanoTime(), tokensAtStart = tokensSeen, stepAtStart = step;
         double loss = Double.NaN;
@@ -92,11 +102,11 @@ public final class Trainer {
             if (batchInEpoch >= plan.size()) {
                 epoch++;
                 batchInEpoch = 0;
-                plan = batcher.plan(epoch);
+                plan = batches.epoch(epoch);
             }
             int end = Math.min(plan.size(), batchInEpoch + cfg.gradAccum());
             List<Batch> micro = new ArrayList<>();
-            for (int i = batchInEpoch; i < end; i++) micro.add(batcher.batch(plan.get(i)));
+            for (int i = batchInEpoch; i < end; i++) micro.add(plan.get(i));
             double lr = cfg.lr() * sched.factor(step);
             StepResult r = optimizerStep(model, micro, opt, lr, cfg.maxGradNorm(), step + 1, last);
             loss = r.loss();
@@ -121,7 +131,7 @@ public final class Trainer {
             if ((cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0) || step == total || stop) {
                 TrainerState st = new TrainerState(TrainerState.VERSION, step, epoch, batchInEpoch, cfg.seed(), tokensSeen, cfg.lr(),
                         cfg.schedule().name().toLowerCase(java.util.Locale.ROOT), sched.warmupSteps(), total, cfg.beta1(), cfg.beta2(),
-                        cfg.eps(), cfg.weightDecay(), cfg.maxGradNorm(), cfg.batchSize(), cfg.gradAccum(), cfg.maxLength(), loss);
+                        cfg.eps(), cfg.weightDecay(), cfg.maxGradNorm(), cfg.batchSize(), cfg.gradAccum(), cfg.maxLength(), loss, cfg.pack());
                 last = Checkpoints.save(out, st, opt, model.shapes(), model::writeModelFiles, cfg.keepLast());
             }
             if (stop && step < total) {
@@ -164,11 +174,11 @@ public final class Trainer {
 
     private void checkCompatible(TrainerState st, long total) {
         if (st.seed() != cfg.seed() || st.batchSize() != cfg.batchSize() || st.gradAccum() != cfg.gradAccum()
-                || st.totalSteps() != total || st.baseLr() != cfg.lr() || st.maxLength() != cfg.maxLength()) {
+                || st.totalSteps() != total || st.baseLr() != cfg.lr() || st.maxLength() != cfg.maxLength() || st.pack() != cfg.pack()) {
             throw new IllegalArgumentException("cannot resume: the checkpoint was made with seed " + st.seed() + ", batch " + st.batchSize()
-                    + ", grad-accum " + st.gradAccum() + ", lr " + st.baseLr() + ", max-len " + st.maxLength() + ", " + st.totalSteps()
+                    + ", grad-accum " + st.gradAccum() + ", lr " + st.baseLr() + ", max-len " + st.maxLength() + (st.pack() ? ", packing" : "") + ", " + st.totalSteps()
                     + " total steps; this run has seed " + cfg.seed() + ", batch " + cfg.batchSize() + ", grad-accum " + cfg.gradAccum()
-                    + ", lr " + cfg.lr() + ", max-len " + cfg.maxLength() + ", " + total + " total steps");
+                    + ", lr " + cfg.lr() + ", max-len " + cfg.maxLength() + (cfg.pack() ? ", packing" : "") + ", " + total + " total steps");
         }
     }
 
@@ -188,8 +198,7 @@ public final class Trainer {
     private void printMemoryEstimate() {
         long p = 0;
         for (Param x : model.params()) p += x.value().size();
-        int width = 0;
-        for (Sample s : train.samples()) width = Math.max(width, s.length());
+        int width = source().maxWidth();
         long weights = 4 * p, grads = 4 * p, adam = 8 * p, act = model.activationBytes(cfg.batchSize(), width);
         long totalBytes = weights + grads + adam + act, heap = Runtime.getRuntime().maxMemory();
         err.printf("calx train: memory estimate: weights %s + gradients %s + AdamW %s + activations %s (batch %d x %d) = %s; heap limit %s%n",
