@@ -62,6 +62,7 @@ public final class TrainRun {
         Trainer t = new Trainer(s.cfg(), model, train, val, s.out(), tok.eosId(), err);
         err.println("calx train: " + t.stepsPerEpoch() * s.cfg().epochs() + " optimizer steps (" + s.cfg().epochs() + " epochs of "
                 + t.stepsPerEpoch() + "), batch " + s.cfg().batchSize() + " x grad-accum " + s.cfg().gradAccum());
+        err.println("calx train: " + t.batchSummary());
         return t.run();
     }
 

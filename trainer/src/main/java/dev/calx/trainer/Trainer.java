@@ -66,6 +66,22 @@ public final class Trainer {
         return source;
     }
 
+    /** "N batches per epoch, P% of the token slots padding" (epoch 0), plus the rows made when packing. */
+    public String batchSummary() {
+        long slots = 0, real = 0;
+        for (Batch b : source().epoch(0)) {
+            slots += (long) b.rows() * b.width();
+            real += b.realTokens();
+        }
+        String s = source().batchesPerEpoch() + " batches per epoch, " + String.format("%.1f%%", 100.0 * (slots - real) / Math.max(1, slots))
+                + " of the token slots padding";
+        if (source() instanceof Packer p) {
+            s += String.format("; packed %d samples into %d rows of %d tokens (%.1f%% full)", train.samples().size(), p.rowCount(),
+                    cfg.maxLength(), 100 * p.fill());
+        }
+        return s;
+    }
+
     public long stepsPerEpoch() {
         return (source().batchesPerEpoch() + cfg.gradAccum() - 1) / cfg.gradAccum();
     }
