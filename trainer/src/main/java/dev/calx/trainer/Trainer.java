@@ -43,6 +43,7 @@ public final class Trainer {
     private final int padId;
     private final ObjectMapper json = new ObjectMapper();
     private BatchSource source;
+    private GenerationEval generation;
 
     /** What a run did: the loss of each optimizer step it ran (by global step index) and where it ended. */
     public record Result(List<double[]> stepLosses, long finalStep, Path lastCheckpoint, boolean finished) { }
@@ -55,6 +56,12 @@ public final class Trainer {
         this.out = out;
         this.padId = padId;
         this.err = err;
+    }
+
+    /** Also log generation accuracy (val_accuracy) at each evaluation. */
+    public Trainer withGenerationEval(GenerationEval g) {
+        this.generation = g;
+        return this;
     }
 
     /** Padded batches, or packed rows with --pack. */
@@ -136,12 +143,19 @@ public final class Trainer {
             ObjectNode m = json.createObjectNode();
             m.put("step", step).put("epoch", epoch).put("loss", loss).put("lr", lr).put("grad_norm", norm)
                     .put("tokens", tokensSeen).put("tokens_per_s", tps).put("elapsed_s", secs);
-            if (cfg.evalEvery() > 0 && val != null && (step % cfg.evalEvery() == 0 || step == total)) {
+            boolean evalNow = cfg.evalEvery() > 0 && (step % cfg.evalEvery() == 0 || step == total);
+            if (evalNow && val != null) {
                 m.put("val_loss", validationLoss());
+            }
+            if (evalNow && generation != null) {
+                GenerationEval.Result g = generation.evaluate();
+                m.put("val_accuracy", g.accuracy()).put("val_correct", g.correct()).put("val_problems", g.total())
+                        .put("val_generation_s", g.seconds());
             }
             appendMetrics(m);
             if (cfg.logEvery() > 0 && (step % cfg.logEvery() == 0 || step == total)) {
-                progress(step, total, stepAtStart, secs, loss, lr, norm, tps, m.has("val_loss") ? m.get("val_loss").asDouble() : Double.NaN);
+                progress(step, total, stepAtStart, secs, loss, lr, norm, tps, m.has("val_loss") ? m.get("val_loss").asDouble() : Double.NaN,
+                        m.has("val_accuracy") ? m.get("val_accuracy").asDouble() : Double.NaN);
             }
             boolean stop = cfg.stopAfterSteps() > 0 && step >= cfg.stopAfterSteps();
             if ((cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0) || step == total || stop) {
@@ -229,12 +243,14 @@ public final class Trainer {
         return String.format("%.1f MiB", b / 1048576.0);
     }
 
-    private void progress(long step, long total, long stepAtStart, double secs, double loss, double lr, double norm, double tps, double valLoss) {
+    private void progress(long step, long total, long stepAtStart, double secs, double loss, double lr, double norm, double tps, double valLoss,
+                          double valAcc) {
         int width = 24, filled = (int) (width * step / total);
         double eta = (step - stepAtStart) > 0 ? secs / (step - stepAtStart) * (total - step) : 0;
-        err.printf("\rstep %d/%d [%s%s] %3.0f%% loss %.4f%s lr %.3g gnorm %.3f %.0f tok/s ETA %s   ", step, total,
+        err.printf("\rstep %d/%d [%s%s] %3.0f%% loss %.4f%s%s lr %.3g gnorm %.3f %.0f tok/s ETA %s   ", step, total,
                 "#".repeat(filled), ".".repeat(width - filled), 100.0 * step / total, loss,
-                Double.isNaN(valLoss) ? "" : String.format(" val %.4f", valLoss), lr, norm, tps, duration(eta));
+                Double.isNaN(valLoss) ? "" : String.format(" val %.4f", valLoss),
+                Double.isNaN(valAcc) ? "" : String.format(" acc %.1f%%", 100 * valAcc), lr, norm, tps, duration(eta));
     }
 
     static String duration(double s) {
