@@ -16,8 +16,10 @@ import java.util.Objects;
  * @param workers        worker processes serving sessions (each session lives on one)
  * @param spareWorkers   started workers kept warm to replace a killed one without waiting
  * @param memoryMb       Java heap of each worker (-Xmx); past it the worker dies and is replaced
- * @param stackMb        stack of the Python thread; GraalPy ignores sys.setrecursionlimit and
- *                       raises RecursionError when this stack is full (32 MB: about 8000 frames)
+ * @param stackMb        stack of the Python thread: the hard bound on recursion (GraalPy raises
+ *                       RecursionError when it is full; 32 MB: about 7700 frames of a small
+ *                       function). The cell's own functions stop earlier, at sys.getrecursionlimit()
+ *                       (1000 unless the cell sets it), which the driver enforces
  * @param preimportSympy import sympy when a worker starts, so sessions find it warm
  * @param graalJitDir    directory with the Graal compiler jars (JIT for the worker JVM), or null
  *                       for interpreter-only mode

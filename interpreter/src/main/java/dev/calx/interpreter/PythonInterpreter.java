@@ -174,8 +174,11 @@ public final class PythonInterpreter implements AutoCloseable {
                     if (w.alive()) return w;
                 } catch (ExecutionException | TimeoutException e) {
                     if (attempt >= 2) {
-                        throw new IllegalStateException("Python worker " + index + " failed to start: "
-                                + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+                        String why = e instanceof TimeoutException
+                                ? "not ready within the startup timeout of " + options.startupTimeout().toSeconds()
+                                  + " s, 3 attempts (a loaded machine starts GraalPy slowly; raise InterpreterOptions.startupTimeout)"
+                                : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                        throw new IllegalStateException("Python worker " + index + " failed to start: " + why, e);
                     }
                 }
                 replace();

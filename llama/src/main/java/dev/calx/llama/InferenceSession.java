@@ -21,7 +21,7 @@ public interface InferenceSession extends AutoCloseable {
      */
     float[] append(int... tokens);
 
-    /** Forgets everything from position p on (p <= position()). */
+    /** Forgets everything from position p on ({@code p <= position()}). */
     void rollback(int p);
 
     /** An independent copy of this session (shares weights, copies the cache). */

@@ -36,7 +36,11 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
                 LlamaConfig c = Llama2c.readConfig(path);
                 long size = Files.size(path);
                 long vec = 4L * c.hiddenSize() * (2L * c.numHiddenLayers() + 1);
-                yield new ModelInfo(path, f, c, DType.F32, size, matrixBytes(c, DType.F32), vec);
+                DType dt = Llama2c.storage(path);
+                // version 2 (int8 groups) is copied into Q8_0 or fp32 at load: nothing stays mapped
+                boolean v2 = Llama2c.version(path) == 2;
+                yield v2 ? new ModelInfo(path, f, c, dt, size, 0, matrixBytes(c, dt) + vec)
+                        : new ModelInfo(path, f, c, DType.F32, size, matrixBytes(c, DType.F32), vec);
             }
             case GGUF -> {
                 try (Arena a = Arena.ofConfined()) {

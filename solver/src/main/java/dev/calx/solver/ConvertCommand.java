@@ -14,6 +14,9 @@ import java.util.concurrent.Callable;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert a model (HF, llama2.c .bin or GGUF) to a Hugging Face directory or a llama2.c .bin.")
 public final class ConvertCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public ConvertCommand() { }
+
     enum Target { hf, llama2c }
 
     @Option(names = "--model", required = true, description = "Source: HF directory, llama2.c .bin or .gguf file.")
@@ -25,7 +28,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (hf) or file (llama2c).")
     Path out;
 
-    @Option(names = "--llama2c-version", defaultValue = "0", description = "llama2.c version 0 (run.c reads it) or 1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--llama2c-version", defaultValue = "0", description = "llama2.c version 0 (run.c reads it), 1, or 2 (Q8_0, runq.c reads it) (default: ${DEFAULT-VALUE}).")
     int version;
 
     @Option(names = "--shard-size", defaultValue = "5000000000", description = "HF: largest shard in bytes before splitting (default: ${DEFAULT-VALUE}).")

@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
         description = "Make training data: synthesized word problems (synth) or GSM8K conversion (gsm8k).",
         subcommands = {DataCommand.Synth.class, DataCommand.Gsm8kCmd.class})
 public final class DataCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public DataCommand() { }
+
     @Override
     public Integer call() {
         new picocli.CommandLine(this).usage(System.out);

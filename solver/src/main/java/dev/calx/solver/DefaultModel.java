@@ -24,18 +24,28 @@ import java.util.Map;
  * and interrupted copies never leave a half-written model behind.
  */
 public final class DefaultModel {
+    /** Classpath directory of the embedded model's files. */
     public static final String RESOURCE_DIR = "dev/calx/solver/default-model/";
+    /** The files of the embedded model, as in a Hugging Face model directory. */
     public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.model");
 
     private DefaultModel() { }
 
-    /** Whether this build carries the embedded model. */
+    /**
+     * Whether this build carries the embedded model.
+     *
+     * @return true when every file of {@link #FILES} is on the class path
+     */
     public static boolean present() {
         ClassLoader cl = DefaultModel.class.getClassLoader();
         return FILES.stream().allMatch(f -> cl.getResource(RESOURCE_DIR + f) != null);
     }
 
-    /** The cache root: $CALX_CACHE_DIR, -Dcalx.cache.dir, or ~/.cache/calx. */
+    /**
+     * The cache root: $CALX_CACHE_DIR, -Dcalx.cache.dir, or ~/.cache/calx.
+     *
+     * @return the directory under which the model is unpacked
+     */
     public static Path cacheRoot() {
         String env = System.getenv("CALX_CACHE_DIR");
         if (env != null && !env.isBlank()) return Path.of(env);
@@ -44,7 +54,12 @@ public final class DefaultModel {
         return Path.of(System.getProperty("user.home"), ".cache", "calx");
     }
 
-    /** The embedded model as a Hugging Face directory on disk (copied on first use). */
+    /**
+     * The embedded model as a Hugging Face directory on disk (copied on first use).
+     *
+     * @return a directory with config.json, model.safetensors and tokenizer.model
+     * @throws IOException when the build has no embedded model or the cache cannot be written
+     */
     public static Path directory() throws IOException {
         return directory(cacheRoot());
     }

@@ -25,6 +25,9 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a model on GSM8K, MATH, SVAMP/ASDiv or MathCoder JSONL.")
 public final class EvalCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public EvalCommand() { }
+
     @Mixin
     SolveCommand.Decoding decoding;
 

@@ -5,6 +5,7 @@ import dev.calx.llama.InferenceSession;
 import dev.calx.llama.LlamaConfig;
 import dev.calx.llama.LlamaModel;
 import dev.calx.llama.Sampler;
+import dev.calx.llama.tokenizer.GgufTokenizer;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.StreamingDecoder;
 import dev.calx.llama.tokenizer.Tokenizer;
@@ -21,16 +22,20 @@ import java.util.concurrent.Callable;
 /**
  * {@code calx generate}: llama2.c's run.c on any supported checkpoint. Prompt (with BOS) is
  * prefilled in one batch, then tokens are sampled one by one and printed as they come; stops at
- * BOS or EOS. Without a tokenizer the token ids are printed.
+ * BOS or EOS. The tokenizer is --tokenizer, else the one in a HF directory or in a GGUF file's
+ * metadata; without one the token ids are printed.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate text from a model; prints it as it is produced and tokens/s on stderr.")
 public final class GenerateCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public GenerateCommand() { }
+
     @Option(names = "--model", required = true, description = "HF directory, llama2.c .bin or .gguf file.")
     Path model;
 
     @Option(names = "--tokenizer", description = "tokenizer.model (SentencePiece), tokenizer.json or llama2.c tokenizer.bin "
-            + "(default: the one in a HF model directory; else token ids are printed).")
+            + "(default: the one in a HF model directory, or the one in a GGUF file's metadata; else token ids are printed).")
     Path tokenizer;
 
     @Option(names = "--prompt", defaultValue = "", description = "Prompt text (default: none, start from BOS).")
@@ -55,7 +60,10 @@ public final class GenerateCommand implements Callable<Integer> {
             LlamaConfig c = m.config();
             Path tokPath = tokenizer;
             if (tokPath == null && m.format() == LlamaModel.Format.HF && hasTokenizer(m.source())) tokPath = m.source();
-            Tokenizer tok = tokPath == null ? null : Tokenizers.load(tokPath);
+            Tokenizer tok = tokPath != null ? Tokenizers.load(tokPath)
+                    : m.format() == LlamaModel.Format.GGUF && GgufTokenizer.present(m.metadata())
+                    ? GgufTokenizer.fromMetadata(m.source().toString(), m.metadata()) : null;
+            if (tokPath == null && tok != null) tokPath = m.source();
             if (tok != null && tok.vocabSize() > c.vocabSize()) {
                 throw new IllegalArgumentException("tokenizer " + tokPath + " has " + tok.vocabSize()
                         + " tokens but the model's vocabulary is " + c.vocabSize());

@@ -28,6 +28,9 @@ import java.util.concurrent.Callable;
 @Command(name = "grade", mixinStandardHelpOptions = true,
         description = "Grade model outputs in a JSONL file against references and print the accuracy.")
 public final class GradeCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public GradeCommand() { }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String[] PREDICTION_FIELDS = {"prediction", "pred", "model_output", "output", "completion", "response",
             "generation", "debug_result"};
@@ -70,7 +73,7 @@ public final class GradeCommand implements Callable<Integer> {
                 }
                 String prediction = field(row, predictionField, PREDICTION_FIELDS, "prediction", lineNo);
                 String reference = References.answerOf(field(row, referenceField, REFERENCE_FIELDS, "reference", lineNo));
-                AnswerExtractor.Extraction e = extractPrediction(prediction, grader);
+                AnswerExtractor.Extraction e = AnswerExtractor.extractPrediction(prediction);
                 MathGrader.Verdict v = grader.grade(e.answer(), reference);
                 n++;
                 if (v.equal()) correct++;
@@ -96,27 +99,6 @@ public final class GradeCommand implements Callable<Integer> {
         System.out.printf("accuracy %.2f%% (%d/%d); empty predictions %d; grader timeouts %d%n",
                 n == 0 ? 0.0 : 100.0 * correct / n, correct, n, empty, timeouts);
         return 0;
-    }
-
-    private static final java.util.regex.Pattern TEXT_GROUP = java.util.regex.Pattern.compile("\\\\(?:text|mbox|textbf|mathrm)\\{[^{}]*\\}");
-    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("(?<![\\\\A-Za-z])[A-Za-z]{3,}");
-    private static final java.util.Set<String> MATH_WORDS = java.util.Set.of("sin", "cos", "tan", "cot", "sec", "csc", "log",
-            "exp", "sqrt", "arcsin", "arccos", "arctan", "pi", "infty", "frac");
-
-    /**
-     * A bare answer ("\frac{1}{2}", "(1, 2)", "x = 3", "\text{(C)}") is taken as it is: one line,
-     * no \boxed, and no English word outside \text{}. Anything else is a solution and its answer
-     * is extracted (\boxed, "The answer is", output block, last number).
-     */
-    static AnswerExtractor.Extraction extractPrediction(String prediction, MathGrader grader) {
-        String p = prediction.strip();
-        if (!p.isEmpty() && !p.contains("\n") && !p.contains("\\boxed") && !p.contains("\\fbox")) {
-            java.util.regex.Matcher m = WORD.matcher(TEXT_GROUP.matcher(p).replaceAll(""));
-            boolean words = false;
-            while (m.find()) words |= !MATH_WORDS.contains(m.group().toLowerCase(java.util.Locale.ROOT));
-            if (!words) return new AnswerExtractor.Extraction(p, AnswerExtractor.Source.AS_IS);
-        }
-        return AnswerExtractor.extract(prediction);
     }
 
     private String field(JsonNode row, String explicit, String[] candidates, String what, int lineNo) throws IOException {

@@ -12,6 +12,9 @@ import java.util.concurrent.Callable;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Print a model's config, parameter count, storage dtype and the memory a load and a KV cache take (nothing is loaded).")
 public final class InfoCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public InfoCommand() { }
+
     @Option(names = "--model", required = true, description = "HF directory (config.json), llama2.c .bin or .gguf file.")
     Path model;
 

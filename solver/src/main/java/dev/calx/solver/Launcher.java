@@ -15,6 +15,12 @@ public final class Launcher {
 
     private Launcher() {}
 
+    /**
+     * Runs {@link Main}, in a new JVM with the Vector API flags when this one lacks them.
+     *
+     * @param args the command line
+     * @throws Exception when the relaunch fails
+     */
     public static void main(String[] args) throws Exception {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             Main.main(args);

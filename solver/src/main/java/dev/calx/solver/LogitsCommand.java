@@ -12,6 +12,9 @@ import java.util.concurrent.Callable;
 @Command(name = "logits", mixinStandardHelpOptions = true,
         description = "Print the logits after the given tokens (one float per vocabulary entry, space-separated, one line).")
 public final class LogitsCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public LogitsCommand() { }
+
     @Option(names = "--model", required = true, description = "HF directory, llama2.c .bin or .gguf file.")
     Path model;
 

@@ -13,17 +13,30 @@ import java.util.concurrent.Callable;
         description = "Tool-integrated math reasoning with Llama models, on the JVM.",
         subcommands = {Main.BackendCommand.class, DataCommand.class, InfoCommand.class, ConvertCommand.class, GenerateCommand.class, LogitsCommand.class, TokenizeCommand.class, GradeCommand.class, SolveCommand.class, EvalCommand.class, PythonCommand.class, TrainCommand.class, TrainTwoStageCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public Main() { }
+
 
     @Option(names = "--backend", scope = CommandLine.ScopeType.INHERIT, paramLabel = "auto|cpu|cuda",
             description = "Compute backend (default: auto, or -Dcalx.backend): auto uses CUDA when its probe succeeds.")
     String backend;
 
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         int rc = run(args);
         System.exit(rc);
     }
 
-    /** Runs the command line and returns the exit code (for tests). */
+    /**
+     * Runs the command line in this JVM, for tests and programs that call calx as a library.
+     *
+     * @param args the command line, e.g. {@code "grade", "--data", "preds.jsonl"}
+     * @return the exit code: 0 success, 1 an error, 2 bad usage, 3 no usable backend (a command may add its own)
+     */
     public static int run(String... args) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);

@@ -31,6 +31,9 @@ import java.util.concurrent.Callable;
 @Command(name = "solve", mixinStandardHelpOptions = true,
         description = "Solve one math question with a model that writes and runs Python.")
 public final class SolveCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public SolveCommand() { }
+
 
     /** Model, format and decoding options shared by solve and eval. */
     static final class Decoding {
@@ -103,10 +106,10 @@ public final class SolveCommand implements Callable<Integer> {
          * then). Evaluation keeps the warm pool with SymPy pre-imported.
          */
         PythonExecutor openExecutor(int workers, boolean oneQuestion) {
-            InterpreterOptions d = InterpreterOptions.defaults();
-            return new InterpreterExecutor(new InterpreterOptions(Duration.ofSeconds(pythonTimeout), d.maxOutput(), d.pythonPath(),
-                    Math.max(1, workers), oneQuestion ? 0 : d.spareWorkers(), d.memoryMb(), d.stackMb(),
-                    !oneQuestion && d.preimportSympy(), d.graalJitDir(), d.startupTimeout()));
+            InterpreterOptions o = InterpreterOptions.defaults().withTimeout(Duration.ofSeconds(pythonTimeout))
+                    .withWorkers(Math.max(1, workers));
+            if (oneQuestion) o = o.withSpareWorkers(0).withPreimportSympy(false);
+            return new InterpreterExecutor(o);
         }
     }
 

@@ -32,6 +32,9 @@ import java.util.concurrent.Callable;
         description = {"Encode TEXT to token ids (space-separated), or decode ids with --decode, or",
                 "encode JSON lines {\"text\": ...} from stdin to {\"ids\": [...]} lines with --jsonl."})
 public final class TokenizeCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public TokenizeCommand() { }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--tokenizer", required = true, paramLabel = "PATH",

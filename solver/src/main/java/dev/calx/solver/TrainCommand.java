@@ -26,6 +26,9 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Fine-tune a Llama checkpoint on JSONL data (alpaca, tora or mathcoder format); resumes from --out.")
 public final class TrainCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public TrainCommand() { }
+
     /** Hyper-parameters shared by train and train-two-stage (the papers' recipe as defaults). */
     static final class Hyper {
         @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;

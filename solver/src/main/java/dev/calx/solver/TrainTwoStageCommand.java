@@ -14,11 +14,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code calx train-two-stage}: MuMath-Code's recipe, stage 1 on CoT data then stage 2 on
- * code-nested data from stage 1's final weights with a fresh optimizer (same hyper-parameters).
+ * code-nested data from stage 1's final weights with a fresh optimizer (same hyper-parameters,
+ * except that {@code --stage2-epochs} may give stage 2 its own number of epochs).
  */
 @Command(name = "train-two-stage", mixinStandardHelpOptions = true,
         description = "Stage 1 (CoT) then stage 2 (code-nested) from stage 1's weights; OUT/stage1 and OUT/stage2; resumes.")
 public final class TrainTwoStageCommand implements Callable<Integer> {
+    /** Creates the command; picocli fills in its options. */
+    public TrainTwoStageCommand() { }
+
     @Spec CommandSpec spec;
     @Option(names = "--config", description = "JSON or YAML file of options; command-line options win.") Path config;
     @Option(names = "--base", description = "Base model.") Path base;
@@ -29,6 +33,7 @@ public final class TrainTwoStageCommand implements Callable<Integer> {
     @Option(names = "--stage2", description = "Stage-2 (code-nested) JSONL.") Path stage2;
     @Option(names = "--stage2-val", description = "Stage-2 validation JSONL.") Path stage2Val;
     @Option(names = "--stage2-format", defaultValue = "tora", description = "Format of stage 2 (default: ${DEFAULT-VALUE}).") String stage2Format;
+    @Option(names = "--stage2-epochs", description = "Epochs of stage 2 (default: --epochs).") Integer stage2Epochs;
     @Option(names = "--out", description = "Output directory.") Path out;
     @Mixin TrainCommand.Hyper hyper = new TrainCommand.Hyper();
 
@@ -42,7 +47,7 @@ public final class TrainTwoStageCommand implements Callable<Integer> {
         var cfg = hyper.config();
         Trainer.Result r = TrainRun.twoStage(
                 new TrainRun.Stage(base, tokenizer, stage1, stage1Val, DataFormat.parse(stage1Format), out.resolve("stage1"), cfg),
-                stage2, stage2Val, DataFormat.parse(stage2Format), cfg, System.err);
+                stage2, stage2Val, DataFormat.parse(stage2Format), stage2Epochs == null ? cfg : cfg.withEpochs(stage2Epochs), System.err);
         System.out.println((r.finished() ? "finished" : "stopped") + " at step " + r.finalStep() + "; checkpoint " + r.lastCheckpoint());
         return 0;
     }

@@ -147,6 +147,7 @@ final class WeightKernels {
         Parallel.forRange(w.rows(), 2L * in, (o0, o1) -> {
             int o = o0;
             if (xsplit != null) {
+                for (; o + 8 <= o1; o += 8) bf16Rows8(w.segment(), o, in, xsplit, y, yo + o);
                 for (; o + 4 <= o1; o += 4) bf16Rows4(w.segment(), o, in, xsplit, y, yo + o);
             } else if (w instanceof F32Weights f && f.heapTensor() != null) {
                 Tensor h = f.heapTensor();
@@ -182,6 +183,50 @@ final class WeightKernels {
         y[yi + 1] = s1;
         y[yi + 2] = s2;
         y[yi + 3] = s3;
+    }
+
+    /**
+     * Eight bf16 rows r..r+7 against x split into even and odd halves, one accumulator per row.
+     * Eight weight streams in flight instead of four: on this 2-core EPYC the four-row kernel
+     * converted bf16 at about 17 GB/s per thread and this one at about 24 GB/s (a probe of both
+     * kernels on 11008x4096, one thread, same run); the limit is how many loads are in flight, not
+     * the shift/and/FMA work.
+     */
+    private static void bf16Rows8(MemorySegment seg, int r, int n, float[] xs, float[] y, int yi) {
+        int h = n / 2;
+        long rowBytes = 2L * n, b0 = rowBytes * r, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+        long b4 = b3 + rowBytes, b5 = b4 + rowBytes, b6 = b5 + rowBytes, b7 = b6 + rowBytes;
+        IntVector hi = IntVector.broadcast(I, 0xffff0000);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int j = 0;
+        for (; j <= h - L; j += L) {
+            FloatVector xe = FloatVector.fromArray(F, xs, j), xd = FloatVector.fromArray(F, xs, h + j);
+            long off = 4L * j;
+            a0 = bf16Pair(seg, b0 + off, hi, xe, xd, a0);
+            a1 = bf16Pair(seg, b1 + off, hi, xe, xd, a1);
+            a2 = bf16Pair(seg, b2 + off, hi, xe, xd, a2);
+            a3 = bf16Pair(seg, b3 + off, hi, xe, xd, a3);
+            a4 = bf16Pair(seg, b4 + off, hi, xe, xd, a4);
+            a5 = bf16Pair(seg, b5 + off, hi, xe, xd, a5);
+            a6 = bf16Pair(seg, b6 + off, hi, xe, xd, a6);
+            a7 = bf16Pair(seg, b7 + off, hi, xe, xd, a7);
+        }
+        FloatVector[] acc = {a0, a1, a2, a3, a4, a5, a6, a7};
+        for (int q = 0; q < 8; q++) {
+            float s = acc[q].reduceLanes(VectorOperators.ADD);
+            long rb = b0 + q * rowBytes;
+            for (int jj = j; jj < h; jj++) {
+                int bits = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), rb + 4L * jj);
+                s += Float.intBitsToFloat(bits << 16) * xs[jj] + Float.intBitsToFloat(bits & 0xffff0000) * xs[h + jj];
+            }
+            y[yi + q] = s;
+        }
+    }
+
+    /** acc + (even halves of L packed bf16 pairs at off) * xe + (odd halves) * xd. */
+    private static FloatVector bf16Pair(MemorySegment seg, long off, IntVector hi, FloatVector xe, FloatVector xd, FloatVector acc) {
+        IntVector p = IntVector.fromMemorySegment(I, seg, off, LE);
+        return p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, acc));
     }
 
     /** Four bf16 rows r..r+3 against x split into even (xs[0..n/2)) and odd (xs[n/2..n)) halves. */

@@ -59,6 +59,21 @@ class MatmulTest {
     }
 
     @Test
+    void bf16GemvCoversTheEightFourAndSingleRowKernelsWithAVectorTail() {
+        // 8+8+4+3 rows (and 23 split across threads in any way), 50 columns: 25 packed pairs, so
+        // one full vector of pairs at 16 lanes plus a scalar tail, or more vectors at 8 lanes.
+        Random r = new Random(24);
+        for (int rows : new int[]{8, 12, 23}) {
+            Tensor wt = random(r, rows, 50, 1f);
+            WeightMatrix w = WeightMatrix.convert(wt, DType.BF16);
+            Tensor x = random(r, 1, 50, 1f), y1 = Tensor.zeros(1, rows), y2 = Tensor.zeros(1, rows);
+            SIMD.matmul(x, w, y1);
+            SCALAR.matmul(x, w, y2);
+            assertClose("bf16 gemv rows=" + rows, y2, y1, 1e-5, 1e-5);
+        }
+    }
+
+    @Test
     void embeddingGathersRowsInEveryFormat() {
         Random r = new Random(24);
         Tensor table = random(r, 50, 96, 1f);

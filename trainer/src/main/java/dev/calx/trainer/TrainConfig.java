@@ -46,4 +46,10 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
         return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
                 eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, pack, n, maxTokens);
     }
+
+    public TrainConfig withEpochs(int n) {
+        if (n <= 0) throw new IllegalArgumentException("epochs must be positive, got " + n);
+        return new TrainConfig(n, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
+                eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps);
+    }
 }

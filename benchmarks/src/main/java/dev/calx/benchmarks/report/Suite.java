@@ -159,6 +159,8 @@ public final class Suite {
                     Suite::adaptDecodeNumpyGemv),
             new PeerScript("block_torch.py", "torch", "apt-get install -y python3-torch",
                     List.of("--runs", "5", "--warmup", "2"), List.of(), Suite::adaptBlockTorch),
+            new PeerScript("prefill_torch.py", "torch", "apt-get install -y python3-torch",
+                    List.of("--runs", "3", "--warmup", "1"), List.of(), null),
             new PeerScript("tokenizer_peer.py", "sentencepiece", "apt-get install -y python3-sentencepiece",
                     List.of("--repeat", "3"), List.of(), Suite::adaptTokenizerPeer),
             new PeerScript("trainer_bench.py", "torch", "apt-get install -y python3-torch", List.of("2"), List.of("2"),

@@ -2,6 +2,7 @@ package dev.calx.decode.format;
 
 import dev.calx.llama.InferenceSession;
 import dev.calx.llama.LlamaModel;
+import dev.calx.llama.tokenizer.GgufTokenizer;
 import dev.calx.llama.tokenizer.Llama2cTokenizer;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.Tokenizer;
@@ -16,7 +17,8 @@ import java.nio.file.Path;
 /**
  * A loaded Llama checkpoint and its tokenizer as a SessionFactory. The tokenizer is the given
  * file ({@code tokenizer.model} or a llama2.c {@code tokenizer.bin}), or {@code tokenizer.model}
- * inside a Hugging Face model directory, or {@code tokenizer.bin} beside a llama2.c file; an
+ * inside a Hugging Face model directory, or the one in a GGUF file's metadata
+ * ({@code tokenizer.ggml.*}), or {@code tokenizer.bin} beside a llama2.c file; an
  * {@code added_tokens.json} beside it is applied (MathCoder's special tokens).
  */
 public final class LlamaSessionFactory implements SessionFactory, AutoCloseable {
@@ -32,6 +34,14 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
 
     public static LlamaSessionFactory open(Path modelPath, Path tokenizerPath, int maxLength) throws IOException {
         LlamaModel model = LlamaModel.load(modelPath);
+        if (tokenizerPath == null && model.format() == LlamaModel.Format.GGUF && GgufTokenizer.present(model.metadata())) {
+            SentencePieceTokenizer t = GgufTokenizer.fromMetadata(modelPath.toString(), model.metadata());
+            if (t.vocabSize() > model.config().vocabSize()) {
+                throw new IOException(modelPath + ": the tokenizer in its metadata has " + t.vocabSize()
+                        + " pieces but the model has vocab_size " + model.config().vocabSize());
+            }
+            return new LlamaSessionFactory(model, t, maxLength);
+        }
         Path tok = tokenizerPath != null ? tokenizerPath : findTokenizer(modelPath);
         SentencePieceTokenizer t = tok.getFileName().toString().endsWith(".bin")
                 ? Llama2cTokenizer.load(tok, model.config().vocabSize())

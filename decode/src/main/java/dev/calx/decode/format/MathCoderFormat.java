@@ -74,7 +74,7 @@ public final class MathCoderFormat implements PromptFormat {
         return out;
     }
 
-    /** Spans from a solution already in the special-token form (blocks, then optional <|endofmessage|>). */
+    /** Spans from a solution already in the special-token form (blocks, then optional {@code <|endofmessage|>}). */
     @Override
     public List<Span> renderTraining(String question, String solution) {
         return renderBlocks(question, parseBlocks(solution));
@@ -84,7 +84,7 @@ public final class MathCoderFormat implements PromptFormat {
         return EXECUTION + (output.isEmpty() ? EMPTY : output) + END_BLOCK;
     }
 
-    /** Splits "<|text|>a<|endofblock|><|code|>b<|endofblock|>..." into blocks; the trailing end-of-message is implied. */
+    /** Splits {@code "<|text|>a<|endofblock|><|code|>b<|endofblock|>..."} into blocks; the trailing end-of-message is implied. */
     public static List<Block> parseBlocks(String solution) {
         List<Block> blocks = new ArrayList<>();
         String s = solution.endsWith(END_MESSAGE) ? solution.substring(0, solution.length() - END_MESSAGE.length()) : solution;

@@ -49,6 +49,29 @@ public final class AnswerExtractor {
         return new Extraction("", Source.NONE);
     }
 
+    private static final Pattern TEXT_GROUP = Pattern.compile("\\\\(?:text|mbox|textbf|mathrm)\\{[^{}]*\\}");
+    private static final Pattern WORD = Pattern.compile("(?<![\\\\A-Za-z])[A-Za-z]{3,}");
+    private static final java.util.Set<String> MATH_WORDS = java.util.Set.of("sin", "cos", "tan", "cot", "sec", "csc", "log",
+            "exp", "sqrt", "arcsin", "arccos", "arctan", "pi", "infty", "frac");
+
+    /**
+     * The answer of a prediction that may be a bare answer or a whole solution (as {@code calx
+     * grade} reads prediction files): a bare answer ("\frac{1}{2}", "(1, 2)", "x = 3",
+     * "\text{(C)}": one line, no \boxed, no English word outside \text{}) is taken as it is
+     * ({@link Source#AS_IS}); anything else goes through {@link #extract}.
+     */
+    public static Extraction extractPrediction(String prediction) {
+        if (prediction == null) return new Extraction("", Source.NONE);
+        String p = prediction.strip();
+        if (!p.isEmpty() && !p.contains("\n") && !p.contains("\\boxed") && !p.contains("\\fbox")) {
+            Matcher m = WORD.matcher(TEXT_GROUP.matcher(p).replaceAll(""));
+            boolean words = false;
+            while (m.find()) words |= !MATH_WORDS.contains(m.group().toLowerCase(java.util.Locale.ROOT));
+            if (!words) return new Extraction(p, Source.AS_IS);
+        }
+        return extract(prediction);
+    }
+
     /**
      * The contents of the last {@code \boxed{...}} or {@code \fbox{...}} with balanced braces,
      * or of {@code \boxed 5} (up to the next '$' or end); null when there is none or it is unclosed.

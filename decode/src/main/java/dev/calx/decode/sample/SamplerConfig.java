@@ -1,7 +1,7 @@
 package dev.calx.decode.sample;
 
 /**
- * How the next token is chosen. temperature <= 0 is greedy (argmax); topK <= 0 and topP >= 1
+ * How the next token is chosen. {@code temperature <= 0} is greedy (argmax); {@code topK <= 0} and {@code topP >= 1}
  * disable those filters. The seed makes sampling reproducible: the same seed, logits and
  * config give the same tokens.
  */

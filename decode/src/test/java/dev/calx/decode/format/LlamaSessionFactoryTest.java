@@ -49,4 +49,18 @@ class LlamaSessionFactoryTest {
         var e = assertThrows(IOException.class, () -> LlamaSessionFactory.withAddedTokens(base, f));
         assertTrue(e.getMessage().contains("32005") && e.getMessage().contains("<|text|>"), e.getMessage());
     }
+
+    @Test
+    void ggufModelWithoutTokenizerPathUsesTheTokenizerInItsMetadata() throws IOException {
+        Path gguf = Path.of("../llama/src/test/resources/fixtures/tiny_tok512.gguf");
+        Path tok512 = Path.of(System.getProperty("calx.shared", "../../shared")).resolve("data/models/stories260K/tok512.bin");
+        Assumptions.assumeTrue(Files.exists(gguf), "missing " + gguf);
+        Assumptions.assumeTrue(Files.exists(tok512), "missing " + tok512);
+        try (LlamaSessionFactory f = LlamaSessionFactory.open(gguf, null, 0)) {
+            assertEquals(512, f.tokenizer().vocabSize());
+            var ref = dev.calx.llama.tokenizer.Llama2cTokenizer.load(tok512, 512);
+            String text = "Once upon a time, there was a little girl named Lily. She liked 3 red balls!";
+            assertArrayEquals(ref.encode(text, true), f.tokenizer().encode(text, true));
+        }
+    }
 }

@@ -59,4 +59,17 @@ class AnswerExtractorTest {
         assertEquals("1234", AnswerExtractor.gsm8kReference("He has 1,000 + 234 = <<1000+234=1234>>1234\n#### 1,234"));
         assertNull(AnswerExtractor.gsm8kReference("no marker"));
     }
+
+    @Test
+    void aBareAnswerPredictionIsTakenAsItIsAndASolutionIsExtracted() {
+        assertEquals(Source.AS_IS, AnswerExtractor.extractPrediction("\\frac{1}{2}").source());
+        assertEquals("(1, 2)", AnswerExtractor.extractPrediction(" (1, 2) ").answer());
+        assertEquals(Source.AS_IS, AnswerExtractor.extractPrediction("\\text{(C)}").source());
+        assertEquals(Source.AS_IS, AnswerExtractor.extractPrediction("\\sqrt{2} + \\sin x").source());
+        var solution = AnswerExtractor.extractPrediction("She has 5 apples left, so the answer is 5.");
+        assertEquals("5", solution.answer());
+        assertEquals(Source.ANSWER_IS, solution.source());
+        assertEquals(Source.BOXED, AnswerExtractor.extractPrediction("\\boxed{3}").source());
+        assertEquals(Source.NONE, AnswerExtractor.extractPrediction(null).source());
+    }
 }

@@ -173,7 +173,9 @@ public final class PythonRuntime implements AutoCloseable {
      */
     public void warmUp() {
         String sid = "__calx_warmup__";
-        run(sid, "def _f(n):\n    return _f(n + 1)\ntry:\n    _f(0)\nexcept RecursionError:\n    pass", 100);
+        String recurse = "def _f(n):\n    return _f(n + 1)\ntry:\n    _f(0)\nexcept RecursionError:\n    pass\n";
+        run(sid, recurse, 100); // the driver's own limit (sys.getrecursionlimit())
+        run(sid, "import sys\nsys.setrecursionlimit(10**6)\n" + recurse, 100); // GraalPy's, at the end of the stack
         run(sid, "s = 0\nfor i in range(20000):\n    s += i * i\nprint(s)\n[str(i) for i in range(100)][-1]", 100);
         run(sid, "1 / 0", 100);
         if (sympy) {

@@ -18,6 +18,117 @@ _cell_counter = [0]
 _current = [None]  # (capture, saved streams) of the running cell, for recovery after an interrupt
 
 
+# ---------------------------------------------------------------- recursion limit
+#
+# GraalPy keeps the value of sys.setrecursionlimit but does not enforce it: recursion ends only
+# when the Python thread's Java stack overflows (about 7700 frames of a small function on the
+# worker's 32 MB stack), and the maintainers say so (oracle/graalpython#362: the JVM fixes a
+# thread's stack size when the thread starts). CPython, which produced the training data, stops
+# at the limit (1000 by default). So the driver counts it itself: every function a cell defines
+# that mentions its own name (def, not lambda, generator or async def) is compiled with a depth
+# count around its body (see _CountCalls); past the limit it raises RecursionError.
+# sys.setrecursionlimit / getrecursionlimit set and read this limit, per session. Other code
+# (mutual recursion through other names, sympy, exec'd strings, lambdas, generators) is still
+# bounded by the stack only; either way the cell ends with a RecursionError.
+
+
+class _Depth:
+    __slots__ = ("n", "limit")
+
+    def __init__(self):
+        self.n = 0
+        self.limit = 1000
+
+
+_depth = _Depth()
+_default_limit = [1000]
+_limits = {}  # session id -> its recursion limit
+_graal_setrecursionlimit = sys.setrecursionlimit
+
+
+def _setrecursionlimit(limit):
+    """sys.setrecursionlimit with CPython's checks; the new limit applies to the cell's functions."""
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        raise TypeError("'%s' object cannot be interpreted as an integer" % type(limit).__name__)
+    if limit < 1:
+        raise ValueError("recursion limit must be greater or equal than 1")
+    if limit <= _depth.n:
+        raise RecursionError("cannot set the recursion limit to %d at the recursion depth %d: the limit is too low"
+                             % (limit, _depth.n))
+    _depth.limit = limit
+    try:
+        _graal_setrecursionlimit(limit)  # keeps GraalPy's own value (unenforced) in step
+    except BaseException:
+        pass
+
+
+def _getrecursionlimit():
+    return _depth.limit
+
+
+def _is_generator(fn):
+    """Whether a def is a generator (a yield of its own, not of a nested function or class)."""
+    todo = list(fn.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await)):
+            return True
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(n.decorator_list if hasattr(n, "decorator_list") else [])
+            continue
+        todo.extend(ast.iter_child_nodes(n))
+    return False
+
+
+def _calls_itself(fn):
+    """Whether a def mentions its own name (f(...), self.f(...)): the functions that can recurse directly."""
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Name) and n.id == fn.name and isinstance(n.ctx, ast.Load):
+            return True
+        if isinstance(n, ast.Attribute) and n.attr == fn.name:
+            return True
+    return False
+
+
+def _overflow():
+    _depth.n -= 1
+    raise RecursionError("maximum recursion depth exceeded")
+
+
+def _depth_attr(store):
+    return ast.Attribute(ast.Name("__calx_depth__", ast.Load()), "n", ast.Store() if store else ast.Load())
+
+
+class _CountCalls(ast.NodeTransformer):
+    """def f(...): body  ->  def f(...):
+                                [docstring]
+                                __calx_depth__.n += 1
+                                if __calx_depth__.n > __calx_depth__.limit: __calx_overflow__()
+                                try: body
+                                finally: __calx_depth__.n -= 1
+    for defs that mention their own name and are not generators (inline, without calls: a call
+    per call would make call-heavy code about 4x slower in GraalPy's interpreter)."""
+
+    def visit_FunctionDef(self, node):
+        self.generic_visit(node)
+        if _is_generator(node) or not _calls_itself(node):
+            return node
+        body = node.body
+        doc = []
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            doc, body = body[:1], body[1:]
+        first = body[0] if body else node
+        inc = ast.AugAssign(_depth_attr(True), ast.Add(), ast.Constant(1))
+        limit = ast.Attribute(ast.Name("__calx_depth__", ast.Load()), "limit", ast.Load())
+        check = ast.If(ast.Compare(_depth_attr(False), [ast.Gt()], [limit]),
+                       [ast.Expr(ast.Call(ast.Name("__calx_overflow__", ast.Load()), [], []))], [])
+        dec = ast.AugAssign(_depth_attr(True), ast.Sub(), ast.Constant(1))
+        guarded = ast.Try(body=body or [ast.Pass()], handlers=[], orelse=[], finalbody=[ast.copy_location(dec, first)])
+        node.body = doc + [ast.copy_location(inc, node), ast.copy_location(check, node), ast.copy_location(guarded, first)]
+        return node
+
+
 class _Capture:
     """Collects everything written, keeping at most `keep` characters of head and of tail."""
 
@@ -108,7 +219,13 @@ _PROCESS_FUNCTIONS = ("system", "popen", "fork", "forkpty", "execv", "execve", "
 
 def install(recursion_limit, lookup):
     """Called once per context: limits, exits that end the cell, unicodedata.lookup from Java."""
-    sys.setrecursionlimit(recursion_limit)
+    _default_limit[0] = recursion_limit
+    _depth.limit = recursion_limit
+    _graal_setrecursionlimit(recursion_limit)
+    sys.setrecursionlimit = _setrecursionlimit
+    sys.getrecursionlimit = _getrecursionlimit
+    builtins.__calx_depth__ = _depth
+    builtins.__calx_overflow__ = _overflow
     # Python 3.12 warns about "\l" in docstrings at compile time; the CPython (3.11 and older)
     # that produced the training data stayed silent, and models often write LaTeX in docstrings.
     import warnings
@@ -164,6 +281,7 @@ def _new_namespace():
 
 def drop_session(sid):
     _sessions.pop(sid, None)
+    _limits.pop(sid, None)
 
 
 _TB_KEEP = 30  # frames kept at each end of a long traceback (deep recursion has thousands)
@@ -212,6 +330,8 @@ def run_cell(sid, code, limit):
     cap = _Capture(limit)
     saved = (sys.stdout, sys.stderr)
     _current[0] = (cap, saved)
+    _depth.n = 0  # a cell stopped by an interrupt may not have run its finally blocks
+    _depth.limit = _limits.get(sid, _default_limit[0])
     sys.stdout = cap
     sys.stderr = cap
     error = None
@@ -223,6 +343,7 @@ def run_cell(sid, code, limit):
         linecache.cache[name] = (len(code), None, code.splitlines(True), name)
         tree = ast.parse(code, name, "exec")
         parsed = True
+        tree = ast.fix_missing_locations(_CountCalls().visit(tree))
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
@@ -241,6 +362,7 @@ def run_cell(sid, code, limit):
     finally:
         sys.stdout, sys.stderr = saved
         _current[0] = None
+        _limits[sid] = _depth.limit
     text, truncated = cap.text(limit)
     return (text, truncated, error, tb_text)
 

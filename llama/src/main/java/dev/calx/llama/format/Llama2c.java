@@ -31,8 +31,8 @@ import java.util.Map;
  *   ints, a shared-classifier byte, zero padding), then all norms, the embedding, wq, wk, wv, wo,
  *   w1, w2, w3 over all layers, and the classifier when unshared.</li>
  * </ul>
- * Version 2 (llama2.c's own int8 groups with fp32 scales, not GGML's Q8_0) is rejected with a
- * message. w1 is gate_proj, w2 down_proj, w3 up_proj; rows are already in the interleaved RoPE
+ * Version 2 (int8 groups with fp32 scales, runq.c's format) is read and written by
+ * {@link Llama2cV2}. w1 is gate_proj, w2 down_proj, w3 up_proj; rows are already in the interleaved RoPE
  * order this project uses. llama2.c does not store rms_norm_eps or rope_theta: they are
  * 1e-5 and 10000 as in run.c.
  */
@@ -42,7 +42,7 @@ public final class Llama2c {
 
     private Llama2c() {}
 
-    /** Maps a .bin checkpoint (version 0 or 1). */
+    /** Maps a .bin checkpoint (version 0 or 1); version 2 is read into fp32 or exact Q8_0 copies. */
     public static LlamaModel read(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try {
@@ -63,18 +63,39 @@ public final class Llama2c {
             if (f.i32(0, "header") == MAGIC) {
                 int version = f.i32(4, "version");
                 checkVersion(f, version);
-                return config(f, 8, f.slice(36, 1, "shared-classifier flag").get(ValueLayout.JAVA_BYTE, 0) != 0, false);
+                LlamaConfig c = config(f, 8, f.slice(36, 1, "shared-classifier flag").get(ValueLayout.JAVA_BYTE, 0) != 0, false);
+                if (version == Llama2cV2.VERSION) Llama2cV2.validate(f, c, Llama2cV2.groupSize(f));
+                return c;
             }
             return config(f, 0, true, true);
         }
     }
 
     private static void checkVersion(MappedFile f, int version) throws CheckpointException {
-        if (version == 2) {
-            throw new CheckpointException(f.path(), "llama2.c version 2 (int8 groups with fp32 scales) is not supported; "
-                    + "export version 0 or 1, or use GGUF Q8_0");
+        if (version != 1 && version != 2) {
+            throw new CheckpointException(f.path(), "unknown llama2.c version " + version + " after the ak42 magic (expected 1 or 2)");
         }
-        if (version != 1) throw new CheckpointException(f.path(), "unknown llama2.c version " + version + " after the ak42 magic (expected 1)");
+    }
+
+    /** The version of a .bin checkpoint: 0 (no magic), else the version after the ak42 magic. */
+    public static int version(Path path) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MappedFile f = MappedFile.map(path, arena);
+            return f.i32(0, "header") == MAGIC ? f.i32(4, "version") : 0;
+        }
+    }
+
+    /**
+     * The storage a load gives (for {@code calx info}): F32 for versions 0 and 1; for version 2
+     * Q8_0 when every tensor fits GGML's Q8_0 exactly, else F32 (see {@link Llama2cV2}).
+     */
+    public static DType storage(Path path) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MappedFile f = MappedFile.map(path, arena);
+            if (f.i32(0, "header") != MAGIC || f.i32(4, "version") != Llama2cV2.VERSION) return DType.F32;
+            LlamaConfig c = config(f, 8, f.slice(36, 1, "shared-classifier flag").get(ValueLayout.JAVA_BYTE, 0) != 0, false);
+            return Llama2cV2.storage(f, c);
+        }
     }
 
     /** Parses the 7 header ints at off; for v0 the sign of vocab_size says whether the head is shared. */
@@ -138,11 +159,13 @@ public final class Llama2c {
         return new LlamaModel(LlamaWeights.of(c, m), LlamaModel.Format.LLAMA2C, f.path(), arena, Map.of("llama2c.version", 0));
     }
 
+    /** Versions 1 and 2 (both after the ak42 magic). */
     private static LlamaModel readV1(MappedFile f, Arena arena) throws IOException {
         int version = f.i32(4, "version");
         checkVersion(f, version);
         boolean shared = f.slice(36, 1, "shared-classifier flag").get(ValueLayout.JAVA_BYTE, 0) != 0;
         LlamaConfig c = config(f, 8, shared, false);
+        if (version == Llama2cV2.VERSION) return Llama2cV2.read(f, arena, c);
         checkSize(f, c, 256, false);
         Cursor cur = new Cursor(f, 256);
         Map<String, Object> m = new HashMap<>();
@@ -202,11 +225,16 @@ public final class Llama2c {
     // ------------------------------------------------------------------ writing
 
     /**
-     * Writes a llama2.c checkpoint, version 0 or 1, in fp32 (other storage formats are
-     * converted). The file is written to a temporary file and renamed.
+     * Writes a llama2.c checkpoint: version 0 or 1 in fp32 (other storage formats are
+     * converted), or version 2 (int8 groups) with the default group size of
+     * {@link #writeV2(LlamaWeights, Path, int)}. The file is written to a temporary file and renamed.
      */
     public static void write(LlamaWeights w, Path out, int version) throws IOException {
-        if (version != 0 && version != 1) throw new IllegalArgumentException("llama2.c version must be 0 or 1, got " + version);
+        if (version == Llama2cV2.VERSION) {
+            Llama2cV2.write(w, out, Llama2cV2.defaultGroupSize(w));
+            return;
+        }
+        if (version != 0 && version != 1) throw new IllegalArgumentException("llama2.c version must be 0, 1 or 2, got " + version);
         w = w.interleaved();
         LlamaConfig c = w.config();
         try (LeWriter o = new LeWriter(out)) {
@@ -249,6 +277,15 @@ public final class Llama2c {
             if (!w.tied()) o.matrixF32(w.lmHead());
             o.commit();
         }
+    }
+
+    /**
+     * Writes version 2 with this group size (groupSize 0: 32 when every matrix is Q8_0, whose
+     * blocks are then copied exactly; else export.py's 64, halved until it divides dim). Other
+     * storage is quantized as export.py does: scale = max|w|/127 per group, round half to even.
+     */
+    public static void writeV2(LlamaWeights w, Path out, int groupSize) throws IOException {
+        Llama2cV2.write(w, out, groupSize == 0 ? Llama2cV2.defaultGroupSize(w) : groupSize);
     }
 
     /** The RoPE cos and sin tables [seq_len][head_size/2] that version 0 still carries (as export.py writes them). */

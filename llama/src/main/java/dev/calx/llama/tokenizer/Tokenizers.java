@@ -9,8 +9,9 @@ import java.util.Locale;
 
 /**
  * Loading and saving tokenizers whatever their file format: SentencePiece {@code tokenizer.model},
- * Hugging Face {@code tokenizer.json}, llama2.c {@code tokenizer.bin}, or a directory holding one
- * of them (a checkpoint directory).
+ * Hugging Face {@code tokenizer.json}, llama2.c {@code tokenizer.bin}, the metadata of a
+ * {@code .gguf} model (read only), or a directory holding one of the first three (a checkpoint
+ * directory).
  */
 public final class Tokenizers {
     /** MathCoder's block markers and the chat roles, as added special tokens. */
@@ -38,6 +39,7 @@ public final class Tokenizers {
             case MODEL -> SentencePieceModel.load(path);
             case JSON -> HfTokenizerJson.load(path);
             case LLAMA2C -> Llama2cTokenizer.load(path);
+            case GGUF -> GgufTokenizer.load(path);
         };
     }
 
@@ -55,18 +57,20 @@ public final class Tokenizers {
             case MODEL -> SentencePieceModel.write(t, path);
             case JSON -> HfTokenizerJson.write(t, path);
             case LLAMA2C -> Llama2cTokenizer.write(t.vocabulary(), path);
+            case GGUF -> throw new IOException(path + ": writing a tokenizer into GGUF is not supported (use .model, .json or .bin)");
             case null -> throw new IOException(path + ": cannot tell the tokenizer format from the name "
                     + "(use .model, .json or .bin, or an existing directory)");
         }
     }
 
-    enum Format { MODEL, JSON, LLAMA2C }
+    enum Format { MODEL, JSON, LLAMA2C, GGUF }
 
     static Format formatByName(Path p) {
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".model")) return Format.MODEL;
         if (name.endsWith(".json")) return Format.JSON;
         if (name.endsWith(".bin")) return Format.LLAMA2C;
+        if (name.endsWith(".gguf")) return Format.GGUF;
         return null;
     }
 
@@ -82,6 +86,7 @@ public final class Tokenizers {
             if (head[i] == '{') return Format.JSON;
             if (!Character.isWhitespace(head[i])) break;
         }
+        if (n >= 4 && head[0] == 'G' && head[1] == 'G' && head[2] == 'U' && head[3] == 'F') return Format.GGUF;
         // A ModelProto starts with its first piece: field 1, length-delimited (0x0A).
         return n > 0 && head[0] == 0x0A ? Format.MODEL : Format.LLAMA2C;
     }

@@ -43,7 +43,8 @@ public final class Synthesizer {
         int attempts = 0;
         while (out.size() < n && attempts++ < n * 20 + 100) {
             double u = rng.uniform();
-            String mag = u < 0.5 ? "small" : u < 0.85 ? "medium" : "large";
+            // a quarter large, so that long numbers are copied often enough to be learned
+            String mag = u < 0.4 ? "small" : u < 0.75 ? "medium" : "large";
             Problem p = draw(rng, mag, out.size());
             if (p == null || !seen.add(p.identity() + "|" + p.hidden())) continue;
             out.add(p);
