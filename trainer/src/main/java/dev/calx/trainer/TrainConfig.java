@@ -50,6 +50,7 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
     public TrainConfig withEpochs(int n) {
         if (n <= 0) throw new IllegalArgumentException("epochs must be positive, got " + n);
         return new TrainConfig(n, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
-                eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps);
+                eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, pack, evalProblems,
+                evalMaxTokens);
     }
 }
