@@ -49,11 +49,15 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--save-every", defaultValue = "0", description = "Checkpoint every N steps; the last step is always saved (default: ${DEFAULT-VALUE}).") int saveEvery;
         @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept (default: ${DEFAULT-VALUE}).") int keep;
         @Option(names = "--max-bad-fraction", defaultValue = "0.01", description = "Stop when more truncated or fully masked samples (default: ${DEFAULT-VALUE}).") double maxBad;
+        @Option(names = "--pack", description = "Pack samples into rows of --max-len tokens (attention kept inside each sample; --batch is then rows per batch) instead of one padded sample per row.") boolean pack;
+        @Option(names = "--eval-problems", defaultValue = "0", description = "At each evaluation, greedy-decode the first N --val problems with the format's tool loop and log their accuracy (val_accuracy); 0 = off (default: ${DEFAULT-VALUE}).") int evalProblems;
+        @Option(names = "--eval-max-tokens", defaultValue = "512", description = "New tokens per problem for --eval-problems (default: ${DEFAULT-VALUE}).") int evalMaxTokens;
         @Option(names = "--stop-after-steps", defaultValue = "0", description = "Stop (after a checkpoint) at this step; 0 = run to the end (default: ${DEFAULT-VALUE}).") long stopAfter;
 
         TrainConfig config() {
             return new TrainConfig(epochs, lr, batch, gradAccum, maxLen, warmup, LrSchedule.parseKind(schedule), weightDecay, beta1, beta2, eps,
-                    maxGradNorm, seed, logEvery, evalEvery == 0 ? Integer.MAX_VALUE : evalEvery, saveEvery, keep, maxBad, stopAfter);
+                    maxGradNorm, seed, logEvery, evalEvery == 0 ? Integer.MAX_VALUE : evalEvery, saveEvery, keep, maxBad, stopAfter)
+                    .withPack(pack).withEvalProblems(evalProblems, evalMaxTokens);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.calx.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -61,7 +60,7 @@ final class SmallGemm {
         for (; i <= n - L; i += L) {
             s0 = FloatVector.fromArray(F, x, xo + i).fma(FloatVector.fromArray(F, y, yo + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(s0.add(s1).add(s2.add(s3))); // not reduceLanes: its bits depend on the JIT tier
         for (; i < n; i++) s += x[xo + i] * y[yo + i];
         return s;
     }

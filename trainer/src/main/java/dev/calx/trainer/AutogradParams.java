@@ -40,13 +40,16 @@ public final class AutogradParams {
         for (Variable v : vars.values()) v.zeroGrad();
     }
 
-    /** Targets for next-token loss: position t predicts ids[t+1] when that token is trained; else ignored. */
+    /**
+     * Targets for next-token loss: position t predicts ids[t+1] when that token is trained and in
+     * the same packed sample; else ignored.
+     */
     public static int[] targets(dev.calx.trainer.data.Batch b, int ignore) {
-        int[] t = new int[b.ids().length];
+        int[] t = new int[b.ids().length], seg = b.segmentIds();
         for (int r = 0; r < b.rows(); r++) {
             for (int c = 0; c < b.width(); c++) {
                 int i = r * b.width() + c;
-                t[i] = c + 1 < b.width() && b.trained()[i + 1] ? b.ids()[i + 1] : ignore;
+                t[i] = c + 1 < b.width() && b.trained()[i + 1] && (seg == null || seg[i] == seg[i + 1]) ? b.ids()[i + 1] : ignore;
             }
         }
         return t;

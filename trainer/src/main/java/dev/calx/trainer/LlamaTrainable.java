@@ -68,7 +68,7 @@ public final class LlamaTrainable implements TrainableModel {
 
     @Override
     public double forwardBackward(Batch b, float normalizer) {
-        Variable loss = model.loss(b.ids(), AutogradParams.targets(b, Ops.IGNORE_INDEX), b.rows(), null, normalizer);
+        Variable loss = model.loss(b.ids(), AutogradParams.targets(b, Ops.IGNORE_INDEX), b.rows(), b.segmentIds(), normalizer);
         double sum = (double) loss.item() * normalizer;
         loss.backward();
         return sum;
@@ -77,7 +77,7 @@ public final class LlamaTrainable implements TrainableModel {
     @Override
     public double evalLossSum(Batch b) {
         try (NoGrad ng = NoGrad.enter()) {
-            return model.loss(b.ids(), AutogradParams.targets(b, Ops.IGNORE_INDEX), b.rows(), null, 1f).item();
+            return model.loss(b.ids(), AutogradParams.targets(b, Ops.IGNORE_INDEX), b.rows(), b.segmentIds(), 1f).item();
         }
     }
 

@@ -60,9 +60,27 @@ public final class TrainRun {
             err.println("calx train: validation " + s.val() + ": " + val.stats());
         }
         Trainer t = new Trainer(s.cfg(), model, train, val, s.out(), tok.eosId(), err);
+        GenerationEval gen = null;
+        if (s.cfg().evalProblems() > 0) {
+            if (s.val() == null) throw new IllegalArgumentException("--eval-problems needs --val (the held-out problems)");
+            var problems = GenerationEval.problems(s.val(), s.format(), s.cfg().evalProblems());
+            var session = new dev.calx.decode.format.LlamaSessionFactory(dev.calx.llama.LlamaModel.of(model.model().weights()), tok,
+                    w.config().maxPositionEmbeddings());
+            var executor = GenerationEval.lazy(() -> new dev.calx.decode.exec.InterpreterExecutor(
+                    dev.calx.interpreter.InterpreterOptions.defaults().withWorkers(1)));
+            gen = new GenerationEval(GenerationEval.promptFormat(s.format()), session, executor, problems, s.cfg().evalMaxTokens());
+            t.withGenerationEval(gen);
+            err.println("calx train: generation accuracy on the first " + problems.size() + " problems of " + s.val()
+                    + " at each evaluation (greedy, " + s.cfg().evalMaxTokens() + " new tokens at most)");
+        }
         err.println("calx train: " + t.stepsPerEpoch() * s.cfg().epochs() + " optimizer steps (" + s.cfg().epochs() + " epochs of "
                 + t.stepsPerEpoch() + "), batch " + s.cfg().batchSize() + " x grad-accum " + s.cfg().gradAccum());
-        return t.run();
+        err.println("calx train: " + t.batchSummary());
+        try {
+            return t.run();
+        } finally {
+            if (gen != null) gen.close();
+        }
     }
 
     /**

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calx.trainer.checkpoint.Checkpoints;
 import dev.calx.trainer.checkpoint.TrainerState;
 import dev.calx.trainer.data.Batch;
+import dev.calx.trainer.data.BatchSource;
 import dev.calx.trainer.data.Batcher;
+import dev.calx.trainer.data.Packer;
 import dev.calx.trainer.data.Dataset;
-import dev.calx.trainer.data.Sample;
 import dev.calx.trainer.optim.AdamW;
 import dev.calx.trainer.optim.GradClip;
 import dev.calx.trainer.optim.LrSchedule;
@@ -41,6 +42,8 @@ public final class Trainer {
     private final PrintStream err;
     private final int padId;
     private final ObjectMapper json = new ObjectMapper();
+    private BatchSource source;
+    private GenerationEval generation;
 
     /** What a run did: the loss of each optimizer step it ran (by global step index) and where it ended. */
     public record Result(List<double[]> stepLosses, long finalStep, Path lastCheckpoint, boolean finished) { }
@@ -55,19 +58,50 @@ public final class Trainer {
         this.err = err;
     }
 
+    /** Also log generation accuracy (val_accuracy) at each evaluation. */
+    public Trainer withGenerationEval(GenerationEval g) {
+        this.generation = g;
+        return this;
+    }
+
+    /** Padded batches, or packed rows with --pack. */
+    BatchSource source() {
+        if (source == null) {
+            source = cfg.pack() ? new Packer(train.samples(), cfg.batchSize(), cfg.maxLength(), cfg.seed(), padId)
+                    : new Batcher(train.samples(), cfg.batchSize(), cfg.seed(), padId);
+        }
+        return source;
+    }
+
+    /** "N batches per epoch, P% of the token slots padding" (epoch 0), plus the rows made when packing. */
+    public String batchSummary() {
+        long slots = 0, real = 0;
+        for (Batch b : source().epoch(0)) {
+            slots += (long) b.rows() * b.width();
+            real += b.realTokens();
+        }
+        String s = source().batchesPerEpoch() + " batches per epoch, " + String.format("%.1f%%", 100.0 * (slots - real) / Math.max(1, slots))
+                + " of the token slots padding";
+        if (source() instanceof Packer p) {
+            s += String.format("; packed %d samples into %d rows of %d tokens (%.1f%% full)", train.samples().size(), p.rowCount(),
+                    cfg.maxLength(), 100 * p.fill());
+        }
+        return s;
+    }
+
     public long stepsPerEpoch() {
-        int batches = new Batcher(train.samples(), cfg.batchSize(), cfg.seed(), padId).batchesPerEpoch();
-        return (batches + cfg.gradAccum() - 1) / cfg.gradAccum();
+        return (source().batchesPerEpoch() + cfg.gradAccum() - 1) / cfg.gradAccum();
     }
 
     /** Runs (or resumes, when {@code out} holds a checkpoint) until the end or {@code stopAfterSteps}. */
     public Result run() throws IOException {
-        Batcher batcher = new Batcher(train.samples(), cfg.batchSize(), cfg.seed(), padId);
+        BatchSource batches = source();
         long perEpoch = stepsPerEpoch(), total = perEpoch * cfg.epochs();
         LrSchedule sched = new LrSchedule(cfg.schedule(), LrSchedule.warmupFromRatio(cfg.warmupRatio(), total), total);
         AdamW opt = new AdamW(new AdamW.Config(cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), AdamW::decaysByDefault));
         long step = 0, tokensSeen = 0;
         int epoch = 0, batchInEpoch = 0;
+        Checkpoints.removeTemporaries(out);
         Optional<Path> resume = Checkpoints.latest(out);
         if (resume.isPresent()) {
             TrainerState st = Checkpoints.readState(resume.get());
@@ -83,7 +117,7 @@ public final class Trainer {
         }
         printMemoryEstimate();
         List<double[]> losses = new ArrayList<>();
-        List<int[]> plan = batcher.plan(epoch);
+        List<Batch> plan = batches.epoch(epoch);
         Path last = resume.orElse(null);
         long t0 = System.nanoTime(), tokensAtStart = tokensSeen, stepAtStart = step;
         double loss = Double.NaN;
@@ -91,11 +125,11 @@ public final class Trainer {
             if (batchInEpoch >= plan.size()) {
                 epoch++;
                 batchInEpoch = 0;
-                plan = batcher.plan(epoch);
+                plan = batches.epoch(epoch);
             }
             int end = Math.min(plan.size(), batchInEpoch + cfg.gradAccum());
             List<Batch> micro = new ArrayList<>();
-            for (int i = batchInEpoch; i < end; i++) micro.add(batcher.batch(plan.get(i)));
+            for (int i = batchInEpoch; i < end; i++) micro.add(plan.get(i));
             double lr = cfg.lr() * sched.factor(step);
             StepResult r = optimizerStep(model, micro, opt, lr, cfg.maxGradNorm(), step + 1, last);
             loss = r.loss();
@@ -109,18 +143,25 @@ public final class Trainer {
             ObjectNode m = json.createObjectNode();
             m.put("step", step).put("epoch", epoch).put("loss", loss).put("lr", lr).put("grad_norm", norm)
                     .put("tokens", tokensSeen).put("tokens_per_s", tps).put("elapsed_s", secs);
-            if (cfg.evalEvery() > 0 && val != null && (step % cfg.evalEvery() == 0 || step == total)) {
+            boolean evalNow = cfg.evalEvery() > 0 && (step % cfg.evalEvery() == 0 || step == total);
+            if (evalNow && val != null) {
                 m.put("val_loss", validationLoss());
+            }
+            if (evalNow && generation != null) {
+                GenerationEval.Result g = generation.evaluate();
+                m.put("val_accuracy", g.accuracy()).put("val_correct", g.correct()).put("val_problems", g.total())
+                        .put("val_generation_s", g.seconds());
             }
             appendMetrics(m);
             if (cfg.logEvery() > 0 && (step % cfg.logEvery() == 0 || step == total)) {
-                progress(step, total, stepAtStart, secs, loss, lr, norm, tps, m.has("val_loss") ? m.get("val_loss").asDouble() : Double.NaN);
+                progress(step, total, stepAtStart, secs, loss, lr, norm, tps, m.has("val_loss") ? m.get("val_loss").asDouble() : Double.NaN,
+                        m.has("val_accuracy") ? m.get("val_accuracy").asDouble() : Double.NaN);
             }
             boolean stop = cfg.stopAfterSteps() > 0 && step >= cfg.stopAfterSteps();
             if ((cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0) || step == total || stop) {
                 TrainerState st = new TrainerState(TrainerState.VERSION, step, epoch, batchInEpoch, cfg.seed(), tokensSeen, cfg.lr(),
                         cfg.schedule().name().toLowerCase(java.util.Locale.ROOT), sched.warmupSteps(), total, cfg.beta1(), cfg.beta2(),
-                        cfg.eps(), cfg.weightDecay(), cfg.maxGradNorm(), cfg.batchSize(), cfg.gradAccum(), cfg.maxLength(), loss);
+                        cfg.eps(), cfg.weightDecay(), cfg.maxGradNorm(), cfg.batchSize(), cfg.gradAccum(), cfg.maxLength(), loss, cfg.pack());
                 last = Checkpoints.save(out, st, opt, model.shapes(), model::writeModelFiles, cfg.keepLast());
             }
             if (stop && step < total) {
@@ -163,11 +204,11 @@ public final class Trainer {
 
     private void checkCompatible(TrainerState st, long total) {
         if (st.seed() != cfg.seed() || st.batchSize() != cfg.batchSize() || st.gradAccum() != cfg.gradAccum()
-                || st.totalSteps() != total || st.baseLr() != cfg.lr() || st.maxLength() != cfg.maxLength()) {
+                || st.totalSteps() != total || st.baseLr() != cfg.lr() || st.maxLength() != cfg.maxLength() || st.pack() != cfg.pack()) {
             throw new IllegalArgumentException("cannot resume: the checkpoint was made with seed " + st.seed() + ", batch " + st.batchSize()
-                    + ", grad-accum " + st.gradAccum() + ", lr " + st.baseLr() + ", max-len " + st.maxLength() + ", " + st.totalSteps()
+                    + ", grad-accum " + st.gradAccum() + ", lr " + st.baseLr() + ", max-len " + st.maxLength() + (st.pack() ? ", packing" : "") + ", " + st.totalSteps()
                     + " total steps; this run has seed " + cfg.seed() + ", batch " + cfg.batchSize() + ", grad-accum " + cfg.gradAccum()
-                    + ", lr " + cfg.lr() + ", max-len " + cfg.maxLength() + ", " + total + " total steps");
+                    + ", lr " + cfg.lr() + ", max-len " + cfg.maxLength() + (cfg.pack() ? ", packing" : "") + ", " + total + " total steps");
         }
     }
 
@@ -187,8 +228,7 @@ public final class Trainer {
     private void printMemoryEstimate() {
         long p = 0;
         for (Param x : model.params()) p += x.value().size();
-        int width = 0;
-        for (Sample s : train.samples()) width = Math.max(width, s.length());
+        int width = source().maxWidth();
         long weights = 4 * p, grads = 4 * p, adam = 8 * p, act = model.activationBytes(cfg.batchSize(), width);
         long totalBytes = weights + grads + adam + act, heap = Runtime.getRuntime().maxMemory();
         err.printf("calx train: memory estimate: weights %s + gradients %s + AdamW %s + activations %s (batch %d x %d) = %s; heap limit %s%n",
@@ -203,12 +243,14 @@ public final class Trainer {
         return String.format("%.1f MiB", b / 1048576.0);
     }
 
-    private void progress(long step, long total, long stepAtStart, double secs, double loss, double lr, double norm, double tps, double valLoss) {
+    private void progress(long step, long total, long stepAtStart, double secs, double loss, double lr, double norm, double tps, double valLoss,
+                          double valAcc) {
         int width = 24, filled = (int) (width * step / total);
         double eta = (step - stepAtStart) > 0 ? secs / (step - stepAtStart) * (total - step) : 0;
-        err.printf("\rstep %d/%d [%s%s] %3.0f%% loss %.4f%s lr %.3g gnorm %.3f %.0f tok/s ETA %s   ", step, total,
+        err.printf("\rstep %d/%d [%s%s] %3.0f%% loss %.4f%s%s lr %.3g gnorm %.3f %.0f tok/s ETA %s   ", step, total,
                 "#".repeat(filled), ".".repeat(width - filled), 100.0 * step / total, loss,
-                Double.isNaN(valLoss) ? "" : String.format(" val %.4f", valLoss), lr, norm, tps, duration(eta));
+                Double.isNaN(valLoss) ? "" : String.format(" val %.4f", valLoss),
+                Double.isNaN(valAcc) ? "" : String.format(" acc %.1f%%", 100 * valAcc), lr, norm, tps, duration(eta));
     }
 
     static String duration(double s) {

@@ -37,27 +37,28 @@ public final class RowKernels {
      */
     public static void rmsNormBackward(float[] x, int xo, float[] w, int wo, float[] inv, float[] dy, int dyo,
                                        float[] dx, int dxo, float[] dw, int dwo, int rows, int n) {
-        Parallel.forRange(rows, 6L * n, (from, to) -> {
-            float[] dwPart = dw == null ? null : new float[n];
-            for (int r = from; r < to; r++) {
-                int xr = xo + r * n, gr = dyo + r * n;
-                float s = inv[r];
-                if (dx != null) {
+        if (dx != null) {
+            Parallel.forRange(rows, 4L * n, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int xr = xo + r * n, gr = dyo + r * n;
+                    float s = inv[r];
                     double dot = 0;
                     for (int i = 0; i < n; i++) dot += (double) dy[gr + i] * w[wo + i] * x[xr + i];
                     float c = (float) (dot * s * s * s / n);
                     int dr = dxo + r * n;
                     for (int i = 0; i < n; i++) dx[dr + i] += s * dy[gr + i] * w[wo + i] - c * x[xr + i];
                 }
-                if (dwPart != null) for (int i = 0; i < n; i++) dwPart[i] += dy[gr + i] * x[xr + i] * s;
+            });
+        }
+        if (dw != null) {
+            // one sequential sum per column (a sum split by rows and combined in completion order
+            // would depend on thread timing)
+            float[] part = new float[n];
+            for (int r = 0; r < rows; r++) {
+                int xr = xo + r * n, gr = dyo + r * n;
+                for (int i = 0; i < n; i++) part[i] += dy[gr + i] * x[xr + i] * inv[r];
             }
-            if (dwPart != null) addInto(dw, dwo, dwPart);
-        });
-    }
-
-    static void addInto(float[] dst, int off, float[] part) {
-        synchronized (dst) {
-            for (int i = 0; i < part.length; i++) dst[off + i] += part[i];
+            for (int i = 0; i < n; i++) dw[dwo + i] += part[i];
         }
     }
 

@@ -1,14 +1,18 @@
 package dev.calx.autograd.internal;
 
 import dev.calx.tensor.Parallel;
+import dev.calx.tensor.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API versions of the hot row kernels (same contracts as {@link RowKernels} and the
- * attention row helpers in {@link Kernels}); checked against them in the tests. exp goes
- * through {@code VectorOperators.EXP} (an intrinsic on x86).
+ * attention row helpers in {@link Kernels}); checked against them in the tests. exp and lane
+ * sums go through {@link VectorMath} (not {@code lanewise(EXP)} / {@code reduceLanes(ADD)}, whose
+ * bits change when C2 compiles the code), and scalar tails use the same exp as the vector body, so
+ * results depend neither on the JIT tier nor on where a chunk boundary falls: a training step
+ * gives the same bits in a cold and in a warm JVM (exact resume).
  */
 public final class VecKernels {
     private VecKernels() {}
@@ -26,13 +30,13 @@ public final class VecKernels {
         FloatVector acc = FloatVector.zero(S);
         int j = lo;
         for (; j + L <= end; j += L) {
-            FloatVector e = FloatVector.fromArray(S, p, off + j).sub(vmax).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, p, off + j).sub(vmax));
             e.intoArray(p, off + j);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; j < end; j++) {
-            float e = (float) Math.exp(p[off + j] - max);
+            float e = VectorMath.exp(p[off + j] - max);
             p[off + j] = e;
             sum += e;
         }
@@ -49,9 +53,9 @@ public final class VecKernels {
         FloatVector m = FloatVector.broadcast(S, lse);
         int j = lo;
         for (; j + L <= end; j += L) {
-            FloatVector.fromArray(S, p, off + j).sub(m).lanewise(VectorOperators.EXP).intoArray(p, off + j);
+            VectorMath.exp(FloatVector.fromArray(S, p, off + j).sub(m)).intoArray(p, off + j);
         }
-        for (; j < end; j++) p[off + j] = (float) Math.exp(p[off + j] - lse);
+        for (; j < end; j++) p[off + j] = VectorMath.exp(p[off + j] - lse);
         java.util.Arrays.fill(p, off, off + lo, 0f);
         java.util.Arrays.fill(p, off + end, off + n, 0f);
     }
@@ -75,16 +79,16 @@ public final class VecKernels {
         FloatVector mv = FloatVector.broadcast(S, m);
         int i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector.fromArray(S, a, off + i).sub(mv).lanewise(VectorOperators.EXP).mul(scale).intoArray(a, off + i);
+            VectorMath.exp(FloatVector.fromArray(S, a, off + i).sub(mv)).mul(scale).intoArray(a, off + i);
         }
-        for (; i < n; i++) a[off + i] = scale * (float) Math.exp(a[off + i] - m);
+        for (; i < n; i++) a[off + i] = scale * VectorMath.exp(a[off + i] - m);
     }
 
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i + L <= n; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -124,19 +128,18 @@ public final class VecKernels {
 
     public static void rmsNormBackward(float[] x, int xo, float[] w, int wo, float[] inv, float[] dy, int dyo,
                                        float[] dx, int dxo, float[] dw, int dwo, int rows, int n) {
-        Parallel.forRange(rows, 6L * n, (from, to) -> {
-            float[] dwPart = dw == null ? null : new float[n];
-            for (int r = from; r < to; r++) {
-                int xr = xo + r * n, gr = dyo + r * n, dr = dxo + r * n;
-                float s = inv[r];
-                if (dx != null) {
+        if (dx != null) {
+            Parallel.forRange(rows, 4L * n, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int xr = xo + r * n, gr = dyo + r * n, dr = dxo + r * n;
+                    float s = inv[r];
                     FloatVector acc = FloatVector.zero(S);
                     int i = 0;
                     for (; i + L <= n; i += L) {
                         acc = FloatVector.fromArray(S, dy, gr + i).mul(FloatVector.fromArray(S, w, wo + i))
                                 .fma(FloatVector.fromArray(S, x, xr + i), acc);
                     }
-                    float dot = acc.reduceLanes(VectorOperators.ADD);
+                    float dot = VectorMath.sum(acc);
                     for (; i < n; i++) dot += dy[gr + i] * w[wo + i] * x[xr + i];
                     float c = dot * s * s * s / n;
                     i = 0;
@@ -147,20 +150,41 @@ public final class VecKernels {
                     }
                     for (; i < n; i++) dx[dr + i] += s * dy[gr + i] * w[wo + i] - c * x[xr + i];
                 }
-                if (dwPart != null) {
-                    int i = 0;
-                    for (; i + L <= n; i += L) {
-                        FloatVector.fromArray(S, dy, gr + i).mul(FloatVector.fromArray(S, x, xr + i)).mul(s)
-                                .add(FloatVector.fromArray(S, dwPart, i)).intoArray(dwPart, i);
-                    }
-                    for (; i < n; i++) dwPart[i] += dy[gr + i] * x[xr + i] * s;
+            });
+        }
+        if (dw != null) rmsNormWeightGrad(x, xo, inv, dy, dyo, dw, dwo, rows, n);
+    }
+
+    /**
+     * dw[i] += sum over rows, in row order, of dy * x * inv. Split by columns (never by rows), so
+     * every column is one sequential sum whatever the thread count: no partial sums combined in
+     * completion order.
+     */
+    static void rmsNormWeightGrad(float[] x, int xo, float[] inv, float[] dy, int dyo, float[] dw, int dwo, int rows, int n) {
+        int units = (n + L - 1) / L;
+        Parallel.forRange(units, 2L * rows * L, (u0, u1) -> {
+            int c0 = u0 * L, c1 = Math.min(n, u1 * L), w = c1 - c0;
+            float[] part = new float[w];
+            for (int r = 0; r < rows; r++) {
+                int xr = xo + r * n + c0, gr = dyo + r * n + c0;
+                float s = inv[r];
+                int i = 0;
+                for (; i + L <= w; i += L) {
+                    FloatVector.fromArray(S, dy, gr + i).mul(FloatVector.fromArray(S, x, xr + i)).mul(s)
+                            .add(FloatVector.fromArray(S, part, i)).intoArray(part, i);
                 }
+                for (; i < w; i++) part[i] += dy[gr + i] * x[xr + i] * s;
             }
-            if (dwPart != null) RowKernels.addInto(dw, dwo, dwPart);
+            for (int i = 0; i < w; i++) dw[dwo + c0 + i] += part[i];
         });
     }
 
     // ------------------------------------------------------------------ SwiGLU
+
+    /** 1 / (1 + e^-v) with {@link VectorMath#exp(float)}: the bits of a vector lane. */
+    static float sigmoid(float v) {
+        return 1f / (VectorMath.exp(-v) + 1f);
+    }
 
     public static void swigluForward(float[] g, int go, float[] u, int uo, float[] y, int yo, int count) {
         Parallel.forRange(count, 20, (from, to) -> {
@@ -168,12 +192,12 @@ public final class VecKernels {
             int i = from;
             for (; i + L <= to; i += L) {
                 FloatVector v = FloatVector.fromArray(S, g, go + i);
-                FloatVector sg = one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+                FloatVector sg = one.div(VectorMath.exp(v.neg()).add(one));
                 v.mul(sg).mul(FloatVector.fromArray(S, u, uo + i)).intoArray(y, yo + i);
             }
             for (; i < to; i++) {
                 float v = g[go + i];
-                y[yo + i] = v * RowKernels.sigmoid(v) * u[uo + i];
+                y[yo + i] = v * sigmoid(v) * u[uo + i];
             }
         });
     }
@@ -186,7 +210,7 @@ public final class VecKernels {
             int i = from;
             for (; i + L <= to; i += L) {
                 FloatVector v = FloatVector.fromArray(S, g, go + i);
-                FloatVector s = one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+                FloatVector s = one.div(VectorMath.exp(v.neg()).add(one));
                 FloatVector d = FloatVector.fromArray(S, dy, dyo + i);
                 FloatVector ds = d.mul(s);
                 // dg += dy * u * s * (1 + g * (1 - s)); du += dy * g * s
@@ -195,9 +219,10 @@ public final class VecKernels {
                 ds.fma(v, FloatVector.fromArray(S, du, duo + i)).intoArray(du, duo + i);
             }
             for (; i < to; i++) {
-                float v = g[go + i], s = RowKernels.sigmoid(v), d = dy[dyo + i];
-                dg[dgo + i] += d * u[uo + i] * s * (1f + v * (1f - s));
-                du[duo + i] += d * v * s;
+                // the vector body's operations, lane for lane
+                float v = g[go + i], s = sigmoid(v), ds = dy[dyo + i] * s;
+                dg[dgo + i] = ds * u[uo + i] * (v * (1f - s) + 1f) + dg[dgo + i];
+                du[duo + i] = Math.fma(ds, v, du[duo + i]);
             }
         });
     }
@@ -218,10 +243,10 @@ public final class VecKernels {
                 FloatVector m = FloatVector.broadcast(S, max), acc = FloatVector.zero(S);
                 int i = 0;
                 for (; i + L <= v; i += L) {
-                    acc = acc.add(FloatVector.fromArray(S, logits, o + i).sub(m).lanewise(VectorOperators.EXP));
+                    acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, logits, o + i).sub(m)));
                 }
-                double sum = acc.reduceLanes(VectorOperators.ADD);
-                for (; i < v; i++) sum += Math.exp(logits[o + i] - max);
+                double sum = VectorMath.sum(acc);
+                for (; i < v; i++) sum += VectorMath.exp(logits[o + i] - max);
                 double l = max + Math.log(sum);
                 lse[r] = (float) l;
                 partial[r] = l - logits[o + targets[r]];
@@ -241,10 +266,10 @@ public final class VecKernels {
                 FloatVector m = FloatVector.broadcast(S, lse[r]);
                 int i = 0;
                 for (; i + L <= v; i += L) {
-                    FloatVector.fromArray(S, logits, o + i).sub(m).lanewise(VectorOperators.EXP)
+                    VectorMath.exp(FloatVector.fromArray(S, logits, o + i).sub(m))
                             .mul(scale).add(FloatVector.fromArray(S, dl, d + i)).intoArray(dl, d + i);
                 }
-                for (; i < v; i++) dl[d + i] += scale * (float) Math.exp(logits[o + i] - lse[r]);
+                for (; i < v; i++) dl[d + i] += scale * VectorMath.exp(logits[o + i] - lse[r]);
                 dl[d + targets[r]] -= scale;
             }
         });

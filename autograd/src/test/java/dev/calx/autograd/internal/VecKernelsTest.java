@@ -97,4 +97,22 @@ class VecKernelsTest {
             assertEquals(Kernels.referenceDot(p1, 0, d1, 0, n), VecKernels.dot(p1, 0, d1, 0, n), 1e-5);
         }
     }
+
+    @Test
+    void rmsNormWeightGradientIsOneSequentialSumPerColumnAddedToWhatIsThere() {
+        // the bits must not depend on how rows are split among threads: each column is summed
+        // over all rows in order, then added once into the existing gradient (accumulation)
+        Random r = new Random(9);
+        for (int n : LENGTHS) {
+            int rows = 301;
+            float[] x = rand(r, rows * n, 1), dy = rand(r, rows * n, 1), inv = rand(r, rows, 1), start = rand(r, n, 1);
+            float[] dw = start.clone();
+            VecKernels.rmsNormWeightGrad(x, 0, inv, dy, 0, dw, 0, rows, n);
+            for (int i = 0; i < n; i++) {
+                float part = 0;
+                for (int row = 0; row < rows; row++) part = dy[row * n + i] * x[row * n + i] * inv[row] + part;
+                assertEquals(Float.floatToRawIntBits(start[i] + part), Float.floatToRawIntBits(dw[i]), "n=" + n + " column " + i);
+            }
+        }
+    }
 }

@@ -61,6 +61,17 @@ public final class Checkpoints {
         return finalDir;
     }
 
+    /**
+     * Deletes the temporary directories a killed run left behind (a checkpoint it was writing when
+     * it died); called when a run starts, before it writes anything.
+     */
+    public static void removeTemporaries(Path out) throws IOException {
+        if (!Files.isDirectory(out)) return;
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-checkpoint-")).toList()) deleteTree(p);
+        }
+    }
+
     /** Checkpoint directories under out, oldest first. */
     public static List<Path> list(Path out) throws IOException {
         if (!Files.isDirectory(out)) return List.of();

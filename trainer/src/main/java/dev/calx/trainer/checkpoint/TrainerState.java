@@ -11,6 +11,15 @@ package dev.calx.trainer.checkpoint;
 public record TrainerState(int version, long step, int epoch, int batchInEpoch, long seed, long tokensSeen,
                            double baseLr, String schedule, long warmupSteps, long totalSteps,
                            double beta1, double beta2, double eps, double weightDecay, double maxGradNorm,
-                           int batchSize, int gradAccum, int maxLength, double lastLoss) {
+                           int batchSize, int gradAccum, int maxLength, double lastLoss, boolean pack) {
     public static final int VERSION = 1;
+
+    /** Without packing (a state written before the field existed reads as pack = false). */
+    public TrainerState(int version, long step, int epoch, int batchInEpoch, long seed, long tokensSeen,
+                        double baseLr, String schedule, long warmupSteps, long totalSteps,
+                        double beta1, double beta2, double eps, double weightDecay, double maxGradNorm,
+                        int batchSize, int gradAccum, int maxLength, double lastLoss) {
+        this(version, step, epoch, batchInEpoch, seed, tokensSeen, baseLr, schedule, warmupSteps, totalSteps, beta1, beta2, eps,
+                weightDecay, maxGradNorm, batchSize, gradAccum, maxLength, lastLoss, false);
+    }
 }

@@ -7,13 +7,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Length-bucketed padded batches (not packing: every row holds one sample, so attention never
- * crosses samples and no special attention mask is needed). Per epoch, from {@code (seed,
+ * Length-bucketed padded batches: every row holds one sample (see {@link Packer} for packing). Per epoch, from {@code (seed,
  * epoch)} only: shuffle the samples, cut the order into windows of {@code 50 * batchSize},
  * sort each window by length, cut it into batches, and shuffle the batches. Same seed and
  * epoch, same batches, so a resumed run can skip to a batch index and continue exactly.
  */
-public final class Batcher {
+public final class Batcher implements BatchSource {
     static final int WINDOW_BATCHES = 50;
 
     private final List<Sample> samples;
@@ -29,8 +28,25 @@ public final class Batcher {
         this.padId = padId;
     }
 
+    @Override
     public int batchesPerEpoch() {
         return (samples.size() + batchSize - 1) / batchSize;
+    }
+
+    @Override
+    public List<Batch> epoch(int epoch) {
+        List<int[]> plan = plan(epoch);
+        return new java.util.AbstractList<>() {
+            @Override public Batch get(int i) { return batch(plan.get(i)); }
+            @Override public int size() { return plan.size(); }
+        };
+    }
+
+    @Override
+    public int maxWidth() {
+        int w = 0;
+        for (Sample s : samples) w = Math.max(w, s.length());
+        return w;
     }
 
     /** The sample indices of each batch of an epoch, in order. */
