@@ -31,6 +31,7 @@ public final class Decoder {
     private float[] logits;
     private int[] owedTokens = new int[0];
     private String owedText = "";
+    private boolean contextFull;
 
     public Decoder(InferenceSession session, Tokenizer tokenizer, Sampler sampler, GenerationStats stats) {
         this.session = session;
@@ -48,19 +49,34 @@ public final class Decoder {
         return tokenizer;
     }
 
+    /** True once a prefill did not fit in the session's context (nothing more is run). */
+    public boolean contextFull() {
+        return contextFull;
+    }
+
     /** Tokens in the cache, in order (a copy). */
     public int[] cachedTokens() {
         return cache.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Runs tokens through the model (a prompt, tool output), after whatever is owed. */
+    /**
+     * Runs tokens through the model (a prompt, tool output), after whatever is owed. Tokens that
+     * do not fit in the context are not run: the decoder is then {@link #contextFull() full}
+     * and the next {@link #generate} ends at once with {@link StopReason#CONTEXT_FULL}, so a
+     * long question or a long tool output ends that problem's loop, not the evaluation.
+     */
     public void prefill(int... tokens) {
         int[] all = concat(concat(owedTokens, encodeContinuation(owedText)), tokens);
         owedTokens = new int[0];
         owedText = "";
-        if (all.length == 0) return;
+        if (all.length == 0 || contextFull) return;
         long t0 = System.nanoTime();
-        logits = session.append(all);
+        try {
+            logits = session.append(all);
+        } catch (ContextOverflowException e) {
+            contextFull = true;
+            return;
+        }
         stats.addPrefill(all.length, System.nanoTime() - t0);
         for (int t : all) cache.add(t);
     }
@@ -100,6 +116,7 @@ public final class Decoder {
     /** Generates one segment; the stream receives text as soon as it cannot be part of a stop string. */
     public Segment generate(GenerateOptions options, Consumer<String> stream) {
         if (owedTokens.length > 0 || !owedText.isEmpty()) prefillText("");
+        if (contextFull) return finish(options, stream, "", 0, StopReason.CONTEXT_FULL, null, -1, 0);
         if (logits == null) throw new IllegalStateException("nothing to continue from: prefill a prompt first");
         int start = cache.size();
         float[] startLogits = logits;

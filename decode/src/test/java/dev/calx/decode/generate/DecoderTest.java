@@ -95,6 +95,30 @@ class DecoderTest {
     }
 
     @Test
+    void aPromptLongerThanTheContextEndsTheSegmentInsteadOfThrowing() {
+        ScriptedSession s = new ScriptedSession(List.of(tok.encode("abc", false)), tok.vocabSize(), TestTokenizer.EOS, 4);
+        Decoder d = decoder(s);
+        d.prefill(tok.encode("a long question", true));
+        assertTrue(d.contextFull());
+        Segment seg = d.generate(until(), null);
+        assertEquals(StopReason.CONTEXT_FULL, seg.reason());
+        assertEquals("", seg.text());
+        assertEquals(0, s.history().length, "nothing of the overflowing prompt entered the cache");
+    }
+
+    @Test
+    void toolOutputThatOverflowsEndsTheNextSegment() {
+        ScriptedSession s = new ScriptedSession(List.of(tok.encode("ab", false), tok.encode("cd", false)), tok.vocabSize(), TestTokenizer.EOS, 8);
+        Decoder d = decoder(s);
+        d.prefill(tok.encode("Q", true));
+        Segment first = d.generate(until(), null);
+        assertEquals("ab", first.text());
+        d.prefillText("a tool output far longer than what is left of the context");
+        Segment next = d.generate(until(), null);
+        assertEquals(StopReason.CONTEXT_FULL, next.reason());
+    }
+
+    @Test
     void streamedPiecesConcatenateToTheSegmentText() {
         Decoder d = decoder(script("hello world, a long line\nand more"));
         d.prefill(tok.encode("Q", true));
