@@ -202,18 +202,32 @@ final class WeightKernels {
         for (; j <= h - L; j += L) {
             FloatVector xe = FloatVector.fromArray(F, xs, j), xd = FloatVector.fromArray(F, xs, h + j);
             long off = 4L * j;
-            a0 = bf16Pair(seg, b0 + off, hi, xe, xd, a0);
-            a1 = bf16Pair(seg, b1 + off, hi, xe, xd, a1);
-            a2 = bf16Pair(seg, b2 + off, hi, xe, xd, a2);
-            a3 = bf16Pair(seg, b3 + off, hi, xe, xd, a3);
-            a4 = bf16Pair(seg, b4 + off, hi, xe, xd, a4);
-            a5 = bf16Pair(seg, b5 + off, hi, xe, xd, a5);
-            a6 = bf16Pair(seg, b6 + off, hi, xe, xd, a6);
-            a7 = bf16Pair(seg, b7 + off, hi, xe, xd, a7);
+            IntVector p;
+            p = IntVector.fromMemorySegment(I, seg, b0 + off, LE);
+            a0 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a0));
+            p = IntVector.fromMemorySegment(I, seg, b1 + off, LE);
+            a1 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a1));
+            p = IntVector.fromMemorySegment(I, seg, b2 + off, LE);
+            a2 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a2));
+            p = IntVector.fromMemorySegment(I, seg, b3 + off, LE);
+            a3 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a3));
+            p = IntVector.fromMemorySegment(I, seg, b4 + off, LE);
+            a4 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a4));
+            p = IntVector.fromMemorySegment(I, seg, b5 + off, LE);
+            a5 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a5));
+            p = IntVector.fromMemorySegment(I, seg, b6 + off, LE);
+            a6 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a6));
+            p = IntVector.fromMemorySegment(I, seg, b7 + off, LE);
+            a7 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a7));
         }
-        FloatVector[] acc = {a0, a1, a2, a3, a4, a5, a6, a7};
+        // Reduce before anything else sees the accumulators: a vector that flows into an array
+        // (or any escaping use) makes C2 box the loop's vector phis on every iteration (measured
+        // 11 ms instead of 3.5 ms per 11008x4096 product on one thread).
+        float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
+                a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD), a4.reduceLanes(VectorOperators.ADD),
+                a5.reduceLanes(VectorOperators.ADD), a6.reduceLanes(VectorOperators.ADD), a7.reduceLanes(VectorOperators.ADD)};
         for (int q = 0; q < 8; q++) {
-            float s = acc[q].reduceLanes(VectorOperators.ADD);
+            float s = sums[q];
             long rb = b0 + q * rowBytes;
             for (int jj = j; jj < h; jj++) {
                 int bits = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), rb + 4L * jj);
@@ -223,11 +237,6 @@ final class WeightKernels {
         }
     }
 
-    /** acc + (even halves of L packed bf16 pairs at off) * xe + (odd halves) * xd. */
-    private static FloatVector bf16Pair(MemorySegment seg, long off, IntVector hi, FloatVector xe, FloatVector xd, FloatVector acc) {
-        IntVector p = IntVector.fromMemorySegment(I, seg, off, LE);
-        return p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, acc));
-    }
 
     /** Four bf16 rows r..r+3 against x split into even (xs[0..n/2)) and odd (xs[n/2..n)) halves. */
     private static void bf16Rows4(MemorySegment seg, int r, int n, float[] xs, float[] y, int yi) {
