@@ -99,8 +99,12 @@ class LlamaBatchTest {
             all.add(s);
             atAnotherRow = batch.step(all, new int[]{1, 2, 3, 5, 4})[4];
         }
-        assertArrayEquals(alone, withOthers, "bit for bit, with two other sequences");
-        assertArrayEquals(alone, atAnotherRow, "bit for bit, in the last row of a full step");
+        // Not bit for bit: the prompt prefill and the step run again for each case, and the Vector
+        // API's lane sums and exp can change their last bit when C2 recompiles a kernel between
+        // two calls (seen in bin/test: -0.597798 vs -0.5977975). Mixing rows up would change the
+        // logits entirely, which 1e-5 still catches.
+        assertArrayEquals(alone, withOthers, 1e-5f, "with two other sequences");
+        assertArrayEquals(alone, atAnotherRow, 1e-5f, "in the last row of a full step");
     }
 
     @Test
