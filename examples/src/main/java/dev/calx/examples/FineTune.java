@@ -54,10 +54,8 @@ public final class FineTune {
         Path base = work.resolve("base");
         HfCheckpoint.write(LlamaWeights.random(config, DType.F32, 42), base, null, Map.of(), Long.MAX_VALUE);
 
-        // epochs, lr, batch, grad-accum, max length, warm-up ratio, schedule, weight decay, betas, eps, clip,
-        // seed, log every, eval every, save every, keep, max bad fraction, stop after (0: never)
-        TrainConfig cfg = new TrainConfig(3, 3e-3, 4, 1, 128, 0.0, LrSchedule.Kind.CONSTANT, 0.0, 0.9, 0.999, 1e-8, 1.0,
-                42, 1, Integer.MAX_VALUE, 0, 1, 0.0, 0);
+        TrainConfig cfg = TrainConfig.builder().epochs(3).lr(3e-3).batchSize(4).maxLength(128).warmupRatio(0.0)
+                .schedule(LrSchedule.Kind.CONSTANT).evalEvery(Integer.MAX_VALUE).keepLast(1).maxBadFraction(0.0).build();
         Path out = work.resolve("run");
         Trainer.Result r = TrainRun.run(new TrainRun.Stage(base, tokenizer, data, null, DataFormat.ALPACA, out, cfg), System.err);
         for (double[] stepLoss : r.stepLosses()) System.out.printf("step %d loss %.4f%n", (long) stepLoss[0], stepLoss[1]);

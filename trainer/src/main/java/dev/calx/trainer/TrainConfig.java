@@ -53,4 +53,179 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
                 eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, pack, evalProblems,
                 evalMaxTokens);
     }
+
+    /** A builder starting from {@link #defaults()}: {@code TrainConfig.builder().lr(3e-3).epochs(1).build()}. */
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Mutable companion of the record; {@link #build()} makes the immutable config. */
+    public static final class Builder {
+        private int epochs;
+        private double lr;
+        private int batchSize;
+        private int gradAccum;
+        private int maxLength;
+        private double warmupRatio;
+        private LrSchedule.Kind schedule;
+        private double weightDecay;
+        private double beta1;
+        private double beta2;
+        private double eps;
+        private double maxGradNorm;
+        private long seed;
+        private int logEvery;
+        private int evalEvery;
+        private int saveEvery;
+        private int keepLast;
+        private double maxBadFraction;
+        private long stopAfterSteps;
+        private boolean pack;
+        private int evalProblems;
+        private int evalMaxTokens;
+
+        private Builder(TrainConfig c) {
+            epochs = c.epochs;
+            lr = c.lr;
+            batchSize = c.batchSize;
+            gradAccum = c.gradAccum;
+            maxLength = c.maxLength;
+            warmupRatio = c.warmupRatio;
+            schedule = c.schedule;
+            weightDecay = c.weightDecay;
+            beta1 = c.beta1;
+            beta2 = c.beta2;
+            eps = c.eps;
+            maxGradNorm = c.maxGradNorm;
+            seed = c.seed;
+            logEvery = c.logEvery;
+            evalEvery = c.evalEvery;
+            saveEvery = c.saveEvery;
+            keepLast = c.keepLast;
+            maxBadFraction = c.maxBadFraction;
+            stopAfterSteps = c.stopAfterSteps;
+            pack = c.pack;
+            evalProblems = c.evalProblems;
+            evalMaxTokens = c.evalMaxTokens;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder lr(double v) {
+            lr = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder gradAccum(int v) {
+            gradAccum = v;
+            return this;
+        }
+
+        public Builder maxLength(int v) {
+            maxLength = v;
+            return this;
+        }
+
+        public Builder warmupRatio(double v) {
+            warmupRatio = v;
+            return this;
+        }
+
+        public Builder schedule(LrSchedule.Kind v) {
+            schedule = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder beta1(double v) {
+            beta1 = v;
+            return this;
+        }
+
+        public Builder beta2(double v) {
+            beta2 = v;
+            return this;
+        }
+
+        public Builder eps(double v) {
+            eps = v;
+            return this;
+        }
+
+        public Builder maxGradNorm(double v) {
+            maxGradNorm = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder logEvery(int v) {
+            logEvery = v;
+            return this;
+        }
+
+        public Builder evalEvery(int v) {
+            evalEvery = v;
+            return this;
+        }
+
+        public Builder saveEvery(int v) {
+            saveEvery = v;
+            return this;
+        }
+
+        public Builder keepLast(int v) {
+            keepLast = v;
+            return this;
+        }
+
+        public Builder maxBadFraction(double v) {
+            maxBadFraction = v;
+            return this;
+        }
+
+        public Builder stopAfterSteps(long v) {
+            stopAfterSteps = v;
+            return this;
+        }
+
+        public Builder pack(boolean v) {
+            pack = v;
+            return this;
+        }
+
+        public Builder evalProblems(int v) {
+            evalProblems = v;
+            return this;
+        }
+
+        public Builder evalMaxTokens(int v) {
+            evalMaxTokens = v;
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2, eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, pack, evalProblems, evalMaxTokens);
+        }
+    }
 }
