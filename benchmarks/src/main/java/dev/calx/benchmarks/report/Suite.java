@@ -213,6 +213,10 @@ public final class Suite {
     public static final List<MainStep> MAINS = List.of(
             new MainStep("dev.calx.trainer.bench.TrainStepBenchmark", List.of("288", "768", "6", "6", "32000", "8", "256", "1", "2"),
                     List.of(), Suite::adaptTrainStep),
+            new MainStep("EvalBenchmark", List.of("solver/src/main/resources/dev/calx/solver/default-model",
+                    "{shared}/data/gsm8k/test.jsonl", "20", "4"),
+                    List.of("solver/src/main/resources/dev/calx/solver/default-model", "{shared}/data/gsm8k/test.jsonl", "100", "4"),
+                    Suite::adaptEval),
             new MainStep("InterpreterToraReplayBenchmark", List.of("{shared}/data/samples/tora_code_nested_examples.jsonl", "1"),
                     List.of("{shared}/data/samples/tora_code_nested_examples.jsonl", "3"), Suite::adaptInterpreter));
 
@@ -226,6 +230,17 @@ public final class Suite {
 
     static String installHint(String module) {
         return module == null ? "" : "apt-get install -y python3-" + module;
+    }
+
+    /** EvalBenchmark: "calx eval: 20 problems, 4 batch, 12.34 problems/min, accuracy ...". */
+    static List<Result> adaptEval(String out) {
+        Matcher m = Pattern.compile("calx eval: (\\d+) problems, (\\d+) batch, ([\\d.]+) problems/min").matcher(out);
+        List<Result> r = new ArrayList<>();
+        while (m.find()) {
+            r.add(new Result("eval", Map.of("problems", m.group(1), "batch", m.group(2), "model", "default", "data", "gsm8k"), "calx",
+                    Double.parseDouble(m.group(3)), "problems/min", "EvalBenchmark", ""));
+        }
+        return r;
     }
 
     /** block_torch.py: "torch 1.13.0, 2 threads, batch 8 x seq 256: 12,345 tokens/s (median ...". */
