@@ -187,10 +187,11 @@ final class WeightKernels {
 
     /**
      * Eight bf16 rows r..r+7 against x split into even and odd halves, one accumulator per row.
-     * Eight weight streams in flight instead of four: on this 2-core EPYC the four-row kernel
-     * converted bf16 at about 17 GB/s per thread and this one at about 24 GB/s (a probe of both
-     * kernels on 11008x4096, one thread, same run); the limit is how many loads are in flight, not
-     * the shift/and/FMA work.
+     * Eight weight streams in flight instead of four, which a throwaway probe of both kernels
+     * found faster on this 2-core EPYC (the limit looked like loads in flight, not the
+     * shift/and/FMA work). Measured with the repository's benchmark
+     * ({@code GemvBenchmark -p shape=11008x4096 -jvmArgsAppend -Dcalx.threads=1}): bf16 205.6
+     * products/s against fp32's 131.1, after the fix below; 76.5 before it.
      */
     private static void bf16Rows8(MemorySegment seg, int r, int n, float[] xs, float[] y, int yi) {
         int h = n / 2;
@@ -222,21 +223,22 @@ final class WeightKernels {
         }
         // Reduce before anything else sees the accumulators: a vector that flows into an array
         // (or any escaping use) makes C2 box the loop's vector phis on every iteration (measured
-        // 11 ms instead of 3.5 ms per 11008x4096 product on one thread).
+        // 76.5 instead of 205.6 products/s in GemvBenchmark at 11008x4096 on one thread).
         float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
                 a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD), a4.reduceLanes(VectorOperators.ADD),
                 a5.reduceLanes(VectorOperators.ADD), a6.reduceLanes(VectorOperators.ADD), a7.reduceLanes(VectorOperators.ADD)};
-        for (int q = 0; q < 8; q++) {
-            float s = sums[q];
-            long rb = b0 + q * rowBytes;
-            for (int jj = j; jj < h; jj++) {
-                int bits = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), rb + 4L * jj);
-                s += Float.intBitsToFloat(bits << 16) * xs[jj] + Float.intBitsToFloat(bits & 0xffff0000) * xs[h + jj];
-            }
-            y[yi + q] = s;
-        }
+        for (int q = 0; q < 8; q++) y[yi + q] = bf16PairTail(seg, b0 + q * rowBytes, j, h, xs, sums[q]);
     }
 
+
+    /** s plus the packed bf16 pairs [from, h) of the row at byte offset rb against the split x (the scalar tail). */
+    private static float bf16PairTail(MemorySegment seg, long rb, int from, int h, float[] xs, float s) {
+        for (int jj = from; jj < h; jj++) {
+            int bits = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), rb + 4L * jj);
+            s += Float.intBitsToFloat(bits << 16) * xs[jj] + Float.intBitsToFloat(bits & 0xffff0000) * xs[h + jj];
+        }
+        return s;
+    }
 
     /** Four bf16 rows r..r+3 against x split into even (xs[0..n/2)) and odd (xs[n/2..n)) halves. */
     private static void bf16Rows4(MemorySegment seg, int r, int n, float[] xs, float[] y, int yi) {
@@ -266,14 +268,7 @@ final class WeightKernels {
         }
         float[] s = {e0.add(d0).reduceLanes(VectorOperators.ADD), e1.add(d1).reduceLanes(VectorOperators.ADD),
                 e2.add(d2).reduceLanes(VectorOperators.ADD), e3.add(d3).reduceLanes(VectorOperators.ADD)};
-        for (int q = 0; q < 4; q++) {
-            long rb = base + q * rowBytes;
-            for (int jj = j; jj < h; jj++) {
-                int bits = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), rb + 4L * jj);
-                s[q] += Float.intBitsToFloat(bits << 16) * xs[jj] + Float.intBitsToFloat(bits & 0xffff0000) * xs[h + jj];
-            }
-            y[yi + q] = s[q];
-        }
+        for (int q = 0; q < 4; q++) y[yi + q] = bf16PairTail(seg, base + q * rowBytes, j, h, xs, s[q]);
     }
 
     /** Four Q8_0 rows r..r+3 against x. */
