@@ -17,16 +17,36 @@ import java.util.function.Supplier;
 public final class GradCheck {
     private GradCheck() {}
 
-    /** Per-parameter outcome: the worst element and whether every element was within tolerance. */
+    /**
+     * Per-parameter outcome: the worst element and whether every element was within tolerance.
+     *
+     * @param parameter   the parameter's name, or "paramI" for the I-th unnamed one
+     * @param checked     how many elements were perturbed
+     * @param maxAbsError the largest {@code |analytic - numeric|} over them (-1 when none was checked)
+     * @param worstIndex  the element (flat row-major index) with that error, -1 when none
+     * @param analytic    backward's gradient at that element
+     * @param numeric     the finite-difference gradient at that element
+     * @param ok          whether every checked element passed the tolerance
+     */
     public record Entry(String parameter, int checked, double maxAbsError, int worstIndex, double analytic,
                         double numeric, boolean ok) {}
 
-    /** The outcome for all parameters; {@link #assertOk()} fails with a readable message. */
+    /**
+     * The outcome for all parameters; {@link #assertOk()} fails with a readable message.
+     *
+     * @param entries one entry per parameter, in the order they were given
+     */
     public record Report(List<Entry> entries) {
+        /** @return whether every parameter passed */
         public boolean ok() {
             return entries.stream().allMatch(Entry::ok);
         }
 
+        /**
+         * For tests: throws unless every parameter passed.
+         *
+         * @throws AssertionError listing every parameter's outcome, if one failed
+         */
         public void assertOk() {
             if (!ok()) throw new AssertionError("gradient check failed:\n" + this);
         }
@@ -47,6 +67,21 @@ public final class GradCheck {
      * Checks the gradients of f with respect to params. At most maxElements randomly chosen
      * elements per parameter are perturbed. An element passes when
      * {@code |analytic - numeric| <= atol + rtol * |numeric|}.
+     *
+     * <p>Drops the parameters' existing gradients ({@link Variable#clearGrad()}) and leaves them
+     * holding the analytic ones; the parameter values are restored after each perturbation.
+     * f is called 1 + 2 * (checked elements) times and must be deterministic.
+     *
+     * @param f           builds the value to check from the current parameter values, recording
+     * @param params      the parameters to check; their values must be contiguous
+     * @param eps         the perturbation added to and subtracted from each element
+     * @param rtol        relative tolerance
+     * @param atol        absolute tolerance
+     * @param maxElements the most elements checked per parameter (drawn at random, possibly
+     *                    repeating, when the parameter is larger)
+     * @param seed        seeds the projection R and the choice of elements
+     * @return one entry per parameter
+     * @throws IllegalArgumentException if a parameter's value is not contiguous
      */
     public static Report check(Supplier<Variable> f, List<Variable> params, double eps, double rtol, double atol,
                                int maxElements, long seed) {
@@ -97,7 +132,15 @@ public final class GradCheck {
         return new Report(entries);
     }
 
-    /** With defaults: eps 1e-2, rtol 1e-2, atol 1e-3, up to 64 elements per parameter. */
+    /**
+     * With defaults: eps 1e-2, rtol 1e-2, atol 1e-3, up to 64 elements per parameter.
+     *
+     * @param f      builds the value to check, recording
+     * @param params the parameters to check
+     * @param seed   seeds the projection and the choice of elements
+     * @return one entry per parameter
+     * @throws IllegalArgumentException if a parameter's value is not contiguous
+     */
     public static Report check(Supplier<Variable> f, List<Variable> params, long seed) {
         return check(f, params, 1e-2, 1e-2, 1e-3, 64, seed);
     }

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * step is that step's activation peak; call {@link #resetPeak()} before the step.
  *
  * <p>This is logical accounting of what the graph keeps reachable, not a measure of the Java
- * heap (the collector frees released buffers later).
+ * heap (the collector frees released buffers later). The counters are global to the process
+ * (all threads and graphs together) and thread-safe.
  */
 public final class MemoryMeter {
     private static final AtomicLong LIVE = new AtomicLong();
@@ -18,17 +19,31 @@ public final class MemoryMeter {
 
     private MemoryMeter() {}
 
-    /** Bytes currently held by recorded graphs (activations, saved scratch, intermediate gradients). */
+    /**
+     * Bytes currently held by recorded graphs (activations, saved scratch, intermediate gradients).
+     *
+     * @return the live byte count
+     */
     public static long liveBytes() {
         return LIVE.get();
     }
 
-    /** The largest {@link #liveBytes()} since the last {@link #resetPeak()}. */
+    /**
+     * The largest {@link #liveBytes()} since the last {@link #resetPeak()}.
+     *
+     * @return the peak byte count
+     */
     public static long peakBytes() {
         return PEAK.get();
     }
 
-    /** Bytes of parameter gradient buffers allocated so far (they are reused across steps). */
+    /**
+     * Bytes of parameter gradient buffers allocated so far (they are reused across steps).
+     * The count only grows: a buffer dropped by {@link Variable#clearGrad()} and allocated again
+     * is counted twice.
+     *
+     * @return the cumulative byte count
+     */
     public static long parameterGradientBytes() {
         return PARAM_GRADS.get();
     }

@@ -17,15 +17,29 @@ public final class NoGrad implements AutoCloseable {
         GradMode.disable();
     }
 
+    /**
+     * Opens a scope on the calling thread; recording resumes when every open scope is closed.
+     *
+     * @return the scope, to close (try-with-resources) on the same thread
+     */
     public static NoGrad enter() {
         return new NoGrad();
     }
 
-    /** True when ops on this thread currently record for backward. */
+    /**
+     * True when ops on this thread currently record for backward.
+     *
+     * @return false inside a NoGrad scope, true otherwise
+     */
     public static boolean isRecording() {
         return GradMode.enabled();
     }
 
+    /**
+     * Ends this scope. Idempotent.
+     *
+     * @throws IllegalStateException if called on another thread than the one that opened it
+     */
     @Override
     public void close() {
         if (closed) return;

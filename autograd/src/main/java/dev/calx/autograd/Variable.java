@@ -14,6 +14,9 @@ import java.util.Arrays;
  *
  * <p>Gradients of intermediate values are not kept: they live only while backward runs (like
  * PyTorch's non-leaf tensors), so that memory is returned as soon as an op's backward has run.
+ *
+ * <p>Not thread-safe: a graph is built and differentiated on one thread (recording is per
+ * thread, see {@link NoGrad}).
  */
 public final class Variable {
     private final Tensor value;
@@ -33,17 +36,34 @@ public final class Variable {
         this.node = node;
     }
 
-    /** A trainable leaf: gradients accumulate into {@link #grad()}. The tensor is used as is (no copy). */
+    /**
+     * A trainable leaf: gradients accumulate into {@link #grad()}. The tensor is used as is (no copy).
+     * An optimizer updates the parameter by writing into {@code value} in place.
+     *
+     * @param value the parameter's tensor, shared
+     * @return a new unnamed parameter
+     */
     public static Variable parameter(Tensor value) {
         return new Variable(value, true, null, null);
     }
 
-    /** A named trainable leaf (the name shows up in error messages and {@link #toString()}). */
+    /**
+     * A named trainable leaf (the name shows up in error messages and {@link #toString()}).
+     *
+     * @param name  the name, e.g. "layers.0.attention.wq"; null for none
+     * @param value the parameter's tensor, shared
+     * @return a new parameter
+     */
     public static Variable parameter(String name, Tensor value) {
         return new Variable(value, true, name, null);
     }
 
-    /** A leaf that never receives a gradient (inputs, masks, fixed tables). */
+    /**
+     * A leaf that never receives a gradient (inputs, masks, fixed tables).
+     *
+     * @param value the tensor, shared (no copy)
+     * @return a new constant
+     */
     public static Variable constant(Tensor value) {
         return new Variable(value, false, null, null);
     }
@@ -60,6 +80,12 @@ public final class Variable {
         return new Variable(value, node != null, null, node);
     }
 
+    /**
+     * The value itself (not a copy). Ops may share it with their outputs (reshape) or save it
+     * for backward, so write into it only between steps, as an optimizer does.
+     *
+     * @return the tensor
+     */
     public Tensor value() {
         return value;
     }
@@ -67,34 +93,57 @@ public final class Variable {
     /**
      * The accumulated gradient of a leaf parameter, or null when no backward has reached it yet.
      * Intermediate values have no retained gradient (null).
+     *
+     * @return the gradient, same shape as the value and contiguous, or null
      */
     public Tensor grad() {
         return grad;
     }
 
-    /** True for parameters and for values computed from them while recording. */
+    /**
+     * True for parameters and for values computed from them while recording.
+     *
+     * @return whether backward reaches this value
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** True for parameters and constants (values not produced by a recorded op). */
+    /**
+     * True for parameters and constants (values not produced by a recorded op).
+     *
+     * @return whether this value has no recorded producer
+     */
     public boolean isLeaf() {
         return node == null;
     }
 
+    /** @return the name given to {@link #parameter(String, Tensor)}, or null */
     public String name() {
         return name;
     }
 
+    /** @return a copy of the value's shape */
     public int[] shape() {
         return value.shape();
     }
 
+    /**
+     * One dimension of the value, as {@link Tensor#dim(int)}.
+     *
+     * @param i the dimension; negative counts from the end
+     * @return its size
+     */
     public int dim(int i) {
         return value.dim(i);
     }
 
-    /** The single element of a one-element value (a loss). */
+    /**
+     * The single element of a one-element value (a loss).
+     *
+     * @return the element
+     * @throws IllegalStateException if the value does not have exactly one element
+     */
     public float item() {
         if (value.size() != 1) {
             throw new IllegalStateException("item(): " + this + " has " + value.size() + " elements, not one");
@@ -102,7 +151,11 @@ public final class Variable {
         return value.data()[value.offset()];
     }
 
-    /** The same value cut off from the graph (a constant sharing the tensor). */
+    /**
+     * The same value cut off from the graph (a constant sharing the tensor).
+     *
+     * @return a new constant over the same tensor
+     */
     public Variable detach() {
         return constant(value);
     }
@@ -112,7 +165,11 @@ public final class Variable {
         if (grad != null) grad.fill(0f);
     }
 
-    /** {@link #zeroGrad()} on each parameter. */
+    /**
+     * {@link #zeroGrad()} on each parameter.
+     *
+     * @param params the parameters
+     */
     public static void zeroGrad(Iterable<Variable> params) {
         for (Variable p : params) p.zeroGrad();
     }
@@ -122,12 +179,27 @@ public final class Variable {
         grad = null;
     }
 
-    /** Backward from a scalar (one-element) value with seed gradient 1, freeing the graph as it goes. */
+    /**
+     * Backward from a scalar (one-element) value with seed gradient 1, freeing the graph as it goes.
+     * Afterwards the parameters' {@link #grad()} hold the accumulated gradients.
+     *
+     * @throws IllegalArgumentException if this value has more than one element
+     * @throws IllegalStateException    if it does not require a gradient, or part of its graph
+     *                                  was freed by an earlier backward
+     */
     public void backward() {
         Backward.run(this, null, false);
     }
 
-    /** Backward with an explicit seed gradient of this value's shape, freeing the graph. */
+    /**
+     * Backward with an explicit seed gradient of this value's shape, freeing the graph.
+     *
+     * @param seed dLoss/dThis, same shape as the value (copied); null as in {@link #backward()}
+     * @throws IllegalArgumentException       if seed is null and the value is not a scalar
+     * @throws dev.calx.tensor.ShapeException if seed's shape differs from the value's
+     * @throws IllegalStateException          if this value does not require a gradient, or part
+     *                                        of its graph was freed by an earlier backward
+     */
     public void backward(Tensor seed) {
         Backward.run(this, seed, false);
     }
@@ -135,6 +207,13 @@ public final class Variable {
     /**
      * Backward with an optional seed (null: this must be a scalar, seed 1). With retainGraph the
      * saved activations are kept so that backward can run through the graph again.
+     *
+     * @param seed        dLoss/dThis, same shape as the value (copied), or null for a scalar
+     * @param retainGraph keep the graph (and its memory) for another backward
+     * @throws IllegalArgumentException       if seed is null and the value is not a scalar
+     * @throws dev.calx.tensor.ShapeException if seed's shape differs from the value's
+     * @throws IllegalStateException          if this value does not require a gradient, or part
+     *                                        of its graph was freed by an earlier backward
      */
     public void backward(Tensor seed, boolean retainGraph) {
         Backward.run(this, seed, retainGraph);

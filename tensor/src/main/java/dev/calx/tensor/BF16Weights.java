@@ -11,6 +11,14 @@ public final class BF16Weights implements WeightMatrix {
     private final MemorySegment segment;
     private final int rows, cols;
 
+    /**
+     * Wraps existing bf16 storage (e.g. a slice of a memory-mapped checkpoint); no copy.
+     *
+     * @param segment rows * cols little-endian bf16 values, row-major; its arena owns the memory
+     * @param rows    the number of rows
+     * @param cols    the number of columns
+     * @throws ShapeException if the segment is not exactly {@code 2 * rows * cols} bytes
+     */
     public BF16Weights(MemorySegment segment, int rows, int cols) {
         long need = (long) rows * cols * 2;
         if (segment.byteSize() != need) {
@@ -21,7 +29,13 @@ public final class BF16Weights implements WeightMatrix {
         this.cols = cols;
     }
 
-    /** Converts with round-to-nearest-even into new (off-heap, auto-freed) storage. */
+    /**
+     * Converts with round-to-nearest-even into new (off-heap, auto-freed) storage.
+     *
+     * @param t the fp32 matrix [rows][cols], any strides
+     * @return new bf16 weights holding the rounded values
+     * @throws ShapeException if t is not 2-D
+     */
     public static BF16Weights from(Tensor t) {
         WeightMatrix.requireMatrix("BF16Weights.from", t);
         int rows = t.dim(0), cols = t.dim(1);

@@ -20,12 +20,24 @@ public final class Backends {
 
     private Backends() {}
 
-    /** The CPU backend (always available). */
+    /**
+     * The CPU backend (always available).
+     *
+     * @return the process-wide CPU backend (SIMD per {@code -Dcalx.simd}); never closed
+     */
     public static CpuBackend cpu() {
         return CPU;
     }
 
-    /** The selected backend (selection runs once, lazily). */
+    /**
+     * The selected backend (selection runs once, lazily).
+     * The first call selects from {@code -Dcalx.backend} unless {@link #select} ran before.
+     * Thread-safe.
+     *
+     * @return the backend every op should use; shared, so callers must not close it
+     * @throws BackendUnavailableException if nothing is selected yet and {@code -Dcalx.backend}
+     *                                     names an unknown backend, or cuda when it cannot run here
+     */
     public static Backend get() {
         Backend b = selected;
         if (b == null) {
@@ -37,7 +49,15 @@ public final class Backends {
         return b;
     }
 
-    /** Explicit selection (the command line's --backend). Throws BackendUnavailableException for an impossible choice. */
+    /**
+     * Explicit selection (the command line's --backend). Throws BackendUnavailableException for an impossible choice.
+     * Replaces any earlier selection for the whole process; the CUDA probe runs at most once.
+     *
+     * @param choice "auto", "cpu" or "cuda" (case and surrounding blanks ignored); null means "auto"
+     * @return the backend now selected
+     * @throws BackendUnavailableException if choice is unknown, or is "cuda" and the CUDA probe
+     *                                     failed (the message says why)
+     */
     public static synchronized Backend select(String choice) {
         String c = choice == null ? "auto" : choice.trim().toLowerCase();
         switch (c) {
@@ -72,7 +92,12 @@ public final class Backends {
         return selected;
     }
 
-    /** Lines describing every backend and which one was chosen and why. */
+    /**
+     * Lines describing every backend and which one was chosen and why.
+     * Selects a backend first if none is selected yet (see {@link #get()}).
+     *
+     * @return a new list of three lines: the CPU, CUDA (or why it is unavailable), and the selection
+     */
     public static List<String> report() {
         List<String> lines = new ArrayList<>();
         lines.add(CPU.describe() + " " + SimdInfo.describe());

@@ -8,14 +8,22 @@ package dev.calx.tensor;
 public final class CpuBackend implements Backend {
     private final boolean simd;
 
+    /** A CPU backend using the Vector API unless {@code -Dcalx.simd=false}. */
     public CpuBackend() {
         this(Boolean.parseBoolean(System.getProperty("calx.simd", "true")));
     }
 
+    /**
+     * A CPU backend with the given kernel choice (tests compare the two).
+     * Both share the worker pool of {@link Parallel}.
+     *
+     * @param simd true for the Vector API kernels, false for the scalar {@link ScalarKernels}
+     */
     public CpuBackend(boolean simd) {
         this.simd = simd;
     }
 
+    /** @return whether this backend runs the Vector API kernels (false: the scalar reference loops) */
     public boolean simd() {
         return simd;
     }

@@ -11,6 +11,14 @@ public final class F16Weights implements WeightMatrix {
     private final MemorySegment segment;
     private final int rows, cols;
 
+    /**
+     * Wraps existing IEEE fp16 storage (e.g. a slice of a memory-mapped checkpoint); no copy.
+     *
+     * @param segment rows * cols little-endian fp16 values, row-major; its arena owns the memory
+     * @param rows    the number of rows
+     * @param cols    the number of columns
+     * @throws ShapeException if the segment is not exactly {@code 2 * rows * cols} bytes
+     */
     public F16Weights(MemorySegment segment, int rows, int cols) {
         long need = (long) rows * cols * 2;
         if (segment.byteSize() != need) {
@@ -21,7 +29,14 @@ public final class F16Weights implements WeightMatrix {
         this.cols = cols;
     }
 
-    /** Converts with round-to-nearest-even into new (off-heap, auto-freed) storage. */
+    /**
+     * Converts with round-to-nearest-even into new (off-heap, auto-freed) storage.
+     * Values beyond fp16's range (largest finite 65504) become infinities.
+     *
+     * @param t the fp32 matrix [rows][cols], any strides
+     * @return new fp16 weights holding the rounded values
+     * @throws ShapeException if t is not 2-D
+     */
     public static F16Weights from(Tensor t) {
         WeightMatrix.requireMatrix("F16Weights.from", t);
         int rows = t.dim(0), cols = t.dim(1);

@@ -21,7 +21,14 @@ public final class F32Weights implements WeightMatrix {
         this.cols = cols;
     }
 
-    /** Wraps a contiguous heap tensor [rows][cols]; no copy, later writes to it are seen. */
+    /**
+     * Wraps a contiguous heap tensor [rows][cols]; no copy, later writes to it are seen.
+     * (Device copies are refreshed only when the tensor's {@link Tensor#version()} changes.)
+     *
+     * @param t the matrix [rows][cols], contiguous
+     * @return weights viewing t's array
+     * @throws ShapeException if t is not 2-D or not contiguous
+     */
     public static F32Weights of(Tensor t) {
         WeightMatrix.requireMatrix("F32Weights.of", t);
         if (!t.isContiguous()) throw new ShapeException("F32Weights.of: tensor " + t + " is not contiguous");
@@ -29,7 +36,15 @@ public final class F32Weights implements WeightMatrix {
         return new F32Weights(t, seg, t.dim(0), t.dim(1));
     }
 
-    /** Wraps little-endian fp32 storage of rows*cols elements (e.g. a mapped file slice). */
+    /**
+     * Wraps little-endian fp32 storage of rows*cols elements (e.g. a mapped file slice).
+     *
+     * @param seg  rows * cols little-endian floats, row-major; no alignment needed; its arena owns the memory
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return weights viewing seg (read-only use: {@link #heapTensor()} is null)
+     * @throws ShapeException if the segment is not exactly {@code 4 * rows * cols} bytes
+     */
     public static F32Weights of(MemorySegment seg, int rows, int cols) {
         long need = (long) rows * cols * 4;
         if (seg.byteSize() != need) {
@@ -38,7 +53,11 @@ public final class F32Weights implements WeightMatrix {
         return new F32Weights(null, seg, rows, cols);
     }
 
-    /** The heap tensor when this wraps one, else null. */
+    /**
+     * The heap tensor when this wraps one, else null.
+     *
+     * @return the tensor given to {@link #of(Tensor)}, or null for segment-backed weights
+     */
     public Tensor heapTensor() { return heap; }
 
     @Override public int rows() { return rows; }

@@ -7,7 +7,13 @@ package dev.calx.tensor;
 public final class Numerics {
     private Numerics() {}
 
-    /** fp32 to bfloat16 bits, round to nearest even; NaN stays a quiet NaN. */
+    /**
+     * fp32 to bfloat16 bits, round to nearest even; NaN stays a quiet NaN.
+     * Values that round past bf16's largest finite value become infinities.
+     *
+     * @param f the value
+     * @return the bf16 bit pattern (the top 16 bits of the rounded fp32)
+     */
     public static short floatToBf16(float f) {
         int bits = Float.floatToRawIntBits(f);
         if ((bits & 0x7fffffff) > 0x7f800000) {
@@ -17,15 +23,33 @@ public final class Numerics {
         return (short) ((bits + rounding) >>> 16);
     }
 
+    /**
+     * bfloat16 bits to fp32; exact (every bf16 value is an fp32 value).
+     *
+     * @param h the bf16 bit pattern
+     * @return the value
+     */
     public static float bf16ToFloat(short h) {
         return Float.intBitsToFloat((h & 0xffff) << 16);
     }
 
-    /** fp32 to IEEE half bits, round to nearest even (java.lang.Float does it exactly). */
+    /**
+     * fp32 to IEEE half bits, round to nearest even (java.lang.Float does it exactly).
+     * Overflow gives an infinity; small values become fp16 subnormals or zero.
+     *
+     * @param f the value
+     * @return the binary16 bit pattern
+     */
     public static short floatToF16(float f) {
         return Float.floatToFloat16(f);
     }
 
+    /**
+     * IEEE half bits to fp32; exact, subnormals included.
+     *
+     * @param h the binary16 bit pattern
+     * @return the value
+     */
     public static float f16ToFloat(short h) {
         return Float.float16ToFloat(h);
     }

@@ -17,6 +17,7 @@ public final class Parallel {
 
     private Parallel() {}
 
+    /** @return the number of threads ops may use, {@code -Dcalx.threads} or the processor count (at least 1) */
     public static int threads() {
         return THREADS;
     }
@@ -24,12 +25,26 @@ public final class Parallel {
     /** A task over the index range [from, to). */
     @FunctionalInterface
     public interface RangeTask {
+        /**
+         * Processes indices [from, to). Chunks run concurrently, so they must write disjoint data.
+         *
+         * @param from the first index of the chunk
+         * @param to   one past its last index
+         */
         void run(int from, int to);
     }
 
     /**
      * Runs body over [0, n) split into at most {@link #threads()} contiguous chunks. When the
      * total work (n * costPerItem, in rough flops) is below ~64K the call runs inline.
+     * It also runs inline when called from any fork-join worker thread (nested parallelism is
+     * not split again). The calling thread runs the first chunk and returns when all chunks are
+     * done; an exception from the calling thread's chunk propagates without waiting for the
+     * others, one from another chunk when it is joined.
+     *
+     * @param n           the number of items; nothing runs when {@code n <= 0}
+     * @param costPerItem the rough cost of one item (flops or elements touched), for the inline threshold
+     * @param body        the work for one chunk of items
      */
     public static void forRange(int n, long costPerItem, RangeTask body) {
         if (n <= 0) return;

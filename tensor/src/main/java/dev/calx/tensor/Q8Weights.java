@@ -10,10 +10,20 @@ import java.lang.foreign.ValueLayout;
  * from zero, as ggml's roundf).
  */
 public final class Q8Weights implements WeightMatrix {
+    /** Elements per block (32) and bytes per block (34: a 2-byte fp16 scale, then 32 int8 values). */
     public static final int BLOCK = 32, BLOCK_BYTES = 34;
     private final MemorySegment segment;
     private final int rows, cols;
 
+    /**
+     * Wraps existing Q8_0 storage (e.g. a slice of a GGUF file); no copy.
+     *
+     * @param segment rows * cols/32 blocks of 34 bytes, row-major; its arena owns the memory
+     * @param rows    the number of rows
+     * @param cols    the number of columns, a multiple of {@link #BLOCK}
+     * @throws ShapeException if cols is not a multiple of 32 or the segment is not exactly
+     *                        {@code rows * cols / 32 * 34} bytes
+     */
     public Q8Weights(MemorySegment segment, int rows, int cols) {
         if (cols % BLOCK != 0) {
             throw new ShapeException("Q8Weights: cols " + cols + " is not a multiple of " + BLOCK);
@@ -27,6 +37,14 @@ public final class Q8Weights implements WeightMatrix {
         this.cols = cols;
     }
 
+    /**
+     * Quantizes an fp32 matrix into new (off-heap, auto-freed) storage, block by block as ggml's
+     * reference quantizer does (see the class comment).
+     *
+     * @param t the fp32 matrix [rows][cols], any strides; cols a multiple of {@link #BLOCK}
+     * @return new Q8_0 weights
+     * @throws ShapeException if t is not 2-D or cols is not a multiple of 32
+     */
     public static Q8Weights quantize(Tensor t) {
         WeightMatrix.requireMatrix("Q8Weights.quantize", t);
         int rows = t.dim(0), cols = t.dim(1);

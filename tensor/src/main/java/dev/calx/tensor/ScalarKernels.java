@@ -4,10 +4,35 @@ package dev.calx.tensor;
  * The obvious, scalar implementation of every kernel: the reference that the fast paths are
  * tested against, and the path used with {@code -Dcalx.simd=false}. Arguments are already
  * checked by the caller.
+ *
+ * <p>Each method has the contract of the {@link Backend} method of the same name (shapes,
+ * layouts, in-place use), minus the checks: arguments that do not fit give wrong results or
+ * an {@link ArrayIndexOutOfBoundsException}. Accumulations are in the plain order, in float
+ * unless a comment says double, single-threaded.
  */
 public final class ScalarKernels {
     private ScalarKernels() {}
 
+    /**
+     * The triple loop of {@link Backend#gemm}: each C element is one float dot product over p in order.
+     *
+     * @param transA whether A is stored [k][m]
+     * @param transB whether B is stored [n][k]
+     * @param m      rows of C
+     * @param n      columns of C
+     * @param k      the inner dimension
+     * @param alpha  factor on the product
+     * @param a      storage of A
+     * @param aOff   offset of A in a
+     * @param lda    row distance of A
+     * @param b      storage of B
+     * @param bOff   offset of B in b
+     * @param ldb    row distance of B
+     * @param beta   factor on the old C; 0 means C is not read
+     * @param c      storage of C, written in place
+     * @param cOff   offset of C in c
+     * @param ldc    row distance of C
+     */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
@@ -25,6 +50,14 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * {@link Backend#matmul}: {@code y = x · wᵀ}, converting one weight row at a time with
+     * {@link WeightMatrix#rowToFloat}.
+     *
+     * @param x the activations [T][in]
+     * @param w the weights [out][in]
+     * @param y the output [T][out]
+     */
     public static void matmul(Tensor x, WeightMatrix w, Tensor y) {
         int in = w.cols(), out = w.rows(), t = x.rows();
         float[] row = new float[in];
@@ -40,6 +73,14 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * {@link Backend#rmsNorm}, with the sum of squares in double.
+     *
+     * @param x      the input [rows][cols]
+     * @param weight the gain, cols contiguous elements from its offset
+     * @param eps    added to the mean square
+     * @param out    the output [rows][cols]
+     */
     public static void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
         int n = x.cols();
         float[] xd = x.data(), od = out.data(), wd = weight.data();
@@ -53,6 +94,14 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * {@link Backend#softmax}, with {@code Math.exp} and the normalizing sum in double.
+     *
+     * @param x      the scores [rows][cols]
+     * @param out    the probabilities [rows][cols]
+     * @param causal whether row r sees only columns {@code 0 .. pos0 + r}
+     * @param pos0   the position of row 0
+     */
     public static void softmax(Tensor x, Tensor out, boolean causal, int pos0) {
         int n = x.cols();
         float[] xd = x.data(), od = out.data();
@@ -77,6 +126,16 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * {@link Backend#rope}: the angles are computed in double per call (no table), then
+     * rounded to float for the rotation.
+     *
+     * @param x       the rows to rotate in place, [T][nHeads * headDim]
+     * @param headDim the head size (even)
+     * @param pos0    the position of row 0
+     * @param theta   the RoPE base
+     * @param inverse rotate by the negative angle
+     */
     public static void rope(Tensor x, int headDim, int pos0, float theta, boolean inverse) {
         float[] xd = x.data();
         int n = x.cols();
@@ -98,10 +157,22 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * SiLU of one value, {@code v / (1 + e^-v)}; the vector kernels use it for their tails.
+     *
+     * @param v the input
+     * @return {@code v * sigmoid(v)}
+     */
     public static float silu(float v) {
         return v / (1f + (float) Math.exp(-v));
     }
 
+    /**
+     * {@link Backend#silu}, elementwise with {@link #silu(float)}.
+     *
+     * @param x   the input [rows][cols]
+     * @param out the output [rows][cols]
+     */
     public static void silu(Tensor x, Tensor out) {
         float[] xd = x.data(), od = out.data();
         for (int r = 0; r < x.rows(); r++) {
@@ -110,6 +181,13 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * {@link Backend#swiglu}: {@code out = silu(gate) * up}.
+     *
+     * @param gate the gate [rows][cols]
+     * @param up   the up projection [rows][cols]
+     * @param out  the output [rows][cols]
+     */
     public static void swiglu(Tensor gate, Tensor up, Tensor out) {
         float[] gd = gate.data(), ud = up.data(), od = out.data();
         for (int r = 0; r < gate.rows(); r++) {
@@ -118,6 +196,14 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * {@link Backend#add} or {@link Backend#mul}; b is broadcast when it has one row and a more.
+     *
+     * @param a   the left operand [rows][cols]
+     * @param b   [rows][cols], or one row of cols elements
+     * @param out the result [rows][cols]
+     * @param add true for a + b, false for a * b
+     */
     public static void binary(Tensor a, Tensor b, Tensor out, boolean add) {
         float[] ad = a.data(), bd = b.data(), od = out.data();
         boolean bcast = b.rows() == 1 && a.rows() != 1;
@@ -127,6 +213,13 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * {@link Backend#scale}: {@code out = a * s}.
+     *
+     * @param a   the input [rows][cols]
+     * @param s   the factor
+     * @param out the output [rows][cols]
+     */
     public static void scale(Tensor a, float s, Tensor out) {
         float[] ad = a.data(), od = out.data();
         for (int r = 0; r < a.rows(); r++) {
@@ -135,6 +228,12 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * {@link Backend#argmax}: first index of the largest non-NaN entry per row.
+     *
+     * @param x the values [rows][cols]
+     * @return one index per row, 0 for a row that is all NaN
+     */
     public static int[] argmax(Tensor x) {
         int[] res = new int[x.rows()];
         float[] xd = x.data();
@@ -154,6 +253,17 @@ public final class ScalarKernels {
         return res;
     }
 
+    /**
+     * {@link Backend#crossEntropy}, with the log-sum-exp in double.
+     *
+     * @param logits      the logits [N][V]
+     * @param targets     N targets in [0, V) or ignoreIndex
+     * @param ignoreIndex the target of rows that do not count
+     * @param loss        receives the per-row losses (0 for ignored rows), or null
+     * @param grad        receives {@code gradScale * (softmax - onehot)} [N][V], or null
+     * @param gradScale   factor on the gradient
+     * @return the sum of the counted rows' losses, in nats
+     */
     public static double crossEntropy(Tensor logits, int[] targets, int ignoreIndex, float[] loss, Tensor grad, float gradScale) {
         int v = logits.cols();
         float[] ld = logits.data();

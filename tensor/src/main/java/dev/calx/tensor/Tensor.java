@@ -10,6 +10,11 @@ import java.util.Arrays;
  *
  * <p>Weights in other storage formats (bf16, f16, Q8_0, memory-mapped) live in
  * {@link WeightMatrix}; this type is what activations, gradients and trainable parameters use.
+ *
+ * <p>Shapes and strides are counted in elements (floats), not bytes. A Tensor is not
+ * thread-safe: the array is shared by every view and nothing synchronizes writes; kernels that
+ * split work over threads write disjoint rows. Methods taking a dimension index accept a
+ * negative one only where they say so ({@link #dim}, {@link #stride(int)}).
  */
 public final class Tensor {
     private final float[] data;
@@ -26,6 +31,14 @@ public final class Tensor {
         this.strides = strides;
     }
 
+    /**
+     * A new zero-filled contiguous tensor.
+     *
+     * @param shape the dimensions (none for a scalar); copied
+     * @return a fresh tensor owning a new array
+     * @throws ShapeException if a dimension is negative or the element count exceeds what a
+     *                        Java array can hold
+     */
     public static Tensor zeros(int... shape) {
         int[] s = shape.clone();
         long n = checkedSize(s);
@@ -36,7 +49,14 @@ public final class Tensor {
         return new Tensor(new float[(int) n], 0, s, rowMajorStrides(s));
     }
 
-    /** Wraps an array (no copy) as a contiguous tensor of the given shape. */
+    /**
+     * Wraps an array (no copy) as a contiguous tensor of the given shape.
+     *
+     * @param data  the elements in row-major order; shared, later writes either way are seen
+     * @param shape the dimensions, whose product must equal {@code data.length}; copied
+     * @return a tensor over the whole array
+     * @throws ShapeException if a dimension is negative or the shape's size is not the array's length
+     */
     public static Tensor wrap(float[] data, int... shape) {
         int[] s = shape.clone();
         long n = checkedSize(s);
@@ -47,7 +67,15 @@ public final class Tensor {
         return new Tensor(data, 0, s, rowMajorStrides(s));
     }
 
-    /** Wraps part of an array (no copy) starting at offset, contiguous. */
+    /**
+     * Wraps part of an array (no copy) starting at offset, contiguous.
+     *
+     * @param data   the backing array; shared
+     * @param offset index of the first element in {@code data}
+     * @param shape  the dimensions; the elements [offset, offset + size) must lie in the array
+     * @return a tensor over that region
+     * @throws ShapeException if a dimension is negative or the region does not fit in the array
+     */
     public static Tensor wrapAt(float[] data, int offset, int... shape) {
         int[] s = shape.clone();
         long n = checkedSize(s);
@@ -58,6 +86,12 @@ public final class Tensor {
         return new Tensor(data, offset, s, rowMajorStrides(s));
     }
 
+    /**
+     * A rank-0 tensor (shape []) holding v; as a matrix it is one row of one element.
+     *
+     * @param v the value
+     * @return a new one-element tensor
+     */
     public static Tensor scalar(float v) {
         return wrap(new float[]{v});
     }
@@ -84,33 +118,79 @@ public final class Tensor {
     }
 
     // ---- shape ----
+    /** @return the number of dimensions (0 for a tensor of shape []) */
     public int rank() { return shape.length; }
+    /** @return a copy of the dimensions */
     public int[] shape() { return shape.clone(); }
+    /**
+     * Size of one dimension.
+     *
+     * @param i the dimension, from 0; negative counts from the end (-1 is the last)
+     * @return the number of elements along dimension i
+     * @throws ArrayIndexOutOfBoundsException if i is outside [-rank, rank)
+     */
     public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+    /**
+     * Distance in elements between consecutive indices of one dimension.
+     *
+     * @param i the dimension, from 0; negative counts from the end (-1 is the last)
+     * @return the stride of dimension i, in floats
+     * @throws ArrayIndexOutOfBoundsException if i is outside [-rank, rank)
+     */
     public int stride(int i) { return strides[i < 0 ? strides.length + i : i]; }
+    /** @return a copy of the strides, in floats */
     public int[] strides() { return strides.clone(); }
+    /**
+     * The backing array itself (not a copy), shared with every view; element (i, j, ...) is at
+     * {@code offset() + i * stride(0) + j * stride(1) + ...}.
+     *
+     * @return the backing array
+     */
     public float[] data() { return data; }
+    /** @return the index in {@link #data()} of the first element */
     public int offset() { return offset; }
+    /**
+     * The modification counter bumped by {@link #touch()}; device caches compare it to decide
+     * whether to upload again. Writes through {@link #data()} do not change it.
+     *
+     * @return the current version, starting at 0
+     */
     public long version() { return version; }
     /** Marks the contents as changed (invalidates device caches keyed on the version). */
     public void touch() { version++; }
 
+    /** @return the number of elements, the product of the dimensions (1 for rank 0) */
     public int size() {
         int n = 1;
         for (int d : shape) n *= d;
         return n;
     }
 
-    /** Number of rows when viewed as a matrix [size/lastDim][lastDim]. */
+    /**
+     * Number of rows when viewed as a matrix [size/lastDim][lastDim].
+     *
+     * @return the product of all dimensions but the last (1 for rank 0 and 1)
+     */
     public int rows() {
         return shape.length == 0 ? 1 : size() / Math.max(1, shape[shape.length - 1]);
     }
 
-    /** Last dimension. */
+    /**
+     * Last dimension.
+     *
+     * @return the size of the last dimension (1 for rank 0)
+     */
     public int cols() {
         return shape.length == 0 ? 1 : shape[shape.length - 1];
     }
 
+    /**
+     * Whether the elements occupy {@code data()[offset() .. offset() + size())} in row-major
+     * order (dimensions of size 1 may have any stride).
+     *
+     * @return true for freshly allocated, wrapped and reshaped tensors and for slices along
+     *         the first dimension; usually false after {@link #transpose}
+     */
     public boolean isContiguous() {
         int acc = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
@@ -120,7 +200,12 @@ public final class Tensor {
         return true;
     }
 
-    /** True when the rows (all dims but the last) can be walked with one row stride and the last dim has stride 1. */
+    /**
+     * True when the rows (all dims but the last) can be walked with one row stride and the last dim has stride 1.
+     * This is what the {@link Backend} kernels require.
+     *
+     * @return whether {@link #rowStride()} describes every row of the matrix view
+     */
     public boolean hasUniformRows() {
         if (shape.length == 0) return true;
         if (cols() > 1 && strides[shape.length - 1] != 1) return false;
@@ -132,13 +217,23 @@ public final class Tensor {
         return true;
     }
 
-    /** Stride between consecutive rows of the matrix view (valid when {@link #hasUniformRows()}). */
+    /**
+     * Stride between consecutive rows of the matrix view (valid when {@link #hasUniformRows()}).
+     *
+     * @return the distance in floats from one row to the next ({@link #cols()} for rank 0 and 1)
+     */
     public int rowStride() {
         if (shape.length < 2) return cols();
         return strides[shape.length - 2];
     }
 
-    /** Offset in {@link #data()} of row r of the matrix view. */
+    /**
+     * Offset in {@link #data()} of row r of the matrix view. Works for any strides (the
+     * leading dimensions are walked one by one when there are more than two); not range-checked.
+     *
+     * @param r the row, in [0, {@link #rows()})
+     * @return the index of the row's first element in {@link #data()}
+     */
     public int rowOffset(int r) {
         if (shape.length <= 2) return offset + r * rowStride();
         int off = offset;
@@ -151,8 +246,24 @@ public final class Tensor {
     }
 
     // ---- element access (slow; for tests and setup) ----
+    /**
+     * One element, range-checked.
+     *
+     * @param idx one index per dimension
+     * @return the element at idx
+     * @throws ShapeException            if idx does not have one index per dimension
+     * @throws IndexOutOfBoundsException if an index is outside its dimension
+     */
     public float get(int... idx) { return data[index(idx)]; }
 
+    /**
+     * Writes one element, range-checked. Does not bump {@link #version()}.
+     *
+     * @param v   the value
+     * @param idx one index per dimension
+     * @throws ShapeException            if idx does not have one index per dimension
+     * @throws IndexOutOfBoundsException if an index is outside its dimension
+     */
     public void set(float v, int... idx) { data[index(idx)] = v; }
 
     private int index(int[] idx) {
@@ -172,12 +283,26 @@ public final class Tensor {
     }
 
     // ---- views ----
-    /** Row i along the first dimension, as a view of rank-1. */
+    /**
+     * Row i along the first dimension, as a view of rank-1.
+     * (That is rank {@code rank() - 1}: this is {@code select(0, i)}.)
+     *
+     * @param i the index along dimension 0
+     * @return a view sharing this tensor's array
+     * @throws IndexOutOfBoundsException if i is outside [0, dim(0))
+     */
     public Tensor row(int i) {
         return select(0, i);
     }
 
-    /** Index along dim d, dropping that dim. */
+    /**
+     * Index along dim d, dropping that dim.
+     *
+     * @param d the dimension, in [0, rank)
+     * @param i the index along d
+     * @return a view of rank {@code rank() - 1} sharing this tensor's array
+     * @throws IndexOutOfBoundsException if i is outside [0, dim(d))
+     */
     public Tensor select(int d, int i) {
         if (i < 0 || i >= shape[d]) {
             throw new IndexOutOfBoundsException("select(" + d + ", " + i + ") out of bounds for shape " + Arrays.toString(shape));
@@ -192,7 +317,16 @@ public final class Tensor {
         return new Tensor(data, offset + i * strides[d], s, st);
     }
 
-    /** Elements [from, to) along dim d. */
+    /**
+     * Elements [from, to) along dim d.
+     *
+     * @param d    the dimension, in [0, rank)
+     * @param from the first index kept
+     * @param to   one past the last index kept; {@code from <= to <= dim(d)}
+     * @return a view of the same rank sharing this tensor's array (contiguous when d is 0 and
+     *         this tensor is contiguous; usually not otherwise)
+     * @throws IndexOutOfBoundsException if the range does not lie in [0, dim(d)]
+     */
     public Tensor slice(int d, int from, int to) {
         if (from < 0 || to > shape[d] || from > to) {
             throw new IndexOutOfBoundsException("slice(" + d + ", " + from + ", " + to + ") out of bounds for shape "
@@ -203,7 +337,14 @@ public final class Tensor {
         return new Tensor(data, offset + from * strides[d], s, strides.clone());
     }
 
-    /** Reshape without copying; requires a contiguous tensor. One dimension may be -1. */
+    /**
+     * Reshape without copying; requires a contiguous tensor. One dimension may be -1.
+     *
+     * @param newShape the new dimensions; a single -1 is inferred from the size
+     * @return a contiguous view sharing this tensor's array
+     * @throws ShapeException if the sizes differ, more than one dimension is -1, or this
+     *                        tensor is not contiguous
+     */
     public Tensor view(int... newShape) {
         int[] s = newShape.clone();
         int infer = -1;
@@ -225,7 +366,16 @@ public final class Tensor {
         return new Tensor(data, offset, s, rowMajorStrides(s));
     }
 
-    /** Swap two dimensions (a view; the result is usually not contiguous). */
+    /**
+     * Swap two dimensions (a view; the result is usually not contiguous).
+     * Transposing the last dimension leaves it with a stride other than 1, which the kernels
+     * reject: call {@link #contiguous()} before passing the result to a {@link Backend}.
+     *
+     * @param a one dimension, in [0, rank)
+     * @param b the other dimension, in [0, rank)
+     * @return a view with dims a and b exchanged, sharing this tensor's array
+     * @throws ArrayIndexOutOfBoundsException if a or b is outside [0, rank)
+     */
     public Tensor transpose(int a, int b) {
         int[] s = shape.clone();
         int[] st = strides.clone();
@@ -234,19 +384,33 @@ public final class Tensor {
         return new Tensor(data, offset, s, st);
     }
 
-    /** This tensor if contiguous, else a contiguous copy. */
+    /**
+     * This tensor if contiguous, else a contiguous copy.
+     *
+     * @return this, or a fresh tensor that no longer shares storage
+     */
     public Tensor contiguous() {
         return isContiguous() ? this : copy();
     }
 
-    /** A fresh contiguous copy. */
+    /**
+     * A fresh contiguous copy.
+     *
+     * @return a new tensor of the same shape owning a new array
+     */
     public Tensor copy() {
         Tensor t = zeros(shape);
         t.copyFrom(this);
         return t;
     }
 
-    /** Element-wise copy from a tensor of the same shape (any strides). */
+    /**
+     * Element-wise copy from a tensor of the same shape (any strides). src and this must not
+     * be overlapping views of one array unless both are contiguous.
+     *
+     * @param src the source, same shape as this
+     * @throws ShapeException if the shapes differ
+     */
     public void copyFrom(Tensor src) {
         if (!Arrays.equals(shape, src.shape)) {
             throw ShapeException.of("copyFrom", "destination", shape, "source", src.shape);
@@ -271,11 +435,22 @@ public final class Tensor {
         }
     }
 
-    /** The elements in row-major order, as a new array. */
+    /**
+     * The elements in row-major order, as a new array.
+     *
+     * @return a new array of {@link #size()} elements, never the backing array
+     */
     public float[] toArray() {
         return contiguous() == this ? Arrays.copyOfRange(data, offset, offset + size()) : copy().data;
     }
 
+    /**
+     * Sets every element to v. A non-contiguous tensor is filled row by row through the matrix
+     * view, so its last dimension must have stride 1 (not checked). Does not bump
+     * {@link #version()}.
+     *
+     * @param v the value
+     */
     public void fill(float v) {
         if (isContiguous()) {
             Arrays.fill(data, offset, offset + size(), v);
@@ -287,11 +462,23 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Whether two tensors have the same dimensions (strides and storage are not compared).
+     *
+     * @param o the other tensor
+     * @return true when the shapes are equal
+     */
     public boolean sameShape(Tensor o) {
         return Arrays.equals(shape, o.shape);
     }
 
-    /** Throws a {@link ShapeException} naming both shapes when they differ. */
+    /**
+     * Throws a {@link ShapeException} naming both shapes when they differ.
+     *
+     * @param op       the operation, for the message
+     * @param expected the required dimensions
+     * @throws ShapeException if this tensor's shape is not {@code expected}
+     */
     public void requireShape(String op, int... expected) {
         if (!Arrays.equals(shape, expected)) {
             throw ShapeException.of(op, "the tensor", shape, "the expected shape", expected);

@@ -18,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * gets the same bits in a vector body and in a scalar tail.
  */
 public final class VectorMath {
+    /** The species every helper here works on (the preferred one, as in {@link SimdInfo#F}). */
     public static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     /** Shuffles that bring lane i + L/2, i + L/4, ..., i + 1 to lane i (the folding tree of {@link #sum}). */
@@ -37,6 +38,9 @@ public final class VectorMath {
     /**
      * Sum of the lanes of v (species {@link #F}) in a fixed pairwise order: lane i + L/2 added to
      * lane i, then i + L/4, ..., then lane 1 to lane 0.
+     *
+     * @param v the vector, of species {@link #F}
+     * @return the sum, the same bits in every JIT tier
      */
     public static float sum(FloatVector v) {
         for (VectorShuffle<Float> s : FOLD) v = v.add(v.rearrange(s));
@@ -57,6 +61,9 @@ public final class VectorMath {
     /**
      * e^x lane-wise, within 2 ulp of {@code Math.exp} for x in [-87.33, 88.02]; +inf above
      * (the true value is finite up to 88.72), 0 below (no subnormal results), NaN stays NaN.
+     *
+     * @param x the exponents, of species {@link #F}
+     * @return e^x in each lane
      */
     public static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(LO).min(HI);
@@ -77,7 +84,12 @@ public final class VectorMath {
         return y.blend(x, x.compare(VectorOperators.NE, x));
     }
 
-    /** The same operations as {@link #exp(FloatVector)} on one float: the same bits as a lane. */
+    /**
+     * The same operations as {@link #exp(FloatVector)} on one float: the same bits as a lane.
+     *
+     * @param x the exponent
+     * @return e^x, bit-identical to the vector version's lane for the same input
+     */
     public static float exp(float x) {
         float xc = Math.min(Math.max(x, LO), HI);
         float t = Math.fma(xc, LOG2E, MAGIC);

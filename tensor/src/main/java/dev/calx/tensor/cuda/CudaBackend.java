@@ -60,7 +60,10 @@ public final class CudaBackend implements Backend {
      * Probes CUDA once per process: loads JCuda and cuBLAS, finds the device, creates a cuBLAS
      * handle and checks one small GEMM against the CPU. Returns the backend on success or, on
      * failure, one line naming the missing piece and what to install. Never throws and never
-     * prints.
+     * prints. Thread-safe; the outcome, success or failure, is cached for the process.
+     *
+     * @return the root {@link CudaBackend} (shared by the process, not to be closed by
+     *         callers), or a {@link String} explaining why CUDA is unavailable
      */
     public static Object probe() {
         Object o = probeOutcome;
@@ -79,21 +82,38 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** A view of this backend with its own weight arena; closing the view frees that model's weights. */
+    /**
+     * A view of this backend with its own weight arena; closing the view frees that model's weights.
+     * Views share the device context, so they can be used from several threads (calls are
+     * serialized on the device).
+     *
+     * @param name the arena's name, shown in out-of-memory messages (e.g. the model file)
+     * @return a new view; the caller owns it and closes it
+     */
     public CudaBackend forModel(String name) {
         return new CudaBackend(ctx, new DeviceArena(ctx, name), false);
     }
 
-    /** The arena holding the weights this view has uploaded. */
+    /**
+     * The arena holding the weights this view has uploaded.
+     *
+     * @return this view's arena, owned by the view (closed with it)
+     */
     public DeviceArena arena() {
         return arena;
     }
 
+    /** @return the options this backend's device context was opened with */
     public CudaConfig config() {
         return ctx.config();
     }
 
-    /** {free, total} bytes of device memory now. */
+    /**
+     * {free, total} bytes of device memory now.
+     *
+     * @return a new two-element array from {@code cudaMemGetInfo}: free bytes, then total bytes
+     * @throws CudaCallException if the CUDA call fails
+     */
     public long[] memoryInfo() {
         synchronized (ctx) {
             ctx.device().bind();
@@ -103,7 +123,13 @@ public final class CudaBackend implements Backend {
 
     /**
      * Allocates a raw device buffer (the caller closes it). Mostly for tests of the out-of-memory
-     * report; the backend itself manages its memory.
+     * report; the backend itself manages its memory. On out-of-memory the backend's GEMM
+     * scratch is freed and the allocation tried once more before the exception.
+     *
+     * @param bytes the size in bytes
+     * @param what  what the buffer is for, named in messages
+     * @return the new buffer
+     * @throws DeviceOutOfMemoryException if the device cannot provide {@code bytes}
      */
     public DeviceBuffer allocate(long bytes, String what) {
         synchronized (ctx) {
@@ -212,7 +238,12 @@ public final class CudaBackend implements Backend {
         return (int) o;
     }
 
-    /** {@code y = x·wᵀ} with w resident on the device (uploaded on first use). */
+    /**
+     * {@code y = x·wᵀ} with w resident on the device (uploaded on first use).
+     *
+     * @throws IllegalStateException      if this view was closed (see {@link #close()})
+     * @throws DeviceOutOfMemoryException if w or the activations do not fit on the device
+     */
     @Override
     public void matmul(Tensor x, WeightMatrix w, Tensor y) {
         Checks.matmul(x, w, y);

@@ -14,6 +14,11 @@ package dev.calx.tensor.cuda;
  *                     ({@code calx.cuda.stagingMiB}, default 64)
  */
 public record CudaConfig(int device, boolean tf32, boolean bf16Gemm, long stagingBytes) {
+    /**
+     * Validates the options.
+     *
+     * @throws IllegalArgumentException if device is negative or stagingBytes is outside [64, 2^30]
+     */
     public CudaConfig {
         if (device < 0) throw new IllegalArgumentException("calx.cuda.device must be >= 0, got " + device);
         if (stagingBytes < 64 || stagingBytes > 1L << 30) {
@@ -21,6 +26,13 @@ public record CudaConfig(int device, boolean tf32, boolean bf16Gemm, long stagin
         }
     }
 
+    /**
+     * The options given by {@code -Dcalx.cuda.device}, {@code .tf32}, {@code .bf16gemm} and
+     * {@code .stagingMiB} (see the components for the defaults).
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException if a property is not an integer where one is needed, or out of range
+     */
     public static CudaConfig fromSystemProperties() {
         return new CudaConfig(
                 intProperty("calx.cuda.device", 0),

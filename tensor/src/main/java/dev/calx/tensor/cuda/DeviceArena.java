@@ -25,6 +25,8 @@ import java.util.Map;
  * <p>Storage on the device: fp32 stays fp32; bf16 stays bf16 when the backend multiplies bf16
  * with {@code cublasGemmEx} ({@link CudaConfig#bf16Gemm()}), else it is widened to fp32; fp16
  * and Q8_0 are dequantized to fp32 at upload (exact: every fp16 and every d*q is an fp32).
+ *
+ * <p>Thread-safe: every device operation takes the context lock, then the arena's.
  */
 public final class DeviceArena implements AutoCloseable {
     private final CudaContext ctx;
@@ -57,17 +59,36 @@ public final class DeviceArena implements AutoCloseable {
         this.name = name;
     }
 
+    /** @return the name given by {@link CudaBackend#forModel} ("default" for the root backend) */
     public String name() { return name; }
 
-    /** Device bytes held by this arena's weights. */
+    /**
+     * Device bytes held by this arena's weights.
+     *
+     * @return the sum of the resident buffers' sizes, in bytes (bf16 kept as 2, the rest as 4 per element)
+     */
     public synchronized long bytes() { return bytes; }
 
-    /** Number of weight matrices on the device. */
+    /**
+     * Number of weight matrices on the device.
+     *
+     * @return how many matrices are resident
+     */
     public synchronized int size() { return resident.size(); }
 
+    /**
+     * Whether w has a device copy here (possibly stale, refreshed on its next use).
+     *
+     * @param w the weights; a heap fp32 matrix matches any F32Weights over the same array region
+     * @return true if w is resident
+     */
     public synchronized boolean contains(WeightMatrix w) { return resident.containsKey(key(w)); }
 
-    /** Frees the device copy of w (if any); the next matmul with w uploads it again. */
+    /**
+     * Frees the device copy of w (if any); the next matmul with w uploads it again.
+     *
+     * @param w the weights to evict; a heap fp32 matrix is matched by its array region
+     */
     public void evict(WeightMatrix w) {
         synchronized (ctx) {
             synchronized (this) {
@@ -147,6 +168,7 @@ public final class DeviceArena implements AutoCloseable {
         }
     }
 
+    /** @return whether {@link #close()} has run (clear() does not close) */
     public synchronized boolean isClosed() { return closed; }
 
     @Override

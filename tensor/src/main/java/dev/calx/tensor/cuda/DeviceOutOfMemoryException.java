@@ -8,8 +8,18 @@ import java.util.Locale;
  * can tell "one model too many" from "batch too large".
  */
 public final class DeviceOutOfMemoryException extends RuntimeException {
+    /** Bytes asked for, and free and total device bytes when the allocation failed. */
     private final long requested, free, total;
 
+    /**
+     * Creates the exception with the standard message built from its arguments.
+     *
+     * @param device    the device, e.g. "device 0 (NVIDIA H100 80GB HBM3)"
+     * @param what      what the allocation was for
+     * @param requested the bytes asked for
+     * @param free      the free device bytes at that moment
+     * @param total     the device's total bytes
+     */
     public DeviceOutOfMemoryException(String device, String what, long requested, long free, long total) {
         super(message(device, what, requested, free, total));
         this.requested = requested;
@@ -17,10 +27,13 @@ public final class DeviceOutOfMemoryException extends RuntimeException {
         this.total = total;
     }
 
+    /** @return the size of the failed allocation, in bytes */
     public long requestedBytes() { return requested; }
 
+    /** @return the free device memory when it failed, in bytes */
     public long freeBytes() { return free; }
 
+    /** @return the device's total memory, in bytes */
     public long totalBytes() { return total; }
 
     static String message(String device, String what, long requested, long free, long total) {
