@@ -9,10 +9,23 @@ import java.nio.file.Path;
  * message names the file, the tensor (when there is one), what was expected and what was found.
  */
 public final class CheckpointException extends IOException {
+    /**
+     * A problem with the file as a whole (header, size, layout).
+     *
+     * @param file    the checkpoint file (or directory) being read; its path prefixes the message
+     * @param message what was expected and what was found
+     */
     public CheckpointException(Path file, String message) {
         super(file + ": " + message);
     }
 
+    /**
+     * A problem with one tensor of the file (missing, wrong shape or dtype, out of bounds).
+     *
+     * @param file    the checkpoint file being read; its path prefixes the message
+     * @param tensor  the tensor's name as stored in the file (or its Hugging Face name)
+     * @param message what was expected and what was found
+     */
     public CheckpointException(Path file, String tensor, String message) {
         super(file + ": tensor " + tensor + ": " + message);
     }

@@ -14,6 +14,21 @@ public final class Generator {
     /**
      * Generates after prompt (which must not be empty; start with BOS for no prompt) and
      * returns the new tokens. onToken sees each one as it is produced.
+     *
+     * @param s            the session to append to, usually fresh (the caller keeps ownership): the
+     *                     prompt and the emitted tokens end up in its cache, all but the last one when
+     *                     generation stopped at maxNewTokens or at a full context
+     * @param prompt       prompt token ids, at least one; appended as one batched forward
+     * @param maxNewTokens the most tokens to produce; 0 or less returns an empty array without
+     *                     running the model
+     * @param sampler      picks each next token from the logits
+     * @param bosId        a stop token (sampling it ends generation; it is not emitted)
+     * @param eosId        another stop token, likewise not emitted
+     * @param onToken      called with each emitted token in order, or null
+     * @return the emitted tokens in order, at most {@code maxNewTokens} (fewer after a stop token
+     *         or when the session reached its {@code maxLength()})
+     * @throws IllegalArgumentException when the prompt is empty or holds an id outside the vocabulary
+     * @throws ContextOverflowException when the prompt does not fit in the session's context
      */
     public static int[] generate(InferenceSession s, int[] prompt, int maxNewTokens, Sampler sampler,
                                  int bosId, int eosId, IntConsumer onToken) {

@@ -40,7 +40,14 @@ public final class LlamaBatch {
     /** fp32 weights on the CPU: the small-batch kernel, no padding. */
     private final boolean smallBatchKernel;
 
-    /** A batch of at most maxSequences sessions over these weights. */
+    /**
+     * A batch of at most maxSequences sessions over these weights. Whether the small-batch kernel
+     * is used is decided here, from the weights' storage and the backend current at construction.
+     *
+     * @param weights      the weights every session of a step must have been opened on (same object)
+     * @param maxSequences the most sessions one step is meant to take, at least 1
+     * @throws IllegalArgumentException when maxSequences is less than 1
+     */
     public LlamaBatch(LlamaWeights weights, int maxSequences) {
         if (maxSequences < 1) throw new IllegalArgumentException("a batch needs at least one sequence, got " + maxSequences);
         this.w = weights;
@@ -56,11 +63,22 @@ public final class LlamaBatch {
         this.smallBatchKernel = f32 && "cpu".equals(Backends.get().name());
     }
 
+    /**
+     * A batch over a model's weights, for sessions from {@link LlamaModel#newSession()}.
+     *
+     * @param model        the model; it must stay open while the batch is used
+     * @param maxSequences the most sessions one step is meant to take, at least 1
+     * @throws IllegalArgumentException when maxSequences is less than 1
+     */
     public LlamaBatch(LlamaModel model, int maxSequences) {
         this(model.weights(), maxSequences);
     }
 
-    /** The most sessions one step takes (and the padded row count when the backend's GEMM runs the projections). */
+    /**
+     * The most sessions one step takes (and the padded row count when the backend's GEMM runs the projections).
+     *
+     * @return max(maxSequences, {@link #MIN_WIDTH})
+     */
     public int width() {
         return width;
     }
@@ -70,6 +88,14 @@ public final class LlamaBatch {
      * logits [vocab] (fresh arrays, in the same order). Every session must have been opened on
      * these weights ({@link LlamaModel#newSession}), be open, distinct, and have room for one
      * more token; otherwise nothing is run and the error names the session's index.
+     *
+     * @param sessions the sessions to advance, at most {@link #width()}, each from these weights
+     * @param tokens   one next token per session, in the same order
+     * @return one fresh logits array [vocab] per session; an empty array when there are no sessions
+     * @throws IllegalArgumentException when the counts differ, there are more than width() sessions,
+     *                                  a session is foreign or listed twice, or a token is outside the vocabulary
+     * @throws ContextOverflowException when a session is full
+     * @throws IllegalStateException    when a session is closed
      */
     public float[][] step(List<? extends InferenceSession> sessions, int[] tokens) {
         int n = sessions.size();

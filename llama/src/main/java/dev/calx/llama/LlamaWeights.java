@@ -27,11 +27,27 @@ import java.util.Random;
  * (see {@code format.RopePermutation}).
  */
 public final class LlamaWeights {
+    /** HF name of the token embedding [vocab][hidden]. */
     public static final String EMBED = "model.embed_tokens.weight";
+    /** HF name of the final RMSNorm weight [hidden]. */
     public static final String NORM = "model.norm.weight";
+    /** HF name of the output head [vocab][hidden]; absent from tied checkpoints. */
     public static final String LM_HEAD = "lm_head.weight";
 
-    /** One decoder layer. */
+    /**
+     * One decoder layer. Matrices are [out][in] (HF's {@code nn.Linear} layout, y = x·Wᵀ), with
+     * d = hidden_size, kv = kvDim() and h = intermediate_size.
+     *
+     * @param inputLayernorm         RMSNorm weight before attention [d]
+     * @param qProj                  query projection [d][d]
+     * @param kProj                  key projection [kv][d]
+     * @param vProj                  value projection [kv][d]
+     * @param oProj                  attention output projection [d][d]
+     * @param postAttentionLayernorm RMSNorm weight before the feed-forward [d]
+     * @param gateProj               SwiGLU gate projection [h][d] (llama2.c's w1)
+     * @param upProj                 SwiGLU up projection [h][d] (llama2.c's w3)
+     * @param downProj               feed-forward output projection [d][h] (llama2.c's w2)
+     */
     public record Layer(Tensor inputLayernorm, WeightMatrix qProj, WeightMatrix kProj, WeightMatrix vProj,
                         WeightMatrix oProj, Tensor postAttentionLayernorm, WeightMatrix gateProj,
                         WeightMatrix upProj, WeightMatrix downProj) {}
@@ -60,12 +76,23 @@ public final class LlamaWeights {
         this.vectorDType = vectorDType;
     }
 
-    /** Name of a layer parameter, e.g. {@code layer(3, "self_attn.q_proj")}. */
+    /**
+     * Name of a layer parameter, e.g. {@code layer(3, "self_attn.q_proj")}.
+     *
+     * @param i      the layer index (not checked)
+     * @param suffix the parameter within the layer, without {@code .weight}
+     * @return {@code model.layers.<i>.<suffix>.weight}
+     */
     public static String layer(int i, String suffix) {
         return "model.layers." + i + "." + suffix + ".weight";
     }
 
-    /** The parameter names in checkpoint order (lm_head only when untied). */
+    /**
+     * The parameter names in checkpoint order (lm_head only when untied).
+     *
+     * @param c the config that fixes the layer count and whether the head is tied
+     * @return the embedding, each layer's nine parameters, the final norm, then lm_head if untied
+     */
     public static List<String> names(LlamaConfig c) {
         List<String> n = new ArrayList<>();
         n.add(EMBED);
@@ -84,6 +111,12 @@ public final class LlamaWeights {
     /**
      * The expected shape of a parameter: [rows][cols] for matrices, [n] for norm vectors.
      * Throws naming the parameter when the name is not a Llama parameter.
+     *
+     * @param c    the config giving the sizes
+     * @param name an HF parameter name
+     * @return a fresh array: {rows, cols} or {n}
+     * @throws IllegalArgumentException when the name is not a parameter of this config (unknown
+     *                                  suffix, or a layer index outside [0, num_hidden_layers))
      */
     public static int[] shapeOf(LlamaConfig c, String name) {
         int d = c.hiddenSize(), kv = c.kvDim(), h = c.intermediateSize(), v = c.vocabSize();
@@ -115,16 +148,39 @@ public final class LlamaWeights {
                 + c.numHiddenLayers() + " layers");
     }
 
-    /** Supplies the parameters by name (a checkpoint reader). */
+    /**
+     * Supplies the parameters by name (a checkpoint reader). Implementations throw an unchecked
+     * exception naming the parameter when it is missing or has another shape.
+     */
     public interface Source {
+        /**
+         * A weight matrix.
+         *
+         * @param name the HF name
+         * @param rows the expected row count (output features)
+         * @param cols the expected column count (input features)
+         * @return the matrix, exactly [rows][cols], in any storage format
+         */
         WeightMatrix matrix(String name, int rows, int cols);
 
+        /**
+         * A norm vector, as fp32.
+         *
+         * @param name the HF name
+         * @param n    the expected length
+         * @return a rank-1 fp32 tensor of n elements
+         */
         Tensor vector(String name, int n);
     }
 
     /**
      * Builds the weights from a source, asking for every parameter by name with its expected
      * shape. When the config is tied, lm_head is the embedding.
+     *
+     * @param c           the config that fixes names and shapes
+     * @param src         supplies each parameter, in checkpoint order; its exceptions propagate
+     * @param vectorDType the storage format recorded for the norm vectors (see {@link #vectorDType()})
+     * @return weights in the interleaved RoPE order (call {@link #withHfRopeOrder} for HF-ordered sources)
      */
     public static LlamaWeights load(LlamaConfig c, Source src, DType vectorDType) {
         int d = c.hiddenSize(), kv = c.kvDim(), h = c.intermediateSize(), v = c.vocabSize();
@@ -147,7 +203,17 @@ public final class LlamaWeights {
         return new LlamaWeights(c, embed, layers, norm, head, vectorDType);
     }
 
-    /** Builds weights from a map of named parameters (WeightMatrix or Tensor values), checking names and shapes. */
+    /**
+     * Builds weights from a map of named parameters (WeightMatrix or Tensor values), checking names and shapes.
+     * Matrices may be {@link WeightMatrix}es or rank-2 fp32 tensors (wrapped, not copied, when
+     * contiguous); vectors are tensors of the right size in any shape.
+     *
+     * @param c     the config
+     * @param named parameters by HF name; lm_head is ignored when the config is tied
+     * @return weights with fp32 vector storage, in the interleaved RoPE order
+     * @throws IllegalArgumentException when a name is not a Llama parameter, a parameter is missing,
+     *                                  or one has the wrong kind or shape
+     */
     public static LlamaWeights of(LlamaConfig c, Map<String, ?> named) {
         for (String k : named.keySet()) shapeOf(c, k);
         return load(c, new Source() {
@@ -184,6 +250,12 @@ public final class LlamaWeights {
     /**
      * Random weights for tests and benchmarks: matrices ~ N(0, 1/sqrt(cols)) so activations stay
      * O(1); norm weights ~ 1 + N(0, 0.1). Converted into the given storage format.
+     * (The second argument of N is the standard deviation.)
+     *
+     * @param c     the config
+     * @param dtype storage of the matrices; norm vectors are rounded to it (fp32 for Q8_0)
+     * @param seed  seed of {@link Random}: the same seed gives the same weights
+     * @return in-memory weights in the interleaved RoPE order
      */
     public static LlamaWeights random(LlamaConfig c, DType dtype, long seed) {
         Random rnd = new Random(seed);
@@ -212,20 +284,42 @@ public final class LlamaWeights {
         return of(c, m).withVectorDType(dtype == DType.Q8_0 ? DType.F32 : dtype);
     }
 
-    /** The same weights, recording the storage format their norm vectors should be written in. */
+    /**
+     * The same weights, recording the storage format their norm vectors should be written in.
+     *
+     * @param dt F32, BF16 or F16 (writers reject Q8_0 for vectors)
+     * @return a copy sharing every parameter
+     */
     public LlamaWeights withVectorDType(DType dt) {
         return new LlamaWeights(config, embedTokens, layers, norm, lmHead, dt, hfRopeOrder);
     }
 
-    /** The same weights, declaring whether q_proj/k_proj rows are in HF's rotate-half order. */
+    /**
+     * The same weights, declaring whether q_proj/k_proj rows are in HF's rotate-half order.
+     * Nothing is permuted: this only says how the rows already are.
+     *
+     * @param hf true when q_proj/k_proj rows are in HF's order
+     * @return a copy sharing every parameter
+     */
     public LlamaWeights withHfRopeOrder(boolean hf) {
         return new LlamaWeights(config, embedTokens, layers, norm, lmHead, vectorDType, hf);
     }
 
-    /** True when q_proj/k_proj rows are in Hugging Face's rotate-half order (weights read from HF files). */
+    /**
+     * True when q_proj/k_proj rows are in Hugging Face's rotate-half order (weights read from HF files).
+     *
+     * @return whether q/k rows are HF-ordered
+     */
     public boolean hfRopeOrder() { return hfRopeOrder; }
 
-    /** These weights with q_proj/k_proj rows in the interleaved order (this object when they already are). */
+    /**
+     * These weights with q_proj/k_proj rows in the interleaved order (this object when they already are).
+     * The permuted q/k matrices are off-heap copies in their storage format, freed by the garbage
+     * collector; every other parameter is shared.
+     *
+     * @return weights with {@code hfRopeOrder() == false}
+     * @throws IllegalArgumentException when q/k are Q8_0 (rows cannot be permuted in that format)
+     */
     public LlamaWeights interleaved() {
         if (!hfRopeOrder) return this;
         java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
@@ -238,21 +332,47 @@ public final class LlamaWeights {
         return new LlamaWeights(config, embedTokens, ls, norm, lmHead, vectorDType, false);
     }
 
+    /** {@return the hyper-parameters} */
     public LlamaConfig config() { return config; }
+    /** {@return the token embedding [vocab][hidden]} */
     public WeightMatrix embedTokens() { return embedTokens; }
+    /** {@return the decoder layers, unmodifiable, in order} */
     public List<Layer> layers() { return layers; }
+    /**
+     * One decoder layer.
+     *
+     * @param i the layer index, from 0 to num_hidden_layers - 1
+     * @return layer i
+     * @throws IndexOutOfBoundsException when i is outside the layers
+     */
     public Layer layer(int i) { return layers.get(i); }
+    /** {@return the final RMSNorm weight [hidden], fp32} */
     public Tensor norm() { return norm; }
+    /** {@return the output head [vocab][hidden]; the embedding itself when tied} */
     public WeightMatrix lmHead() { return lmHead; }
+    /** {@return whether the head is the embedding object itself} */
     public boolean tied() { return lmHead == embedTokens; }
 
-    /** The storage format the norm vectors had in their file (what a writer should use for them). */
+    /**
+     * The storage format the norm vectors had in their file (what a writer should use for them).
+     * In memory they are always fp32.
+     *
+     * @return F32, BF16 or F16
+     */
     public DType vectorDType() { return vectorDType; }
 
-    /** The storage format of the embedding (the format a checkpoint is described by). */
+    /**
+     * The storage format of the embedding (the format a checkpoint is described by).
+     *
+     * @return the embedding's dtype; other matrices may differ (e.g. a mixed llama2.c version 2 load)
+     */
     public DType storageDType() { return embedTokens.dtype(); }
 
-    /** All parameters in checkpoint order: name to WeightMatrix or Tensor (lm_head only when untied). */
+    /**
+     * All parameters in checkpoint order: name to WeightMatrix or Tensor (lm_head only when untied).
+     *
+     * @return a fresh, modifiable map over the shared parameters (no copies)
+     */
     public Map<String, Object> named() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(EMBED, embedTokens);
@@ -267,7 +387,11 @@ public final class LlamaWeights {
         return m;
     }
 
-    /** Bytes of weight storage (the head counted once when tied). */
+    /**
+     * Bytes of weight storage (the head counted once when tied).
+     *
+     * @return the matrices' bytes in their storage format plus 4 bytes per norm-vector element
+     */
     public long byteSize() {
         long n = 0;
         for (Object o : named().values()) {
@@ -276,7 +400,14 @@ public final class LlamaWeights {
         return n;
     }
 
-    /** A copy with every matrix converted to the given storage format (heap/off-heap copies). */
+    /**
+     * A copy with every matrix converted to the given storage format (heap/off-heap copies).
+     * Matrices already in a non-F32 target format are shared rather than copied; F32 always gives
+     * fresh heap tensors. Norm vectors are copied.
+     *
+     * @param to the target storage format of the matrices
+     * @return the converted weights, keeping the RoPE order; vector dtype {@code to} (F32 for Q8_0)
+     */
     public LlamaWeights convert(DType to) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (var e : named().entrySet()) {
@@ -294,6 +425,10 @@ public final class LlamaWeights {
      * Grows the vocabulary to n entries (added special tokens): the embedding and, when untied,
      * lm_head get new rows equal to the mean of their old rows; both become heap fp32 copies
      * (the rest is shared). The config's vocab_size follows.
+     *
+     * @param n the new vocabulary size, at least the current one (equal still copies to fp32)
+     * @return weights with {@code config().vocabSize() == n}
+     * @throws IllegalArgumentException when n is smaller than the current vocabulary
      */
     public LlamaWeights withVocabSize(int n) {
         int v = config.vocabSize(), d = config.hiddenSize();
@@ -322,6 +457,8 @@ public final class LlamaWeights {
      * Trainable fp32 copies on the heap, in the interleaved RoPE order: every matrix becomes an {@link F32Weights} over a heap
      * tensor, so an optimizer updating the tensors (from {@link F32Weights#heapTensor()}) is seen
      * by inference sessions built on these weights.
+     *
+     * @return fresh heap fp32 weights with {@code hfRopeOrder() == false} and vector dtype F32
      */
     public LlamaWeights toHeapF32() {
         return interleaved().convert(DType.F32).withVectorDType(DType.F32);

@@ -20,15 +20,41 @@ import java.util.stream.Stream;
  * loaded): the config, the storage dtype, the bytes that stay memory-mapped, the bytes a load
  * copies onto the heap (the norm vectors, converted to fp32), and the
  * size of an fp32 KV cache.
+ *
+ * @param path              the checkpoint path as given (file or HF directory)
+ * @param format            the detected format (never {@code MEMORY})
+ * @param config            the hyper-parameters from the header or config.json
+ * @param storageDType      the storage format of the weight matrices: the embedding's, or for llama2.c
+ *                          version 2 the format a load converts to (Q8_0 or F32)
+ * @param fileBytes         bytes on disk (for HF, all {@code .safetensors} files of the directory)
+ * @param mappedWeightBytes bytes of weight matrices that stay memory-mapped (0 for llama2.c version 2,
+ *                          which is copied)
+ * @param copiedBytes       bytes a load copies: the fp32 norm vectors, plus for llama2.c version 2 the
+ *                          matrices themselves
  */
 public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config, DType storageDType,
                         long fileBytes, long mappedWeightBytes, long copiedBytes) {
 
-    /** Bytes of an fp32 KV cache of the given length (keys and values, every layer). */
+    /**
+     * Bytes of an fp32 KV cache of the given length (keys and values, every layer).
+     *
+     * @param tokens cached positions (e.g. the session's maxLength)
+     * @return 2 * layers * tokens * kvDim * 4 bytes
+     */
     public long kvCacheBytes(int tokens) {
         return 2L * config.numHiddenLayers() * tokens * config.kvDim() * 4;
     }
 
+    /**
+     * Inspects a checkpoint, detecting its format as {@link LlamaModel#load(Path)} does, reading
+     * headers only; any mapping it needs is released before it returns.
+     *
+     * @param path a Hugging Face directory (or a file in one), a {@code .gguf} file or a llama2.c {@code .bin}
+     * @return what the checkpoint holds and what loading it costs
+     * @throws java.nio.file.NoSuchFileException when the path does not exist
+     * @throws CheckpointException when a header is malformed or inconsistent
+     * @throws IOException when a file cannot be read
+     */
     public static ModelInfo of(Path path) throws IOException {
         LlamaModel.Format f = LlamaModel.detect(path);
         return switch (f) {
@@ -81,7 +107,13 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
         };
     }
 
-    /** Bytes of all weight matrices of a config in a storage format. */
+    /**
+     * Bytes of all weight matrices of a config in a storage format.
+     *
+     * @param c  the config (the head counted once when tied)
+     * @param dt the storage format of every matrix
+     * @return the bytes of the embedding, every layer's seven projections and the untied head
+     */
     public static long matrixBytes(LlamaConfig c, DType dt) {
         long d = c.hiddenSize(), kv = c.kvDim(), h = c.intermediateSize();
         long perLayer = dt.bytes(d * d) * 2 + dt.bytes(kv * d) * 2 + dt.bytes(h * d) * 3;

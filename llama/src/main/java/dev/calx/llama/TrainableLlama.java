@@ -37,6 +37,9 @@ public final class TrainableLlama {
     /**
      * Trainable parameters over these weights: used as they are when every matrix is already
      * heap fp32 (sharing them), otherwise over fp32 heap copies.
+     *
+     * @param w the weights; HF-ordered or non-fp32 ones are copied (see {@link LlamaWeights#toHeapF32()})
+     * @return the trainable model; layer checkpointing is off
      */
     public static TrainableLlama of(LlamaWeights w) {
         boolean heap = !w.hfRopeOrder() && w.named().values().stream()
@@ -44,17 +47,33 @@ public final class TrainableLlama {
         return new TrainableLlama(heap ? w : w.toHeapF32());
     }
 
+    /** {@return the hyper-parameters} */
     public LlamaConfig config() { return weights.config(); }
 
-    /** The inference view of the same tensors (heap fp32; sessions see parameter updates). */
+    /**
+     * The inference view of the same tensors (heap fp32; sessions see parameter updates).
+     *
+     * @return heap fp32 weights in the interleaved RoPE order
+     */
     public LlamaWeights weights() { return weights; }
 
-    /** Parameters by HF name, in checkpoint order; the tied head is the embedding (no lm_head entry). */
+    /**
+     * Parameters by HF name, in checkpoint order; the tied head is the embedding (no lm_head entry).
+     *
+     * @return an unmodifiable map
+     */
     public Map<String, Variable> parameters() { return params; }
 
+    /** {@return the parameters in checkpoint order, as a fresh unmodifiable list (for an optimizer)} */
     public List<Variable> parameterList() { return List.copyOf(params.values()); }
 
-    /** Recompute each decoder layer during backward instead of keeping its activations. */
+    /**
+     * Recompute each decoder layer during backward instead of keeping its activations.
+     * Saves memory (activations of one layer at a time) at the cost of a second forward per layer.
+     *
+     * @param on whether later forwards checkpoint their layers
+     * @return this model, for chaining
+     */
     public TrainableLlama checkpointLayers(boolean on) {
         this.checkpointLayers = on;
         return this;
@@ -64,7 +83,15 @@ public final class TrainableLlama {
         return params.get(name);
     }
 
-    /** Logits [batch*seq][vocab] for batch sequences of equal length laid out one after the other. */
+    /**
+     * Logits [batch*seq][vocab] for batch sequences of equal length laid out one after the other.
+     *
+     * @param tokens token ids, token-major: sequence b occupies {@code [b*seq, (b+1)*seq)}
+     * @param batch  the number of sequences; must divide tokens.length
+     * @return the logits variable [batch*seq][vocab]; row i predicts the token after tokens[i]
+     * @throws IllegalArgumentException when batch does not divide the tokens or an id is outside the vocabulary
+     * @throws ContextOverflowException when a sequence is longer than max_position_embeddings
+     */
     public Variable forward(int[] tokens, int batch) {
         return forward(tokens, batch, null);
     }
@@ -73,6 +100,15 @@ public final class TrainableLlama {
      * Logits for packed samples: segmentIds (one per token, or null) marks samples within each
      * sequence; a token attends only to earlier tokens of its own sample and its RoPE position
      * counts from the start of its sample.
+     *
+     * @param tokens     token ids, token-major: sequence b occupies {@code [b*seq, (b+1)*seq)}
+     * @param batch      the number of sequences; must divide tokens.length
+     * @param segmentIds one id per token, equal for the tokens of one sample and changing between
+     *                   adjacent samples; null for one sample per sequence
+     * @return the logits variable [batch*seq][vocab]; row i predicts the token after tokens[i]
+     * @throws IllegalArgumentException when batch does not divide the tokens, an id is outside the
+     *                                  vocabulary, or segmentIds has another length
+     * @throws ContextOverflowException when a sequence is longer than max_position_embeddings
      */
     public Variable forward(int[] tokens, int batch, int[] segmentIds) {
         LlamaConfig c = config();
@@ -126,6 +162,16 @@ public final class TrainableLlama {
     /**
      * Cross-entropy of the next-token predictions: targets[i] is the token that should follow
      * position i ({@link Ops#IGNORE_INDEX} to skip), summed and divided by count.
+     *
+     * @param tokens     token ids, as for {@link #forward(int[], int, int[])}
+     * @param targets    one target id per token, or {@link Ops#IGNORE_INDEX}
+     * @param batch      the number of sequences
+     * @param segmentIds sample ids for packed sequences, or null
+     * @param count      the divisor, usually the number of targets that are not ignored (across
+     *                   micro-batches, the total over all of them)
+     * @return a scalar variable; call {@code backward()} on it for the gradients
+     * @throws IllegalArgumentException as {@link #forward(int[], int, int[])} does
+     * @throws ContextOverflowException when a sequence is longer than max_position_embeddings
      */
     public Variable loss(int[] tokens, int[] targets, int batch, int[] segmentIds, float count) {
         return Ops.crossEntropy(forward(tokens, batch, segmentIds), targets, Ops.IGNORE_INDEX, count);

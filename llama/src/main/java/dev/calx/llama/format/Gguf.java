@@ -36,7 +36,12 @@ public final class Gguf {
 
     private Gguf() {}
 
-    /** True when the file starts with the GGUF magic. */
+    /**
+     * True when the file starts with the GGUF magic.
+     *
+     * @param p any path
+     * @return whether its first four bytes are "GGUF"; false when it cannot be read
+     */
     public static boolean hasMagic(Path p) {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
@@ -80,7 +85,19 @@ public final class Gguf {
         return n.longValue();
     }
 
-    /** The config from GGUF metadata (llama.* keys). */
+    /**
+     * The config from GGUF metadata (llama.* keys). Required: {@code head_count},
+     * {@code embedding_length}, {@code feed_forward_length}, {@code block_count} and
+     * {@code context_length}; {@code head_count_kv}, the RMSNorm epsilon (1e-5), the RoPE base
+     * (10000) and the BOS/EOS ids (1, 2) have defaults. The vocabulary size comes from
+     * {@code llama.vocab_size}, else the tokenizer, else the embedding; the head is tied when
+     * there is no {@code output.weight}.
+     *
+     * @param g a parsed GGUF file
+     * @return the hyper-parameters
+     * @throws CheckpointException when the architecture is not llama, a required key is missing or
+     *                             not a number, RoPE is partial, or the values are inconsistent
+     */
     public static LlamaConfig config(GgufFile g) throws CheckpointException {
         Map<String, Object> m = g.metadata();
         Path p = g.path();
@@ -111,7 +128,14 @@ public final class Gguf {
         }
     }
 
-    /** Reads only the config (for {@code calx info}). */
+    /**
+     * Reads only the config (for {@code calx info}); the file is unmapped before returning.
+     *
+     * @param path a GGUF file
+     * @return the hyper-parameters, as {@link #config(GgufFile)} gives them
+     * @throws CheckpointException when the header or the metadata is malformed
+     * @throws IOException when the file cannot be read
+     */
     public static LlamaConfig readConfig(Path path) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             return config(GgufFile.open(path, a));
@@ -129,6 +153,17 @@ public final class Gguf {
         };
     }
 
+    /**
+     * Loads a GGUF llama model with its matrices memory-mapped in place (F32, F16, BF16 or Q8_0)
+     * and its norm vectors copied to fp32. The metadata map holds every GGUF key plus
+     * {@code gguf.version}. Prefer {@link LlamaModel#load(Path)}, which detects the format.
+     *
+     * @param path a GGUF file
+     * @return the model, owning the mapping (close it)
+     * @throws CheckpointException when the file is malformed, a tensor is missing, unexpected, of
+     *                             the wrong shape or of an unsupported type
+     * @throws IOException when the file cannot be read
+     */
     public static LlamaModel read(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try {

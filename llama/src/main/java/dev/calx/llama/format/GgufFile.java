@@ -20,11 +20,21 @@ import java.util.Map;
  * {@link #tokens()}, {@link #scores()}, {@link #tokenTypes()}.
  */
 public final class GgufFile {
+    /** The first four bytes, "GGUF", read as a little-endian int. */
     public static final int MAGIC = 0x46554747; // "GGUF" little-endian
     static final int DEFAULT_ALIGNMENT = 32;
 
-    /** A tensor descriptor: dims as GGUF gives them (ne[0] is the innermost, i.e. columns). */
+    /**
+     * A tensor descriptor: dims as GGUF gives them (ne[0] is the innermost, i.e. columns).
+     *
+     * @param name   the GGUF tensor name, e.g. {@code blk.0.attn_q.weight}
+     * @param dims   the dimensions, innermost first: a [rows][cols] matrix is {cols, rows}; the
+     *               array is shared, do not modify it
+     * @param type   the GGML type code (0 F32, 1 F16, 8 Q8_0, 30 BF16, ...)
+     * @param offset the byte offset of its data from the start of the aligned data section
+     */
     public record TensorInfo(String name, long[] dims, int type, long offset) {
+        /** {@return the number of elements, the product of the dims} */
         public long numel() {
             long n = 1;
             for (long d : dims) n *= d;
@@ -46,35 +56,68 @@ public final class GgufFile {
         this.dataStart = dataStart;
     }
 
-    /** Maps and parses a GGUF file; the mapping lives as long as the arena. */
+    /**
+     * Maps and parses a GGUF file; the mapping lives as long as the arena.
+     *
+     * @param path  a GGUF file
+     * @param arena owns the mapping; tensor data from {@link #data} is valid until it closes
+     * @return the parsed header
+     * @throws CheckpointException when the magic, version or header is invalid or truncated
+     * @throws IOException when the file cannot be read
+     */
     public static GgufFile open(Path path, Arena arena) throws IOException {
         return parse(MappedFile.map(path, arena));
     }
 
-    /** Reads only the metadata of a GGUF file (e.g. for a tokenizer); the file is unmapped afterwards. */
+    /**
+     * Reads only the metadata of a GGUF file (e.g. for a tokenizer); the file is unmapped afterwards.
+     *
+     * @param path a GGUF file
+     * @return the metadata key/values in file order, as a modifiable copy
+     * @throws CheckpointException when the header is invalid or truncated
+     * @throws IOException when the file cannot be read
+     */
     public static Map<String, Object> readMetadata(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             return new LinkedHashMap<>(open(path, arena).metadata());
         }
     }
 
+    /** {@return the file this was parsed from} */
     public Path path() { return file.path(); }
+    /** {@return the GGUF version, 2 or 3} */
     public int version() { return version; }
+    /** {@return the metadata key/values in file order, unmodifiable (value types: see the class comment)} */
     public Map<String, Object> metadata() { return metadata; }
+    /** {@return the tensor descriptors by GGUF name, in file order, unmodifiable} */
     public Map<String, TensorInfo> tensors() { return tensors; }
 
-    /** tokenizer.ggml.tokens, or null when absent. */
+    /**
+     * tokenizer.ggml.tokens, or null when absent.
+     *
+     * @return the pieces by id (unmodifiable), or null; not checked to be strings
+     */
     @SuppressWarnings("unchecked")
     public List<String> tokens() {
         return (List<String>) (List<?>) metadata.get("tokenizer.ggml.tokens");
     }
 
-    /** tokenizer.ggml.scores as floats, or null when absent. */
+    /**
+     * tokenizer.ggml.scores as floats, or null when absent.
+     *
+     * @return a fresh array of scores by id, or null
+     * @throws ClassCastException when an entry is not a number
+     */
     public float[] scores() {
         return floats(metadata.get("tokenizer.ggml.scores"));
     }
 
-    /** tokenizer.ggml.token_type (1 normal, 2 unknown, 3 control, 4 user-defined, 6 byte), or null. */
+    /**
+     * tokenizer.ggml.token_type (1 normal, 2 unknown, 3 control, 4 user-defined, 6 byte), or null.
+     *
+     * @return a fresh array of type codes by id, or null
+     * @throws ClassCastException when an entry is not a number
+     */
     public int[] tokenTypes() {
         Object o = metadata.get("tokenizer.ggml.token_type");
         if (!(o instanceof List<?> l)) return null;
@@ -90,7 +133,14 @@ public final class GgufFile {
         return r;
     }
 
-    /** The raw bytes of a tensor, checked against the file; bytes is what its type and shape need. */
+    /**
+     * The raw bytes of a tensor, checked against the file; bytes is what its type and shape need.
+     *
+     * @param t     a descriptor from {@link #tensors()}
+     * @param bytes the byte size of the tensor's data (e.g. {@code dtype.bytes(t.numel())})
+     * @return a read-only slice of the mapping, valid while the arena is open
+     * @throws CheckpointException when the data would extend past the end of the file
+     */
     public MemorySegment data(TensorInfo t, long bytes) throws CheckpointException {
         return file.slice(dataStart + t.offset(), bytes, "tensor " + t.name() + " data");
     }

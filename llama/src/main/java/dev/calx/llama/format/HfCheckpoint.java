@@ -37,6 +37,7 @@ import java.util.TreeMap;
  */
 public final class HfCheckpoint {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The {@link LlamaModel#metadata()} key of the raw config.json text of a loaded HF model. */
     public static final String CONFIG_TEXT = "hf.config.json";
     static final String INDEX = "model.safetensors.index.json", SINGLE = "model.safetensors";
 
@@ -46,7 +47,18 @@ public final class HfCheckpoint {
         return Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
     }
 
-    /** Parses config.json into a LlamaConfig, rejecting what this implementation does not do. */
+    /**
+     * Parses config.json into a LlamaConfig, rejecting what this implementation does not do
+     * (a model_type other than llama, an activation other than silu, rope_scaling, biases, a
+     * head_dim that is not hidden_size / num_attention_heads). Missing optional fields take
+     * transformers' defaults.
+     *
+     * @param path the checkpoint directory, or any file in it
+     * @return the hyper-parameters
+     * @throws CheckpointException when config.json is missing, not valid JSON, lacks a required
+     *                             field, or describes an unsupported or inconsistent model
+     * @throws IOException when it cannot be read
+     */
     public static LlamaConfig readConfig(Path path) throws IOException {
         return parseConfig(dirOf(path).resolve("config.json"));
     }
@@ -119,6 +131,19 @@ public final class HfCheckpoint {
         return map;
     }
 
+    /**
+     * Loads a Hugging Face checkpoint with its matrices memory-mapped in place (F32, BF16 or
+     * F16; q_proj/k_proj kept in HF's row order) and its norm vectors copied to fp32. Unused
+     * {@code rotary_emb.inv_freq} tensors and a redundant lm_head of a tied model are ignored;
+     * any other unknown tensor is an error. The metadata holds {@link #CONFIG_TEXT},
+     * {@code hf.safetensors.metadata} and {@code hf.sharded}.
+     *
+     * @param path the checkpoint directory, or any file in it
+     * @return the model, owning the mappings (close it)
+     * @throws CheckpointException when config.json or a safetensors file is malformed, a shard is
+     *                             missing, or a tensor is missing, duplicated, unexpected or of the wrong shape
+     * @throws IOException when a file cannot be read
+     */
     public static LlamaModel read(Path path) throws IOException {
         Path dir = dirOf(path);
         LlamaConfig c = parseConfig(dir.resolve("config.json"));
@@ -233,6 +258,21 @@ public final class HfCheckpoint {
      * the weights' vector dtype. configText, when non-null and describing the same config, is
      * written verbatim (so a checkpoint read from HF keeps its config.json byte for byte).
      * Files larger than maxShardBytes are split into shards with an index.
+     * Each file is written to a temporary file and renamed, but the checkpoint as a whole is not
+     * atomic; the config is written last.
+     *
+     * @param w             the weights, in either RoPE order
+     * @param dir           the checkpoint directory, created if needed; files of the same names are
+     *                      replaced and the model.safetensors or index of the other layout is deleted,
+     *                      but shards left by an earlier sharded write are not
+     * @param configText    the original config.json text to keep, or null to generate one; it is
+     *                      parsed to compare it with the weights' config (and dropped when they differ)
+     * @param metadata      the safetensors {@code __metadata__}, or null for {@code {"format": "pt"}}
+     * @param maxShardBytes the most tensor bytes in one file; a larger total is sharded as
+     *                      {@code model-0000i-of-0000n.safetensors} (a single tensor larger than this gets its own shard)
+     * @throws CheckpointException when configText is given but is not a config.json that
+     *                             {@link #readConfig} accepts
+     * @throws IOException when a file cannot be written
      */
     public static void write(LlamaWeights w, Path dir, String configText, Map<String, String> metadata, long maxShardBytes)
             throws IOException {
@@ -320,7 +360,14 @@ public final class HfCheckpoint {
         return b.append("  }\n}\n").toString();
     }
 
-    /** A config.json for a model that did not come with one (fields sorted, two-space indent). */
+    /**
+     * A config.json for a model that did not come with one (fields sorted, two-space indent).
+     *
+     * @param c     the hyper-parameters
+     * @param dtype the {@code torch_dtype} to declare (F32 for Q8_0)
+     * @return the JSON text, ending with a newline
+     * @throws IOException when JSON serialization fails (not expected)
+     */
     public static String configJson(LlamaConfig c, DType dtype) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.putArray("architectures").add("LlamaForCausalLM");

@@ -37,12 +37,23 @@ import java.util.Map;
  * 1e-5 and 10000 as in run.c.
  */
 public final class Llama2c {
+    /** The magic of versions 1 and 2, "ak42" read as a little-endian uint32. */
     public static final int MAGIC = 0x616b3432;
     static final float EPS = 1e-5f, THETA = 10000f;
 
     private Llama2c() {}
 
-    /** Maps a .bin checkpoint (version 0 or 1); version 2 is read into fp32 or exact Q8_0 copies. */
+    /**
+     * Maps a .bin checkpoint (version 0 or 1); version 2 is read into fp32 or exact Q8_0 copies.
+     * The file size must be exactly what the header implies.
+     *
+     * @param path a llama2.c checkpoint
+     * @return the model, owning the mapping or copies (close it); metadata {@code llama2c.version}
+     *         (and for version 2 {@code llama2c.group_size}, {@code llama2c.storage})
+     * @throws CheckpointException when the header is implausible or inconsistent, the version is
+     *                             unknown, or the size does not match the header
+     * @throws IOException when the file cannot be read
+     */
     public static LlamaModel read(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try {
@@ -56,7 +67,14 @@ public final class Llama2c {
         }
     }
 
-    /** Reads the header only (for {@code calx info}). */
+    /**
+     * Reads the header only (for {@code calx info}); for version 2 the file size is checked too.
+     *
+     * @param path a llama2.c checkpoint
+     * @return the hyper-parameters, with rms_norm_eps 1e-5, rope_theta 10000, BOS 1 and EOS 2
+     * @throws CheckpointException when the header is implausible, inconsistent or of an unknown version
+     * @throws IOException when the file cannot be read
+     */
     public static LlamaConfig readConfig(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MappedFile f = MappedFile.map(path, arena);
@@ -77,7 +95,14 @@ public final class Llama2c {
         }
     }
 
-    /** The version of a .bin checkpoint: 0 (no magic), else the version after the ak42 magic. */
+    /**
+     * The version of a .bin checkpoint: 0 (no magic), else the version after the ak42 magic.
+     *
+     * @param path a llama2.c checkpoint
+     * @return 0, or the int after the magic (not checked to be 1 or 2)
+     * @throws CheckpointException when the file is shorter than the fields read
+     * @throws IOException when the file cannot be read
+     */
     public static int version(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MappedFile f = MappedFile.map(path, arena);
@@ -88,6 +113,11 @@ public final class Llama2c {
     /**
      * The storage a load gives (for {@code calx info}): F32 for versions 0 and 1; for version 2
      * Q8_0 when every tensor fits GGML's Q8_0 exactly, else F32 (see {@link Llama2cV2}).
+     *
+     * @param path a llama2.c checkpoint
+     * @return F32 or Q8_0
+     * @throws CheckpointException when a version 2 header is invalid or the size does not match it
+     * @throws IOException when the file cannot be read
      */
     public static DType storage(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
@@ -228,6 +258,14 @@ public final class Llama2c {
      * Writes a llama2.c checkpoint: version 0 or 1 in fp32 (other storage formats are
      * converted), or version 2 (int8 groups) with the default group size of
      * {@link #writeV2(LlamaWeights, Path, int)}. The file is written to a temporary file and renamed.
+     * The format has no fields for rms_norm_eps or rope_theta: a reader assumes 1e-5 and 10000.
+     * HF-ordered weights are permuted to the interleaved order first.
+     *
+     * @param w       the weights, any storage format
+     * @param out     the target file, replaced if it exists
+     * @param version 0, 1 or 2
+     * @throws IllegalArgumentException when version is not 0, 1 or 2, or q/k need permuting and are Q8_0
+     * @throws IOException when the file cannot be written
      */
     public static void write(LlamaWeights w, Path out, int version) throws IOException {
         if (version == Llama2cV2.VERSION) {
@@ -283,6 +321,12 @@ public final class Llama2c {
      * Writes version 2 with this group size (groupSize 0: 32 when every matrix is Q8_0, whose
      * blocks are then copied exactly; else export.py's 64, halved until it divides dim). Other
      * storage is quantized as export.py does: scale = max|w|/127 per group, round half to even.
+     *
+     * @param w         the weights, any storage format
+     * @param out       the target file, replaced if it exists
+     * @param groupSize values per scale, 0 for the default; must divide every matrix's element count
+     * @throws IllegalArgumentException when groupSize is negative or does not divide a matrix
+     * @throws IOException when the file cannot be written
      */
     public static void writeV2(LlamaWeights w, Path out, int groupSize) throws IOException {
         Llama2cV2.write(w, out, groupSize == 0 ? Llama2cV2.defaultGroupSize(w) : groupSize);

@@ -26,12 +26,28 @@ public final class RopePermutation {
         return h * headDim + 2 * i + p;
     }
 
-    /** HF-ordered rows to interleaved order (reading a HF checkpoint). */
+    /**
+     * HF-ordered rows to interleaved order (reading a HF checkpoint).
+     *
+     * @param w       q_proj or k_proj in HF row order, F32, BF16 or F16
+     * @param headDim the head dimension; must divide the row count
+     * @param arena   owns the copy
+     * @return a permuted copy in the same storage format
+     * @throws IllegalArgumentException when headDim does not divide the rows or w is Q8_0
+     */
     public static WeightMatrix fromHf(WeightMatrix w, int headDim, Arena arena) {
         return permute(w, headDim, true, arena);
     }
 
-    /** Interleaved rows to HF order (writing a HF checkpoint). */
+    /**
+     * Interleaved rows to HF order (writing a HF checkpoint).
+     *
+     * @param w       q_proj or k_proj in the interleaved order, F32, BF16 or F16
+     * @param headDim the head dimension; must divide the row count
+     * @param arena   owns the copy
+     * @return a permuted copy in the same storage format
+     * @throws IllegalArgumentException when headDim does not divide the rows or w is Q8_0
+     */
     public static WeightMatrix toHf(WeightMatrix w, int headDim, Arena arena) {
         return permute(w, headDim, false, arena);
     }

@@ -31,8 +31,17 @@ public final class Safetensors {
 
     private Safetensors() {}
 
-    /** One tensor's header entry; begin/end are absolute file offsets. */
+    /**
+     * One tensor's header entry; begin/end are absolute file offsets.
+     *
+     * @param name  the tensor name
+     * @param dtype the safetensors dtype name: "F32", "F16" or "BF16"
+     * @param shape the dimensions, outermost first (row-major); shared, do not modify
+     * @param begin absolute file offset of the first byte
+     * @param end   absolute file offset just past the last byte
+     */
     public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+        /** {@return the number of elements, the product of the shape (1 for a scalar)} */
         public long numel() {
             long n = 1;
             for (long d : shape) n *= d;
@@ -40,8 +49,21 @@ public final class Safetensors {
         }
     }
 
-    /** A parsed, validated file: entries in file order and the metadata map. */
+    /**
+     * A parsed, validated file: entries in file order and the metadata map.
+     *
+     * @param file     the mapping the entries point into
+     * @param entries  tensors by name, in header order
+     * @param metadata the {@code __metadata__} strings (empty when absent)
+     */
     public record File(MappedFile file, Map<String, Entry> entries, Map<String, String> metadata) {
+        /**
+         * The raw little-endian bytes of one tensor, without a copy.
+         *
+         * @param e an entry of this file
+         * @return a read-only slice of the mapping, valid while its arena is open
+         * @throws CheckpointException when the entry does not lie inside the file
+         */
         public MemorySegment data(Entry e) throws CheckpointException {
             return file.slice(e.begin(), e.end() - e.begin(), "tensor " + e.name());
         }
@@ -74,7 +96,15 @@ public final class Safetensors {
         };
     }
 
-    /** Parses and validates the header of a mapped file. */
+    /**
+     * Parses and validates the header of a mapped file: every entry has a supported dtype, a shape
+     * matching its byte range, and the ranges cover the data section exactly (no overlaps, holes
+     * or trailing bytes).
+     *
+     * @param f the mapped file
+     * @return the entries and metadata
+     * @throws CheckpointException when the header length, the JSON or any entry is invalid
+     */
     public static File read(MappedFile f) throws CheckpointException {
         long n = f.i64(0, "safetensors header length");
         if (n <= 1 || n > MAX_HEADER) {
@@ -142,10 +172,24 @@ public final class Safetensors {
         return new File(f, entries, meta);
     }
 
-    /** A tensor to write: raw little-endian bytes of the given dtype and shape. */
+    /**
+     * A tensor to write: raw little-endian bytes of the given dtype and shape.
+     *
+     * @param name  the tensor name
+     * @param dtype the safetensors dtype name: "F32", "F16" or "BF16"
+     * @param shape the dimensions, outermost first
+     * @param bytes the data, exactly {@code numel * element size} bytes (not checked)
+     */
     public record Out(String name, String dtype, long[] shape, MemorySegment bytes) {}
 
-    /** Writes a safetensors file (temp file, then rename). */
+    /**
+     * Writes a safetensors file (temp file, then rename).
+     *
+     * @param path     the target file, replaced if it exists
+     * @param tensors  the tensors, in any order (the file orders them as the reference library does)
+     * @param metadata the {@code __metadata__} strings, or null or empty for none
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path path, List<Out> tensors, Map<String, String> metadata) throws IOException {
         List<Out> sorted = new ArrayList<>(tensors);
         // reference order: dtype descending in the library's enum order (F32 > BF16 > F16), then name

@@ -1,7 +1,7 @@
 /**
  * Checkpoint formats, one reader (and writer) per format: {@link dev.calx.llama.format.HfCheckpoint}
  * (config.json + safetensors, sharded or not), {@link dev.calx.llama.format.Llama2c} (llama2.c
- * {@code .bin}, versions 0 and 1), {@link dev.calx.llama.format.Gguf} (llama.cpp). Users normally
+ * {@code .bin}, versions 0, 1 and 2), {@link dev.calx.llama.format.Gguf} (llama.cpp). Users normally
  * go through {@code LlamaModel.load}, which detects the format, and use the writers directly
  * ({@code HfCheckpoint.write}, {@code Llama2c.write}).
  *

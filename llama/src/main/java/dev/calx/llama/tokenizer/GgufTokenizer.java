@@ -31,12 +31,24 @@ public final class GgufTokenizer {
     private GgufTokenizer() {
     }
 
-    /** Reads the metadata of a .gguf file (tensors are not touched) and builds its tokenizer. */
+    /**
+     * Reads the metadata of a .gguf file (tensors are not touched) and builds its tokenizer.
+     *
+     * @param gguf a GGUF file
+     * @return the tokenizer
+     * @throws IOException when the file cannot be read, its header is malformed, or its metadata
+     *                     holds no supported tokenizer
+     */
     public static SentencePieceTokenizer load(Path gguf) throws IOException {
         return fromMetadata(gguf.toString(), GgufFile.readMetadata(gguf));
     }
 
-    /** Whether GGUF metadata carries a tokenizer ({@code tokenizer.ggml.tokens}). */
+    /**
+     * Whether GGUF metadata carries a tokenizer ({@code tokenizer.ggml.tokens}).
+     *
+     * @param metadata GGUF key/values, e.g. from {@code GgufFile.readMetadata}
+     * @return whether {@code tokenizer.ggml.tokens} is an array
+     */
     public static boolean present(Map<String, Object> metadata) {
         return metadata.get(P + "tokens") instanceof List<?>;
     }
@@ -45,6 +57,10 @@ public final class GgufTokenizer {
      * The tokenizer of GGUF metadata (e.g. {@code LlamaModel.metadata()} of a GGUF model).
      *
      * @param source named in error messages (the file)
+     * @param m      GGUF key/values (Long, Double, Boolean, String, List values)
+     * @return the tokenizer
+     * @throws IOException when the tokens are missing, the model is not "llama", a character map is
+     *                     present, or a key has the wrong type, length or an out-of-range id
      */
     public static SentencePieceTokenizer fromMetadata(String source, Map<String, Object> m) throws IOException {
         Object model = m.get(P + "model");

@@ -37,6 +37,14 @@ public final class HfTokenizerJson {
     private HfTokenizerJson() {
     }
 
+    /**
+     * Reads a tokenizer.json.
+     *
+     * @param file a Hugging Face tokenizer.json of the Llama BPE kind
+     * @return the tokenizer
+     * @throws IOException when the file cannot be read, is not valid JSON, or describes a model,
+     *                     normalizer or pre-tokenizer other than Llama's (the message names the field)
+     */
     public static SentencePieceTokenizer load(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return parse(file.toString(), in);
@@ -178,7 +186,16 @@ public final class HfTokenizerJson {
         return new Normalization(prepend, false, true, false);
     }
 
-    /** Writes the tokenizer as a tokenizer.json (to a temp file, then renamed). */
+    /**
+     * Writes the tokenizer as a tokenizer.json (to a temp file, then renamed).
+     * Merges are the vocabulary's own rules, or else derived from the scores as transformers'
+     * LlamaConverter does.
+     *
+     * @param t    the tokenizer
+     * @param file the target file, replaced if it exists
+     * @throws IOException when the normalizer cannot be expressed in tokenizer.json (extra-whitespace
+     *                     removal, unescaped spaces, suffix whitespace), or writing fails
+     */
     public static void write(SentencePieceTokenizer t, Path file) throws IOException {
         Llama2cTokenizer.writeAtomically(file, serialize(t).getBytes(StandardCharsets.UTF_8));
     }

@@ -27,17 +27,38 @@ public final class Llama2cTokenizer {
     private Llama2cTokenizer() {
     }
 
-    /** Reads a tokenizer.bin with any number of tokens. */
+    /**
+     * Reads a tokenizer.bin with any number of tokens.
+     *
+     * @param file a llama2.c tokenizer.bin
+     * @return the tokenizer
+     * @throws IOException when the file cannot be read or is corrupt (the message gives the byte offset)
+     */
     public static SentencePieceTokenizer load(Path file) throws IOException {
         return new SentencePieceTokenizer(read(file, -1));
     }
 
-    /** Reads a tokenizer.bin that must hold exactly {@code vocabSize} tokens (the model's). */
+    /**
+     * Reads a tokenizer.bin that must hold exactly {@code vocabSize} tokens (the model's).
+     *
+     * @param file      a llama2.c tokenizer.bin
+     * @param vocabSize the expected number of tokens, e.g. the model's vocab_size
+     * @return the tokenizer
+     * @throws IOException when the file cannot be read, is corrupt, or holds another number of tokens
+     */
     public static SentencePieceTokenizer load(Path file, int vocabSize) throws IOException {
         return new SentencePieceTokenizer(read(file, vocabSize));
     }
 
-    /** Reads the vocabulary of a tokenizer.bin; {@code expectedSize < 0} accepts any size. */
+    /**
+     * Reads the vocabulary of a tokenizer.bin; {@code expectedSize < 0} accepts any size.
+     * Byte fallback is on when all 256 byte pieces are present; normalization is Llama's.
+     *
+     * @param file         a llama2.c tokenizer.bin, read whole into memory
+     * @param expectedSize the exact number of tokens required (and then the end of the file), or negative
+     * @return the vocabulary with the piece types restored as described above
+     * @throws IOException when the file cannot be read, is corrupt, or does not hold expectedSize tokens
+     */
     public static Vocabulary read(Path file, int expectedSize) throws IOException {
         byte[] data = Files.readAllBytes(file);
         ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
@@ -108,6 +129,10 @@ public final class Llama2cTokenizer {
      * piece types, so only vocabularies whose types reading would infer again can be written:
      * {@code <unk>} at 0, BOS and EOS at 1 and 2, byte pieces, everything else NORMAL. (Added
      * USER_DEFINED tokens would silently lose their atomic matching: save those as .model or .json.)
+     *
+     * @param v    the vocabulary
+     * @param file the target file, replaced if it exists
+     * @throws IOException when a piece's type cannot be recorded in the format, or writing fails
      */
     public static void write(Vocabulary v, Path file) throws IOException {
         for (int id = 0; id < v.size(); id++) {

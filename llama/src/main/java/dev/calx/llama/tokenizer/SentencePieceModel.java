@@ -31,6 +31,14 @@ public final class SentencePieceModel {
     record Template(List<byte[]> pieceRecords, byte[] otherFields) {
     }
 
+    /**
+     * Reads a tokenizer.model.
+     *
+     * @param file a serialized ModelProto, read whole into memory
+     * @return the tokenizer, remembering the file's records for {@link #write}
+     * @throws IOException when the file cannot be read, is malformed protobuf, is not a BPE model,
+     *                     has a character map, or its vocabulary is invalid
+     */
     public static SentencePieceTokenizer load(Path file) throws IOException {
         return parse(file.toString(), Files.readAllBytes(file));
     }
@@ -140,7 +148,15 @@ public final class SentencePieceModel {
         return new SentencePieceTokenizer(v, new Template(records, others.toByteArray()));
     }
 
-    /** Writes the tokenizer as a tokenizer.model (to a temp file, then renamed). */
+    /**
+     * Writes the tokenizer as a tokenizer.model (to a temp file, then renamed).
+     * A tokenizer read from a tokenizer.model is written back with its original records, and its
+     * added pieces appended; one built otherwise gets fresh trainer and normalizer specs.
+     *
+     * @param t    the tokenizer
+     * @param file the target file, replaced if it exists
+     * @throws IOException when writing fails
+     */
     public static void write(SentencePieceTokenizer t, Path file) throws IOException {
         Llama2cTokenizer.writeAtomically(file, serialize(t));
     }

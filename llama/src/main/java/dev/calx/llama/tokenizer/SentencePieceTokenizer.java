@@ -13,6 +13,13 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private final BpeEncoder encoder;
     private final SentencePieceModel.Template template;
 
+    /**
+     * A tokenizer over a vocabulary. Building the encoder's tables takes time proportional to the
+     * vocabulary (merge rules included), so reuse the instance.
+     *
+     * @param vocabulary the pieces, scores, types and normalizer options
+     * @throws IllegalArgumentException when the vocabulary's merge rules do not fit its pieces
+     */
     public SentencePieceTokenizer(Vocabulary vocabulary) {
         this(vocabulary, null);
     }
@@ -23,7 +30,13 @@ public final class SentencePieceTokenizer implements Tokenizer {
         this.template = template;
     }
 
-    /** Reads a SentencePiece tokenizer.model. */
+    /**
+     * Reads a SentencePiece tokenizer.model.
+     *
+     * @param file a serialized SentencePiece ModelProto of a BPE model
+     * @return the tokenizer, remembering the file's records so that saving it again is byte-identical
+     * @throws java.io.IOException when the file cannot be read, is malformed, or is not a supported BPE model
+     */
     public static SentencePieceTokenizer load(java.nio.file.Path file) throws java.io.IOException {
         return SentencePieceModel.load(file);
     }
@@ -33,6 +46,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
         return template;
     }
 
+    /** {@return the vocabulary this tokenizer encodes with} */
     public Vocabulary vocabulary() {
         return vocabulary;
     }
@@ -57,7 +71,14 @@ public final class SentencePieceTokenizer implements Tokenizer {
         return encoder.encode(text, addBos, false);
     }
 
-    /** Encodes text, optionally with BOS before and EOS after. */
+    /**
+     * Encodes text, optionally with BOS before and EOS after.
+     *
+     * @param text   the text; may be empty
+     * @param addBos whether to put the BOS id first (ignored when there is none)
+     * @param addEos whether to put the EOS id last (ignored when there is none)
+     * @return the token ids, a fresh array
+     */
     public int[] encode(CharSequence text, boolean addBos, boolean addEos) {
         return encoder.encode(text, addBos, addEos);
     }
@@ -65,6 +86,10 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /**
      * Encodes raw UTF-8 bytes as the library does, malformed bytes included (each becomes U+FFFD,
      * where a Java string could only hold a lone surrogate).
+     *
+     * @param utf8   the text's bytes, possibly malformed
+     * @param addBos whether to put the BOS id first
+     * @return the token ids, a fresh array
      */
     public int[] encodeUtf8(byte[] utf8, boolean addBos) {
         return encoder.encode(Utf8.decode(utf8), addBos, false);
@@ -79,7 +104,11 @@ public final class SentencePieceTokenizer implements Tokenizer {
         return sb.toString();
     }
 
-    /** A decoder for ids that arrive one by one. */
+    /**
+     * A decoder for ids that arrive one by one.
+     *
+     * @return a new decoder at the start of a text (not thread-safe; one per stream)
+     */
     public StreamingDecoder streamingDecoder() {
         return new StreamingDecoder(vocabulary);
     }
@@ -89,7 +118,12 @@ public final class SentencePieceTokenizer implements Tokenizer {
         return vocabulary.piece(id);
     }
 
-    /** The id of a piece (any type), or -1. */
+    /**
+     * The id of a piece (any type), or -1.
+     *
+     * @param piece the piece as stored, with U+2581 for spaces
+     * @return its id, or -1 when the vocabulary has no such piece
+     */
     public int idOf(String piece) {
         return vocabulary.idOf(piece);
     }
@@ -97,6 +131,12 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /**
      * A tokenizer with these pieces appended as USER_DEFINED (matched atomically in text before
      * BPE, longest first); pieces already in the vocabulary are left where they are.
+     *
+     * @param tokens the tokens to add, e.g. {@link Tokenizers#MATHCODER_SPECIAL_TOKENS}; duplicates
+     *               are added once, in first-occurrence order
+     * @return a new tokenizer with ids {@code vocabSize()}, ... for the new pieces, or this one when
+     *         every token is already present
+     * @throws IllegalArgumentException when a token is empty
      */
     public SentencePieceTokenizer withAddedTokens(List<String> tokens) {
         List<String> fresh = tokens.stream().distinct().filter(t -> vocabulary.idOf(t) < 0).toList();
@@ -107,6 +147,10 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /**
      * The same ids as {@link #encode(String, boolean)} without the per-thread word cache (every
      * word goes through BPE): for benchmarks and for checking the cache.
+     *
+     * @param text   the text
+     * @param addBos whether to put the BOS id first
+     * @return the token ids, a fresh array
      */
     public int[] encodeWithoutWordCache(String text, boolean addBos) {
         return encoder.encode(text, addBos, false, BpeEncoder.Mode.WORDS);

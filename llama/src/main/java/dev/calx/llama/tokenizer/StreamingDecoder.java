@@ -16,18 +16,33 @@ public final class StreamingDecoder {
     private boolean bosWsSeen;
     private boolean textEmpty = true;
 
+    /**
+     * A decoder at the start of a text (the first piece's dummy-prefix space will be dropped).
+     *
+     * @param v the vocabulary the ids come from
+     */
     public StreamingDecoder(Vocabulary v) {
         this.v = v;
     }
 
-    /** The text that id adds (possibly empty while a multi-byte character is incomplete). */
+    /**
+     * The text that id adds (possibly empty while a multi-byte character is incomplete).
+     *
+     * @param id the next token id, in {@code [0, v.size())}
+     * @return the newly final text, possibly empty
+     * @throws IllegalArgumentException when id is outside the vocabulary
+     */
     public String next(int id) {
         StringBuilder sb = new StringBuilder();
         append(id, sb);
         return sb.toString();
     }
 
-    /** Ends the stream: bytes of an incomplete character become U+FFFD. */
+    /**
+     * Ends the stream: bytes of an incomplete character become U+FFFD.
+     *
+     * @return the remaining text: one U+FFFD per pending byte, or empty
+     */
     public String finish() {
         StringBuilder sb = new StringBuilder();
         finish(sb);

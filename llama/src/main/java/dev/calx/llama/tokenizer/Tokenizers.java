@@ -25,7 +25,16 @@ public final class Tokenizers {
     private Tokenizers() {
     }
 
-    /** The tokenizer in a file (format from its extension, else from its first bytes) or directory. */
+    /**
+     * The tokenizer in a file (format from its extension, else from its first bytes) or directory.
+     * A directory is searched for {@link #FILE_NAMES} in order; without a known extension, JSON,
+     * the GGUF magic and a protobuf start are recognized and anything else is read as llama2.c.
+     *
+     * @param path a tokenizer file, a {@code .gguf} model, or a directory holding a tokenizer file
+     * @return the tokenizer
+     * @throws IOException when nothing is found, the file cannot be read, or it is malformed or of
+     *                     an unsupported kind (the message names the file and the field)
+     */
     public static SentencePieceTokenizer load(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             for (String name : FILE_NAMES) {
@@ -46,6 +55,12 @@ public final class Tokenizers {
     /**
      * Saves to a file in the format of its extension (.model, .json, .bin), or into a directory as
      * tokenizer.model and tokenizer.json (both keep added tokens).
+     * Each file is written to a temporary file and renamed.
+     *
+     * @param t    the tokenizer to save
+     * @param path a file named {@code *.model}, {@code *.json} or {@code *.bin}, or an existing directory
+     * @throws IOException when the name gives no writable format (including {@code .gguf}), the
+     *                     format cannot represent the vocabulary, or writing fails
      */
     public static void save(SentencePieceTokenizer t, Path path) throws IOException {
         if (Files.isDirectory(path)) {

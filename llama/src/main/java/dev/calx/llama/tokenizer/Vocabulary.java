@@ -33,9 +33,24 @@ public final class Vocabulary {
     private final int[][] mergeRules;
 
     /**
-     * @param source named in error messages (a file name)
+     * A vocabulary whose merges are every split of a piece into two pieces (SentencePiece's BPE).
+     *
+     * @param source        named in error messages (a file name)
+     * @param pieces        the pieces by id; none empty; a piece may appear once among the
+     *                      mergeable types and once among the others
+     * @param scores        the BPE scores by id (higher merges first), copied
+     * @param types         the piece types by id, none null
+     * @param unkId         the UNKNOWN piece's id, or -1
+     * @param bosId         the BOS id, or -1
+     * @param eosId         the EOS id, or -1
+     * @param padId         the padding id, or -1
+     * @param byteFallback  whether characters without a piece are encoded as their UTF-8 byte pieces
+     *                      (else as unkId)
+     * @param normalization the normalizer options, not null
+     * @param unkSurface    the text {@code <unk>} decodes to, or null for {@link #DEFAULT_UNK_SURFACE}
      * @throws IllegalArgumentException when lengths differ, a piece is empty or defined twice,
      *                                  a special id is out of range, or a byte piece is malformed
+     * @throws NullPointerException     when a type or the normalization is null
      */
     public Vocabulary(String source, List<String> pieces, float[] scores, List<PieceType> types,
                       int unkId, int bosId, int eosId, int padId, boolean byteFallback,
@@ -45,9 +60,27 @@ public final class Vocabulary {
     }
 
     /**
+     * A vocabulary with explicit merge rules (from a tokenizer.json) or, with null rules, every split.
+     *
+     * @param source        named in error messages (a file name)
+     * @param pieces        the pieces by id; none empty; a piece may appear once among the
+     *                      mergeable types and once among the others
+     * @param scores        the BPE scores by id (higher merges first), copied
+     * @param types         the piece types by id, none null
+     * @param unkId         the UNKNOWN piece's id, or -1
+     * @param bosId         the BOS id, or -1
+     * @param eosId         the EOS id, or -1
+     * @param padId         the padding id, or -1
+     * @param byteFallback  whether characters without a piece are encoded as their UTF-8 byte pieces
+     *                      (else as unkId)
+     * @param normalization the normalizer options, not null
+     * @param unkSurface    the text {@code <unk>} decodes to, or null for {@link #DEFAULT_UNK_SURFACE}
      * @param mergeRules null: every split of a piece into two pieces is a merge (SentencePiece);
      *                   otherwise only these {left id, right id} pairs merge (a tokenizer.json's
-     *                   {@code merges}, in rank order), each into the piece they spell
+     *                   {@code merges}, in rank order), each into the piece they spell; kept, not copied
+     * @throws IllegalArgumentException when lengths differ, a piece is empty or defined twice,
+     *                                  a special id is out of range, or a byte piece is malformed
+     * @throws NullPointerException     when a type or the normalization is null
      */
     public Vocabulary(String source, List<String> pieces, float[] scores, List<PieceType> types,
                       int unkId, int bosId, int eosId, int padId, boolean byteFallback,
@@ -113,7 +146,12 @@ public final class Vocabulary {
         return -1;
     }
 
-    /** The SentencePiece spelling of a byte piece: {@code <0xXX>}. */
+    /**
+     * The SentencePiece spelling of a byte piece: {@code <0xXX>}.
+     *
+     * @param b the byte; only its low eight bits are used
+     * @return e.g. {@code <0x0A>} for 10 (upper-case hex)
+     */
     public static String bytePiece(int b) {
         return String.format("<0x%02X>", b & 0xFF);
     }
@@ -122,6 +160,11 @@ public final class Vocabulary {
      * This vocabulary with new pieces appended (ids {@code size()}, {@code size()+1}, ...), each
      * with score 0 and the given type (USER_DEFINED for tokens matched atomically in text,
      * CONTROL for tokens that text never produces).
+     *
+     * @param added the new pieces, none empty nor already defined for that type
+     * @param type  the type of every new piece
+     * @return a new vocabulary; this one is unchanged
+     * @throws IllegalArgumentException when a new piece is empty or already defined
      */
     public Vocabulary withAddedPieces(List<String> added, PieceType type) {
         List<String> ps = new ArrayList<>(Arrays.asList(pieces));
@@ -135,74 +178,128 @@ public final class Vocabulary {
                 normalization, unkSurface, mergeRules);
     }
 
-    /** The explicit merge rules ({left id, right id} in rank order), or null for all splits. */
+    /**
+     * The explicit merge rules ({left id, right id} in rank order), or null for all splits.
+     *
+     * @return the rules array itself (do not modify), or null
+     */
     public int[][] mergeRules() {
         return mergeRules;
     }
 
+    /** {@return the number of pieces, i.e. of ids} */
     public int size() {
         return pieces.length;
     }
 
+    /**
+     * The piece of an id, as stored (U+2581 for spaces).
+     *
+     * @param id an id in {@code [0, size())}
+     * @return the piece
+     * @throws IndexOutOfBoundsException when id is out of range
+     */
     public String piece(int id) {
         return pieces[id];
     }
 
+    /**
+     * The BPE score of an id: among competing merges, the one giving the higher score wins.
+     *
+     * @param id an id in {@code [0, size())}
+     * @return the score
+     * @throws IndexOutOfBoundsException when id is out of range
+     */
     public float score(int id) {
         return scores[id];
     }
 
+    /**
+     * The type of an id.
+     *
+     * @param id an id in {@code [0, size())}
+     * @return the type, never null
+     * @throws IndexOutOfBoundsException when id is out of range
+     */
     public PieceType type(int id) {
         return types[id];
     }
 
+    /** {@return the id of the UNKNOWN piece, or -1} */
     public int unkId() {
         return unkId;
     }
 
+    /** {@return the beginning-of-sequence id, or -1} */
     public int bosId() {
         return bosId;
     }
 
+    /** {@return the end-of-sequence id, or -1} */
     public int eosId() {
         return eosId;
     }
 
+    /** {@return the padding id, or -1} */
     public int padId() {
         return padId;
     }
 
+    /** {@return whether characters without a piece become byte pieces (else unk)} */
     public boolean byteFallback() {
         return byteFallback;
     }
 
+    /** {@return the normalizer options applied before encoding} */
     public Normalization normalization() {
         return normalization;
     }
 
+    /** {@return the text the UNKNOWN piece decodes to} */
     public String unkSurface() {
         return unkSurface;
     }
 
-    /** The id of a piece that text can be segmented into (NORMAL, USER_DEFINED, UNUSED), or -1. */
+    /**
+     * The id of a piece that text can be segmented into (NORMAL, USER_DEFINED, UNUSED), or -1.
+     *
+     * @param piece the piece, with U+2581 for spaces
+     * @return its id, or -1 when no mergeable piece has this spelling
+     */
     public int mergeableId(String piece) {
         Integer id = mergeableIds.get(piece);
         return id == null ? -1 : id;
     }
 
-    /** The id of any piece, or -1 (SentencePiece's PieceToId gives unk_id instead). */
+    /**
+     * The id of any piece, or -1 (SentencePiece's PieceToId gives unk_id instead).
+     * A mergeable piece wins over a reserved one of the same spelling.
+     *
+     * @param piece the piece, with U+2581 for spaces
+     * @return its id, or -1
+     */
     public int idOf(String piece) {
         Integer id = mergeableIds.get(piece);
         if (id == null) id = reservedIds.get(piece);
         return id == null ? -1 : id;
     }
 
-    /** The id of the byte-fallback piece of byte {@code b} (0..255), or -1. */
+    /**
+     * The id of the byte-fallback piece of byte {@code b} (0..255), or -1.
+     *
+     * @param b the byte value, 0 to 255
+     * @return the id of its {@code <0xXX>} piece, or -1 when there is none
+     * @throws IndexOutOfBoundsException when b is outside 0..255
+     */
     public int byteId(int b) {
         return byteIds[b];
     }
 
-    /** The raw scores (a copy). */
+    /**
+     * The raw scores (a copy).
+     *
+     * @return the scores by id, a fresh array
+     */
     public float[] scores() {
         return scores.clone();
     }
