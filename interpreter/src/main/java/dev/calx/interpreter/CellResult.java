@@ -18,16 +18,36 @@ package dev.calx.interpreter;
  */
 public record CellResult(String output, String error, String traceback, boolean timedOut,
                          boolean truncated, long millis, boolean stateLost) {
+    /**
+     * Creates a result; a null {@code output} becomes the empty string, so {@link #output()} is
+     * never null.
+     *
+     * @param output    stdout and stderr of the cell, possibly cut; null is read as empty
+     * @param error     the last traceback line, or null on success
+     * @param traceback the full traceback, or null
+     * @param timedOut  whether the cell hit the wall-clock limit
+     * @param truncated whether the output was cut to the limit
+     * @param millis    wall-clock time of the cell in milliseconds
+     * @param stateLost whether the session's worker was restarted since its previous cell
+     */
     public CellResult {
         output = output == null ? "" : output;
     }
 
-    /** No output and no error: each prompt format renders this its own way. */
+    /**
+     * No output and no error: each prompt format renders this its own way.
+     *
+     * @return true when the output is the empty string and {@link #error()} is null
+     */
     public boolean empty() {
         return output.isEmpty() && error == null;
     }
 
-    /** The cell ran to the end without an exception. */
+    /**
+     * The cell ran to the end without an exception.
+     *
+     * @return true when {@link #error()} is null (a timeout or a dead worker also sets an error)
+     */
     public boolean ok() {
         return error == null;
     }

@@ -34,6 +34,23 @@ public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pyt
             Path.of("/usr/lib/python3/dist-packages"),
             Path.of("/usr/local/lib/python3/dist-packages"));
 
+    /**
+     * Validates the options and copies the python path.
+     *
+     * @param timeout        wall-clock limit per cell, positive; not null
+     * @param maxOutput      characters of output kept per cell, at least 16
+     * @param pythonPath     read-only import directories; not null; no entry may contain ':'
+     * @param workers        worker processes, at least 1
+     * @param spareWorkers   warm spare processes, at least 0
+     * @param memoryMb       Java heap per worker in MiB, at least 128
+     * @param stackMb        stack of the Python thread in MiB, at least 1
+     * @param preimportSympy import sympy when a worker starts
+     * @param graalJitDir    directory with the Graal compiler jars, or null for interpreter-only
+     * @param startupTimeout how long to wait for a worker to become ready; not null
+     * @throws IllegalArgumentException when a number is out of range or a path entry holds ':'
+     * @throws NullPointerException     when {@code timeout}, {@code startupTimeout} or
+     *                                  {@code pythonPath} is null
+     */
     public InterpreterOptions {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
@@ -51,14 +68,25 @@ public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pyt
 
     /**
      * 10 s, 4000 characters, sympy's directory if installed, 1 worker + 1 spare, 1 GiB heap, 32 MB
-     * Python stack, sympy pre-imported, interpreter-only (JIT when {@code -Dcalx.graal.jit.dir} says).
+     * Python stack, sympy pre-imported, interpreter-only (JIT when {@code -Dcalx.graal.jit.dir} says),
+     * 180 s to start a worker.
+     *
+     * @return the default options
+     * @throws IllegalStateException when {@code calx.graal.jit.dir} names a directory without
+     *         Graal compiler jars
      */
     public static InterpreterOptions defaults() {
         return new InterpreterOptions(Duration.ofSeconds(10), 4000, detectPythonPath(), 1, 1, 1024, 32,
                 true, GraalJit.fromSystemProperty(), Duration.ofSeconds(180));
     }
 
-    /** Turns the Graal JIT on with the jars the build copied to interpreter/target/graal-jit. */
+    /**
+     * Turns the Graal JIT on with the jars the build copied to interpreter/target/graal-jit.
+     *
+     * @return a copy with {@link #graalJitDir()} set to that directory
+     * @throws IllegalStateException when there is no such directory with {@code compiler-*.jar}
+     *         beside the interpreter's classes or jar
+     */
     public InterpreterOptions withGraalJitFromBuild() {
         Path dir = GraalJit.besideCode();
         if (dir == null) throw new IllegalStateException("no graal-jit directory with compiler-*.jar beside "
@@ -66,7 +94,12 @@ public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pyt
         return withGraalJitDir(dir);
     }
 
-    /** The first system package directory that holds sympy, as a one-element list, or empty. */
+    /**
+     * The first system package directory that holds sympy ({@code /usr/lib/python3/dist-packages},
+     * then {@code /usr/local/lib/python3/dist-packages}).
+     *
+     * @return that directory as a one-element list, or an empty list when sympy is not installed
+     */
     public static List<Path> detectPythonPath() {
         for (Path dir : SYSTEM_PACKAGE_DIRS) {
             if (Files.isRegularFile(dir.resolve("sympy").resolve("__init__.py"))) return List.of(dir);
@@ -74,50 +107,114 @@ public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pyt
         return List.of();
     }
 
+    /**
+     * Changes the per-cell time limit.
+     *
+     * @param t wall-clock limit per cell, positive
+     * @return a copy with this cell timeout
+     */
     public InterpreterOptions withTimeout(Duration t) {
         return new InterpreterOptions(t, maxOutput, pythonPath, workers, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
     }
 
+    /**
+     * Changes how much output a cell keeps.
+     *
+     * @param n characters of output kept per cell, at least 16
+     * @return a copy with this output limit
+     */
     public InterpreterOptions withMaxOutput(int n) {
         return new InterpreterOptions(timeout, n, pythonPath, workers, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
     }
 
+    /**
+     * Replaces the python path (the detected directories included).
+     *
+     * @param p the only directories Python may import from, read-only
+     * @return a copy with this python path
+     */
     public InterpreterOptions withPythonPath(List<Path> p) {
         return new InterpreterOptions(timeout, maxOutput, p, workers, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
     }
 
-    /** Adds directories after the detected ones. */
+    /**
+     * Adds directories after the current ones, skipping any already present.
+     *
+     * @param extra directories to append to the python path
+     * @return a copy with the longer python path
+     */
     public InterpreterOptions withExtraPythonPath(List<Path> extra) {
         List<Path> all = new ArrayList<>(pythonPath);
         for (Path p : extra) if (!all.contains(p)) all.add(p);
         return withPythonPath(all);
     }
 
+    /**
+     * Changes the number of workers.
+     *
+     * @param n worker processes, at least 1
+     * @return a copy with this many workers
+     */
     public InterpreterOptions withWorkers(int n) {
         return new InterpreterOptions(timeout, maxOutput, pythonPath, n, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
     }
 
+    /**
+     * Changes the number of warm spares.
+     *
+     * @param n warm spare processes, at least 0 (0: a killed worker is replaced by a cold start)
+     * @return a copy with this many spares
+     */
     public InterpreterOptions withSpareWorkers(int n) {
         return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, n, memoryMb, stackMb, preimportSympy, graalJitDir, startupTimeout);
     }
 
+    /**
+     * Changes the heap of each worker JVM.
+     *
+     * @param mb Java heap of each worker in MiB, at least 128
+     * @return a copy with this worker heap
+     */
     public InterpreterOptions withMemoryMb(int mb) {
         return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, mb, stackMb, preimportSympy, graalJitDir, startupTimeout);
     }
 
+    /**
+     * Changes the Python thread's stack, the hard bound on recursion depth.
+     *
+     * @param mb stack of the Python thread in MiB, at least 1
+     * @return a copy with this stack size
+     */
     public InterpreterOptions withStackMb(int mb) {
         return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, memoryMb, mb, preimportSympy, graalJitDir, startupTimeout);
     }
 
+    /**
+     * Changes whether sympy is imported when a worker starts.
+     *
+     * @param b whether workers import sympy when they start
+     * @return a copy with this setting
+     */
     public InterpreterOptions withPreimportSympy(boolean b) {
         return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, memoryMb, stackMb, b, graalJitDir, startupTimeout);
     }
 
-    /** null: interpreter-only. */
+    /**
+     * Turns the Graal JIT on with the jars in a directory, or off.
+     *
+     * @param dir directory with the Graal compiler jars; null: interpreter-only
+     * @return a copy with this JIT setting
+     */
     public InterpreterOptions withGraalJitDir(Path dir) {
         return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, memoryMb, stackMb, preimportSympy, dir, startupTimeout);
     }
 
+    /**
+     * Changes how long a worker may take to start.
+     *
+     * @param d how long to wait for a worker to become ready (raise it on a loaded machine)
+     * @return a copy with this startup timeout
+     */
     public InterpreterOptions withStartupTimeout(Duration d) {
         return new InterpreterOptions(timeout, maxOutput, pythonPath, workers, spareWorkers, memoryMb, stackMb, preimportSympy, graalJitDir, d);
     }

@@ -49,6 +49,14 @@ public final class PythonInterpreter implements AutoCloseable {
     private final Deque<CompletableFuture<WorkerProcess>> spares = new ArrayDeque<>();
     private volatile boolean closed;
 
+    /**
+     * Starts {@code options.workers()} workers and {@code options.spareWorkers()} spares in the
+     * background and returns at once; call {@link #awaitReady()} to wait for them, or let the
+     * first cell wait. The caller owns the interpreter and must {@link #close()} it to kill the
+     * worker processes.
+     *
+     * @param options how cells run and how many workers to keep; not null
+     */
     public PythonInterpreter(InterpreterOptions options) {
         this.options = options;
         this.spec = new WorkerProcess.Spec(options.pythonPath(), options.memoryMb(), options.stackMb(),
@@ -64,11 +72,18 @@ public final class PythonInterpreter implements AutoCloseable {
         }
     }
 
+    /** {@return the options this interpreter was built with} */
     public InterpreterOptions options() {
         return options;
     }
 
-    /** A fresh namespace on the least busy worker. Cheap: no process or context is created. */
+    /**
+     * A fresh namespace on the least busy worker (the one with the fewest open sessions). Cheap:
+     * no process or context is created. Thread-safe.
+     *
+     * @return a new session; the caller closes it when the problem is done
+     * @throws IllegalStateException when this interpreter is closed
+     */
     public PythonSession newSession() {
         if (closed) throw new IllegalStateException("interpreter is closed");
         Slot best;
@@ -80,7 +95,14 @@ public final class PythonInterpreter implements AutoCloseable {
         return new Session("s" + SESSION_IDS.incrementAndGet(), best);
     }
 
-    /** Waits until every worker and spare is ready; returns whether sympy was pre-imported. */
+    /**
+     * Waits until every worker and spare is ready (each worker up to the startup timeout, with
+     * retries). A spare that fails to start is ignored here and replaced when it is needed.
+     *
+     * @return whether sympy was pre-imported in every worker (false when it was not asked for or
+     *         is not importable)
+     * @throws IllegalStateException when a worker could not be started
+     */
     public boolean awaitReady() {
         boolean sympy = true;
         for (Slot s : slots) sympy &= s.ready().path("sympy").asBoolean();
@@ -130,6 +152,10 @@ public final class PythonInterpreter implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills every worker and spare process. Open sessions are not closed but fail on their next
+     * cell; {@link #newSession()} throws from now on.
+     */
     @Override
     public void close() {
         closed = true;

@@ -49,8 +49,27 @@ import java.util.concurrent.Future;
 public final class EvalHarness {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** How to run: the format and limits, how many problems at once (the batch size), the grader, whether to keep transcripts. */
+    /**
+     * How to run: the format and limits, how many problems at once (the batch size), the grader, whether to keep transcripts.
+     *
+     * @param format      the prompt format that solves each problem
+     * @param options     tool-call and token limits and the sampler, the same for every problem
+     * @param concurrency problems in flight at once (threads, and the most sequences per batched
+     *                    step), at least 1
+     * @param grader      compares each extracted answer with the reference
+     * @param keepOutputs write each transcript into its record's {@code output} field
+     */
     public record Config(PromptFormat format, SolveOptions options, int concurrency, MathGrader grader, boolean keepOutputs) {
+        /**
+         * Validates the concurrency.
+         *
+         * @param format      the prompt format
+         * @param options     the solve limits
+         * @param concurrency problems in flight at once, at least 1
+         * @param grader      the grader
+         * @param keepOutputs whether records keep the transcript
+         * @throws IllegalArgumentException when {@code concurrency} is less than 1
+         */
         public Config {
             if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
         }
@@ -58,10 +77,32 @@ public final class EvalHarness {
 
     private final Config config;
 
+    /**
+     * A harness; it keeps no state between runs.
+     *
+     * @param config the format, limits, batch size and grader of every run
+     */
     public EvalHarness(Config config) {
         this.config = config;
     }
 
+    /**
+     * Solves and grades every problem not already in {@code out}, {@code concurrency} at a time,
+     * with batched decode steps, and appends one record per problem to {@code out} as each
+     * finishes. Blocks until all are done. Problems are matched to earlier records by id and line.
+     * The executor is used, not closed.
+     *
+     * @param problems the problems, in the order they are started
+     * @param model    the model; its {@link SessionFactory#batchStep} runs the batched steps
+     * @param executor runs the formats' code cells; must accept concurrent calls for different
+     *                 sessions
+     * @param out      the JSONL output file, created or appended to; null writes nothing (and
+     *                 resumes nothing)
+     * @param progress progress display, or null
+     * @return totals over all records, the resumed ones included
+     * @throws IOException when the output cannot be read or written, an earlier line in it is
+     *         not a record, or the run is interrupted
+     */
     public EvalSummary run(List<Problem> problems, SessionFactory model, PythonExecutor executor, Path out,
                            ProgressBar progress) throws IOException {
         Map<String, EvalRecord> previous = out != null && Files.exists(out) ? readExisting(out) : Map.of();
@@ -152,7 +193,14 @@ public final class EvalHarness {
         return EvalSummary.of(new ArrayList<>(all), todo.size(), clock.totals(), batcher.meanBatch());
     }
 
-    /** Solves and grades one problem on its own (no batching). */
+    /**
+     * Solves and grades one problem on its own (no batching), on the calling thread.
+     *
+     * @param p        the problem
+     * @param model    the model
+     * @param executor runs the code cells (its session for the problem is closed at the end)
+     * @return the problem's record, as {@link #run} would write it
+     */
     public EvalRecord solve(Problem p, SessionFactory model, PythonExecutor executor) {
         long t0 = System.nanoTime();
         Solution s = config.format().solve(model, executor, p.id(), p.question(), config.options(), TranscriptSink.NONE);

@@ -28,12 +28,26 @@ public final class ProblemReader {
 
     private final String questionField, answerField;
 
-    /** Null fields mean "detect". */
+    /**
+     * A reader that takes the question and the reference from the given fields, or detects them
+     * per row.
+     *
+     * @param questionField dotted path of the question field, or null to detect it
+     * @param answerField   dotted path of the reference field, or null to detect it
+     */
     public ProblemReader(String questionField, String answerField) {
         this.questionField = questionField;
         this.answerField = answerField;
     }
 
+    /**
+     * Reads every non-blank line of a JSONL file (UTF-8) as one problem, in file order.
+     *
+     * @param file the data set
+     * @return the problems, references already turned into answers ({@link References#answerOf})
+     * @throws IOException when the file cannot be read, or a line (named as file:line) is not a
+     *         JSON object or lacks a question or answer field
+     */
     public List<Problem> read(Path file) throws IOException {
         List<Problem> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

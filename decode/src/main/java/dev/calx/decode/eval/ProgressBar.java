@@ -15,6 +15,14 @@ public final class ProgressBar {
     private long lastDraw;
     private final long intervalNanos;
 
+    /**
+     * A progress display whose clock starts now.
+     *
+     * @param out      where to draw (usually {@code System.err}); null draws nothing
+     * @param total    number of problems in the run, resumed ones included
+     * @param terminal redraw one line with carriage returns (at most every 200 ms) instead of
+     *                 printing a line at most every 30 s
+     */
     public ProgressBar(PrintStream out, int total, boolean terminal) {
         this.out = out;
         this.total = total;
@@ -22,11 +30,23 @@ public final class ProgressBar {
         this.intervalNanos = terminal ? 200_000_000L : 30_000_000_000L;
     }
 
-    /** Whether stderr is an interactive terminal (System.console() is attached). */
+    /**
+     * Whether stderr is an interactive terminal (System.console() is attached).
+     *
+     * @return a value to pass as {@code terminal}
+     */
     public static boolean stderrIsTerminal() {
         return System.console() != null && System.console().isTerminal();
     }
 
+    /**
+     * Reports progress; draws only when the redraw interval has passed since the last draw, or
+     * when forced. Thread-safe.
+     *
+     * @param done    problems finished so far, resumed ones included
+     * @param correct how many of them were graded correct
+     * @param force   draw now regardless of the interval (at the start and the end)
+     */
     public synchronized void update(int done, int correct, boolean force) {
         if (out == null) return;
         long now = System.nanoTime();

@@ -15,6 +15,13 @@ public final class References {
 
     private References() {}
 
+    /**
+     * The answer in a stored reference: the text after the last {@code ####}, the contents of the
+     * last {@code \boxed{}}, the number of "number (unit)", or the stripped text as it is.
+     *
+     * @param reference the reference as the data set stores it; may be null
+     * @return the answer to grade against; empty for null
+     */
     public static String answerOf(String reference) {
         if (reference == null) return "";
         String r = reference.strip();

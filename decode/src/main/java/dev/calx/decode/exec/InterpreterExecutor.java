@@ -20,13 +20,22 @@ public final class InterpreterExecutor implements PythonExecutor {
     private final boolean owned;
     private final ConcurrentHashMap<String, PythonSession> sessions = new ConcurrentHashMap<>();
 
-    /** Starts its own interpreter with these options (closed with this executor). */
+    /**
+     * Starts its own interpreter with these options (closed with this executor). The interpreter
+     * and its workers start on the first {@link #execute}, not here.
+     *
+     * @param options the interpreter's limits and pool size; not null
+     */
     public InterpreterExecutor(InterpreterOptions options) {
         this.options = options;
         this.owned = true;
     }
 
-    /** Uses a shared interpreter (not closed with this executor). */
+    /**
+     * Uses a shared interpreter (not closed with this executor: the caller owns it).
+     *
+     * @param interpreter a running interpreter; not null
+     */
     public InterpreterExecutor(PythonInterpreter interpreter) {
         this.options = null;
         this.interpreter = interpreter;

@@ -8,12 +8,25 @@ package dev.calx.decode.exec;
  * threads for different session ids.
  */
 public interface PythonExecutor extends AutoCloseable {
-    /** Runs one cell in the session (created on first use). Never throws for errors in the code. */
+    /**
+     * Runs one cell in the session (created on first use). Never throws for errors in the code:
+     * exceptions, timeouts and lost state come back in the result.
+     *
+     * @param sessionId names the problem's interpreter state (the formats use
+     *                  {@code problemId + "/" + formatName})
+     * @param code      Python source of the cell
+     * @return the cell's output and error
+     */
     ExecutionResult execute(String sessionId, String code);
 
-    /** Forgets the session's state (no-op when unknown). */
+    /**
+     * Forgets the session's state (no-op when unknown). The tool loops call it when a problem ends.
+     *
+     * @param sessionId the session to drop
+     */
     void closeSession(String sessionId);
 
+    /** Releases the executor's resources (processes, sessions). The default does nothing. */
     @Override
     default void close() {}
 }

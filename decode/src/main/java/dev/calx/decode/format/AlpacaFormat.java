@@ -15,7 +15,15 @@ import java.util.Set;
  * fails or prints nothing. The response follows "### Response:" directly, as in MAmmoTH's training.
  */
 public final class AlpacaFormat implements PromptFormat {
-    public enum Mode { COT, POT, HYBRID }
+    /** Which MAmmoTH variant; the lower-case name is the format name. */
+    public enum Mode {
+        /** Chain of thought: the response is reasoning, no code runs. */
+        COT,
+        /** Program of thought: the response is a program, its last printed line is the answer. */
+        POT,
+        /** PoT first; CoT on a fresh session when the program fails or prints nothing. */
+        HYBRID
+    }
 
     static final String HEADER = "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\n";
     static final String RESPONSE = "\n\n### Response:";
@@ -24,6 +32,11 @@ public final class AlpacaFormat implements PromptFormat {
 
     private final Mode mode;
 
+    /**
+     * A format for one variant.
+     *
+     * @param mode the variant, which also gives the format its name
+     */
     public AlpacaFormat(Mode mode) {
         this.mode = mode;
     }

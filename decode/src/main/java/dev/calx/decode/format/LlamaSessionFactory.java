@@ -28,12 +28,33 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
     private final Tokenizer tokenizer;
     private final int maxLength;
 
+    /**
+     * Wraps a loaded model; the factory takes ownership of it and closes it in {@link #close()}.
+     *
+     * @param model     the model
+     * @param tokenizer its tokenizer; ids must be below the model's vocab_size
+     * @param maxLength context length of each session in tokens, capped at the model's
+     *                  max_position_embeddings; 0 or less for that maximum
+     */
     public LlamaSessionFactory(LlamaModel model, Tokenizer tokenizer, int maxLength) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.maxLength = Math.min(maxLength <= 0 ? Integer.MAX_VALUE : maxLength, model.config().maxPositionEmbeddings());
     }
 
+    /**
+     * Loads a checkpoint (Hugging Face directory, GGUF or llama2.c file) and finds its tokenizer
+     * as described above.
+     *
+     * @param modelPath     the checkpoint file or directory
+     * @param tokenizerPath the tokenizer file, or null to find it next to or inside the model
+     * @param maxLength     context length of each session in tokens; 0 or less for the model's
+     *                      max_position_embeddings
+     * @return the factory; the caller closes it
+     * @throws IOException when the model or tokenizer cannot be read, no tokenizer is found, an
+     *         {@code added_tokens.json} does not give the listed ids, or the tokenizer has more
+     *         pieces than the model's vocab_size
+     */
     public static LlamaSessionFactory open(Path modelPath, Path tokenizerPath, int maxLength) throws IOException {
         LlamaModel model = LlamaModel.load(modelPath);
         if (tokenizerPath == null && model.format() == LlamaModel.Format.GGUF && GgufTokenizer.present(model.metadata())) {
@@ -91,6 +112,7 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
         throw new IOException("no tokenizer.model or tokenizer.bin next to " + modelPath + "; pass --tokenizer");
     }
 
+    /** {@return the loaded model (owned by this factory)} */
     public LlamaModel model() {
         return model;
     }
@@ -112,6 +134,7 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
         return tokenizer;
     }
 
+    /** Closes the model (its weights); sessions must not be used afterwards. */
     @Override
     public void close() {
         model.close();

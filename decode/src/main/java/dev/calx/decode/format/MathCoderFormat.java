@@ -20,7 +20,12 @@ import java.util.Set;
  * shown); at most N generated blocks (16 in the paper).
  */
 public final class MathCoderFormat implements PromptFormat {
+    /** The registry name of this format. */
     public static final String NAME = "mathcoder";
+    /**
+     * MathCoder's special tokens: the role markers, the block kinds and the two delimiters, in
+     * the order the trainer appends them to a vocabulary that lacks them.
+     */
     public static final List<String> SPECIAL_TOKENS = List.of("<|system|>", "<|user|>", "<|assistant|>",
             "<|text|>", "<|code|>", "<|execution|>", "<|endofblock|>", "<|endofmessage|>");
     static final String END_BLOCK = "<|endofblock|>", END_MESSAGE = "<|endofmessage|>";
@@ -29,11 +34,16 @@ public final class MathCoderFormat implements PromptFormat {
 
     private final String system;
 
-    /** The system message; MathCoder's evaluation uses an empty one. */
+    /**
+     * A format with a given system message.
+     *
+     * @param system the system message; MathCoder's evaluation uses an empty one
+     */
     public MathCoderFormat(String system) {
         this.system = system;
     }
 
+    /** The format as MathCoder evaluates it: an empty system message. */
     public MathCoderFormat() {
         this("");
     }
@@ -54,10 +64,23 @@ public final class MathCoderFormat implements PromptFormat {
                 + "<|user|>" + TEXT + question + END_BLOCK + END_MESSAGE + "<|assistant|>";
     }
 
-    /** A block of a MathCoder solution ({@code debug_result} entries): role text, code or execution. */
+    /**
+     * A block of a MathCoder solution ({@code debug_result} entries): role text, code or execution.
+     *
+     * @param role    {@code "text"}, {@code "code"} or {@code "execution"}
+     * @param content the block's text without markers; for execution, empty means no output
+     */
     public record Block(String role, String content) {}
 
-    /** Spans from a block list: text blocks TEXT, code blocks CODE, execution blocks EXECUTION. */
+    /**
+     * Spans from a block list: text blocks TEXT, code blocks CODE, execution blocks EXECUTION.
+     * Each span includes its block's markers; the closing {@code <|endofmessage|>} is TEXT.
+     *
+     * @param question the problem statement
+     * @param blocks   the solution's blocks, in order
+     * @return PROMPT, one span per block, the end-of-message TEXT and EOS
+     * @throws IllegalArgumentException when a block's role is none of text, code, execution
+     */
     public List<Span> renderBlocks(String question, List<Block> blocks) {
         List<Span> out = new ArrayList<>();
         out.add(new Span(SpanKind.PROMPT, renderPrompt(question)));
@@ -84,7 +107,15 @@ public final class MathCoderFormat implements PromptFormat {
         return EXECUTION + (output.isEmpty() ? EMPTY : output) + END_BLOCK;
     }
 
-    /** Splits {@code "<|text|>a<|endofblock|><|code|>b<|endofblock|>..."} into blocks; the trailing end-of-message is implied. */
+    /**
+     * Splits {@code "<|text|>a<|endofblock|><|code|>b<|endofblock|>..."} into blocks; the trailing end-of-message is implied.
+     *
+     * @param solution a solution in the special-token form, optionally ending with
+     *                 {@code <|endofmessage|>}
+     * @return its blocks, markers removed ({@code <empty_execution>} becomes empty content)
+     * @throws IllegalArgumentException when a block lacks {@code <|endofblock|>} or starts with
+     *         no block marker
+     */
     public static List<Block> parseBlocks(String solution) {
         List<Block> blocks = new ArrayList<>();
         String s = solution.endsWith(END_MESSAGE) ? solution.substring(0, solution.length() - END_MESSAGE.length()) : solution;

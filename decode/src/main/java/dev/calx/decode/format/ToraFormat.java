@@ -19,10 +19,14 @@ import java.util.Set;
  * then "Reach max function call limit." ends the run, as in ToRA's code.
  */
 public final class ToraFormat implements PromptFormat {
+    /** The registry name of this format. */
     public static final String NAME = "tora";
     static final String OUTPUT_FENCE = "```output";
     static final String PYTHON_FENCE = "```python";
     static final String LIMIT_MESSAGE = "\nReach max function call limit.";
+
+    /** The format; it holds no state, so one instance serves every problem. */
+    public ToraFormat() {}
 
     @Override
     public String name() {

@@ -6,7 +6,15 @@ package dev.calx.decode.format;
  */
 @FunctionalInterface
 public interface TranscriptSink {
+    /** Ignores everything. */
     TranscriptSink NONE = (kind, text) -> {};
 
+    /**
+     * Receives the next piece of the transcript, on the thread that solves the problem.
+     *
+     * @param kind {@link SpanKind#TEXT} for what the model wrote (and loop notes),
+     *             {@link SpanKind#EXECUTION} for tool output
+     * @param text the piece, in order; pieces concatenate to the transcript
+     */
     void accept(SpanKind kind, String text);
 }

@@ -33,6 +33,15 @@ public final class Decoder {
     private String owedText = "";
     private boolean contextFull;
 
+    /**
+     * A decoder over a fresh session. Not thread-safe: one problem's loop drives it.
+     *
+     * @param session   the session to fill, at position 0; the caller keeps ownership and closes it
+     * @param tokenizer the model's tokenizer, for stop strings and continuation encoding
+     * @param sampler   chooses each generated token
+     * @param stats     receives the token counts and model times of every prefill and decode
+     * @throws IllegalArgumentException when the session is not at position 0
+     */
     public Decoder(InferenceSession session, Tokenizer tokenizer, Sampler sampler, GenerationStats stats) {
         this.session = session;
         this.tokenizer = tokenizer;
@@ -41,20 +50,30 @@ public final class Decoder {
         if (session.position() != 0) throw new IllegalArgumentException("the session must be fresh (position 0), found " + session.position());
     }
 
+    /** {@return the accounting this decoder adds to} */
     public GenerationStats stats() {
         return stats;
     }
 
+    /** {@return the tokenizer text is encoded and decoded with} */
     public Tokenizer tokenizer() {
         return tokenizer;
     }
 
-    /** True once a prefill did not fit in the session's context (nothing more is run). */
+    /**
+     * True once a prefill did not fit in the session's context (nothing more is run).
+     *
+     * @return whether the context overflowed on a prefill; never reset
+     */
     public boolean contextFull() {
         return contextFull;
     }
 
-    /** Tokens in the cache, in order (a copy). */
+    /**
+     * Tokens in the cache, in order (a copy).
+     *
+     * @return the ids at positions 0..position()-1 of the session, as this decoder put them there
+     */
     public int[] cachedTokens() {
         return cache.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -64,6 +83,8 @@ public final class Decoder {
      * do not fit in the context are not run: the decoder is then {@link #contextFull() full}
      * and the next {@link #generate} ends at once with {@link StopReason#CONTEXT_FULL}, so a
      * long question or a long tool output ends that problem's loop, not the evaluation.
+     *
+     * @param tokens token ids to run, as the tokenizer encoded them (a prompt with its BOS)
      */
     public void prefill(int... tokens) {
         int[] all = concat(concat(owedTokens, encodeContinuation(owedText)), tokens);
@@ -81,7 +102,11 @@ public final class Decoder {
         for (int t : all) cache.add(t);
     }
 
-    /** Encodes text as a continuation (no BOS, no dummy-prefix space) and prefills it, after whatever is owed. */
+    /**
+     * Encodes text as a continuation (no BOS, no dummy-prefix space) and prefills it, after whatever is owed.
+     *
+     * @param text text that follows the transcript so far (tool output, block markers)
+     */
     public void prefillText(String text) {
         int[] owed = owedTokens;
         String full = owedText + text;
@@ -93,6 +118,8 @@ public final class Decoder {
     /**
      * Queues text that belongs to the transcript but is not in the cache yet (e.g. a block
      * delimiter that matched as a stop string); it goes in with the next prefill, at no cost now.
+     *
+     * @param text text to append to what is owed
      */
     public void queueText(String text) {
         owedText += text;
@@ -102,6 +129,9 @@ public final class Decoder {
      * Token ids of text that continues existing text. SentencePiece adds a leading space to the
      * start of what it encodes; encoding "\n" + text and dropping the tokens of "\n" avoids it
      * (a newline is its own byte token in Llama vocabularies and never merges).
+     *
+     * @param text the text; may be empty
+     * @return its token ids without BOS and without a leading dummy space (empty for empty text)
      */
     public int[] encodeContinuation(String text) {
         if (text.isEmpty()) return new int[0];
@@ -113,7 +143,21 @@ public final class Decoder {
         return tokenizer.encode(text, false);
     }
 
-    /** Generates one segment; the stream receives text as soon as it cannot be part of a stop string. */
+    /**
+     * Generates one segment; the stream receives text as soon as it cannot be part of a stop string.
+     * Owed tokens and text are prefilled first. Tokens past the tokenizer's vocabulary
+     * (embedding padding) are never sampled. Ends at once with {@link StopReason#CONTEXT_FULL}
+     * when the context is full.
+     *
+     * @param options the token limit and the stop strings and tokens
+     * @param stream  receives the segment's text in pieces that concatenate to
+     *                {@link Segment#text()}; may be null
+     * @return the segment. The cache plus what is owed then spell exactly the transcript up to
+     *         the stop; a sampled stop token is owed too (it goes in with the next prefill), a
+     *         stop string is not: the caller feeds or {@link #queueText queues} it when it
+     *         belongs to the transcript
+     * @throws IllegalStateException when nothing has been prefilled yet
+     */
     public Segment generate(GenerateOptions options, Consumer<String> stream) {
         if (owedTokens.length > 0 || !owedText.isEmpty()) prefillText("");
         if (contextFull) return finish(options, stream, "", 0, StopReason.CONTEXT_FULL, null, -1, 0);

@@ -53,7 +53,14 @@ public final class StepBatcher {
         }
     }
 
-    /** clock may be null; model time (steps and prefills) is reported to it. */
+    /**
+     * A batcher over one model. clock may be null; model time (steps and prefills) is reported to it.
+     *
+     * @param step     runs one batched decode step; called by one thread at a time
+     * @param maxBatch the most sequences per step, at least 1 (the step's own width)
+     * @param clock    receives model start and end events, or null
+     * @throws IllegalArgumentException when {@code maxBatch} is less than 1
+     */
     public StepBatcher(BatchStep step, int maxBatch, WallClockSplit clock) {
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         this.step = step;
@@ -94,6 +101,7 @@ public final class StepBatcher {
         }
     }
 
+    /** The current thread is back from {@link #awayStarts}: steps wait for it again. */
     public void awayEnds() {
         lock.lock();
         try {
@@ -103,7 +111,11 @@ public final class StepBatcher {
         }
     }
 
-    /** Batched steps run so far. */
+    /**
+     * Batched steps run so far.
+     *
+     * @return the number of {@link BatchStep} calls made for joined threads
+     */
     public long steps() {
         lock.lock();
         try {
@@ -113,7 +125,11 @@ public final class StepBatcher {
         }
     }
 
-    /** Mean number of sequences per batched step (0 before the first). */
+    /**
+     * Mean number of sequences per batched step (0 before the first).
+     *
+     * @return rows over steps, between 1 and maxBatch once a step has run
+     */
     public double meanBatch() {
         lock.lock();
         try {
@@ -123,7 +139,11 @@ public final class StepBatcher {
         }
     }
 
-    /** Prefills (appends of several tokens) run so far. */
+    /**
+     * Prefills (appends of several tokens) run so far.
+     *
+     * @return the number of multi-token appends made through wrapped sessions
+     */
     public long prefills() {
         lock.lock();
         try {
@@ -133,7 +153,14 @@ public final class StepBatcher {
         }
     }
 
-    /** A session whose single-token appends go through this batcher. */
+    /**
+     * A session whose single-token appends go through this batcher. Prefills run alone on the
+     * calling thread, between steps; position, rollback and close go straight to the inner session.
+     *
+     * @param inner a session the batcher's {@link BatchStep} can run; owned by the caller,
+     *              closed when the wrapper is closed
+     * @return the wrapper; {@code fork()} wraps the inner session's fork
+     */
     public InferenceSession wrap(InferenceSession inner) {
         return new Batched(inner);
     }

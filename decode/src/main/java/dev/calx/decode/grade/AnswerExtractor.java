@@ -16,16 +16,40 @@ public final class AnswerExtractor {
     private AnswerExtractor() {}
 
     /** Where an answer came from; AS_IS: the text was a bare answer; NONE: nothing could be extracted. */
-    public enum Source { BOXED, ANSWER_IS, OUTPUT_BLOCK, LAST_NUMBER, AS_IS, NONE }
+    public enum Source {
+        /** The contents of the last {@code \boxed{}} or {@code \fbox{}}. */
+        BOXED,
+        /** The rest of the line after the last "The answer is" (or "The final answer is"). */
+        ANSWER_IS,
+        /** The last {@code ```output} block, or a program's last printed line (pot). */
+        OUTPUT_BLOCK,
+        /** The last number in the text. */
+        LAST_NUMBER,
+        /** The prediction was itself a bare answer ({@link #extractPrediction}). */
+        AS_IS,
+        /** Nothing could be extracted; the answer is empty. */
+        NONE
+    }
 
-    /** An extracted answer and how it was found. */
+    /**
+     * An extracted answer and how it was found.
+     *
+     * @param answer the answer text, stripped; empty when {@code source} is NONE
+     * @param source how it was found
+     */
     public record Extraction(String answer, Source source) {
+        /** {@return whether an answer was found ({@code source} is not NONE)} */
         public boolean found() {
             return source != Source.NONE;
         }
     }
 
-    /** The answer of a solution text; empty answer with Source.NONE when there is none. */
+    /**
+     * The answer of a solution text; empty answer with Source.NONE when there is none.
+     *
+     * @param text the model's solution (the transcript after the prompt); may be null
+     * @return the answer found by the first rule that applies, in the order of the class comment
+     */
     public static Extraction extract(String text) {
         if (text == null) return new Extraction("", Source.NONE);
         String boxed = lastBoxed(text);
@@ -59,6 +83,9 @@ public final class AnswerExtractor {
      * grade} reads prediction files): a bare answer ("\frac{1}{2}", "(1, 2)", "x = 3",
      * "\text{(C)}": one line, no \boxed, no English word outside \text{}) is taken as it is
      * ({@link Source#AS_IS}); anything else goes through {@link #extract}.
+     *
+     * @param prediction a bare answer or a solution text; may be null
+     * @return the answer; empty with {@link Source#NONE} for null or when nothing is found
      */
     public static Extraction extractPrediction(String prediction) {
         if (prediction == null) return new Extraction("", Source.NONE);
@@ -75,6 +102,9 @@ public final class AnswerExtractor {
     /**
      * The contents of the last {@code \boxed{...}} or {@code \fbox{...}} with balanced braces,
      * or of {@code \boxed 5} (up to the next '$' or end); null when there is none or it is unclosed.
+     *
+     * @param text LaTeX text; not null
+     * @return the box's contents (braced contents are not stripped), or null
      */
     public static String lastBoxed(String text) {
         int i = Math.max(text.lastIndexOf("\\boxed"), text.lastIndexOf("\\fbox"));
@@ -99,7 +129,12 @@ public final class AnswerExtractor {
         return null;
     }
 
-    /** The text of the last {@code ```output ... ```} block (a block still open runs to the end). */
+    /**
+     * The text of the last {@code ```output ... ```} block (a block still open runs to the end).
+     *
+     * @param text a transcript; not null
+     * @return the block's contents after the opener's newline, or null when there is no block
+     */
     public static String lastOutputBlock(String text) {
         int i = text.lastIndexOf(OUTPUT_FENCE);
         if (i < 0) return null;
@@ -109,7 +144,12 @@ public final class AnswerExtractor {
         return end < 0 ? text.substring(start) : text.substring(start, end);
     }
 
-    /** The last number in the text, commas removed; null when there is none. */
+    /**
+     * The last number in the text, commas removed; null when there is none.
+     *
+     * @param text any text; not null
+     * @return the number as written ({@code "-1234.5"}, {@code ".5"}), or null
+     */
     public static String lastNumber(String text) {
         Matcher m = NUMBER.matcher(text);
         String last = null;
@@ -119,7 +159,12 @@ public final class AnswerExtractor {
         return last.isEmpty() || last.equals("-") ? null : last;
     }
 
-    /** The GSM8K reference: the text after the last "#### ", commas removed. */
+    /**
+     * The GSM8K reference: the text after the last "#### ", commas removed.
+     *
+     * @param answer a GSM8K {@code answer} field (reasoning, then {@code #### 18}); not null
+     * @return the final answer, stripped, or null when there is no {@code ####}
+     */
     public static String gsm8kReference(String answer) {
         int i = answer.lastIndexOf("####");
         if (i < 0) return null;

@@ -23,6 +23,12 @@ public final class AnswerNormalizer {
 
     private AnswerNormalizer() {}
 
+    /**
+     * Normalizes an answer so that equal answers written differently become equal strings.
+     *
+     * @param answer an extracted answer or a reference; may be null
+     * @return the normalized form; empty for null or when nothing is left
+     */
     public static String normalize(String answer) {
         if (answer == null) return "";
         String s = answer.strip().replace("\n", "");

@@ -25,7 +25,12 @@ import java.util.regex.Pattern;
  * Every comparison runs under a cooperative time limit; a timeout grades unequal.
  */
 public final class MathGrader {
-    /** The outcome of one comparison. */
+    /**
+     * The outcome of one comparison.
+     *
+     * @param equal    the prediction was found equal to the reference
+     * @param timedOut the time limit ran out first ({@code equal} is then false)
+     */
     public record Verdict(boolean equal, boolean timedOut) {}
 
     private static final double NUMBER_REL_TOL = 1e-4;
@@ -38,6 +43,12 @@ public final class MathGrader {
 
     private final long timeoutMillis;
 
+    /**
+     * A grader with a given time limit. Graders hold no state besides it and are thread-safe.
+     *
+     * @param timeoutMillis wall-clock limit of each comparison in milliseconds, checked
+     *                      cooperatively by the parser and the evaluator
+     */
     public MathGrader(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
     }
@@ -47,10 +58,25 @@ public final class MathGrader {
         this(2000);
     }
 
+    /**
+     * Like {@link #grade}, without telling a timeout from a difference.
+     *
+     * @param prediction the extracted answer
+     * @param reference  the reference answer
+     * @return whether they are equal; false on a timeout
+     */
     public boolean isEquivalent(String prediction, String reference) {
         return grade(prediction, reference).equal();
     }
 
+    /**
+     * Compares a prediction with a reference. An empty prediction (after normalization) is never
+     * equal; a comparison that overflows the stack grades unequal.
+     *
+     * @param prediction the extracted answer; may be null
+     * @param reference  the reference answer; may be null
+     * @return whether they are equal and whether the time limit ran out
+     */
     public Verdict grade(String prediction, String reference) {
         String p = AnswerNormalizer.normalize(prediction), r = AnswerNormalizer.normalize(reference);
         if (p.isEmpty()) return new Verdict(false, false);
@@ -67,6 +93,9 @@ public final class MathGrader {
     /**
      * Whether an answer is something the grader can compare beyond strings: a number, an
      * expression, or a tuple/interval/matrix of them. Used to count "unparsed" answers.
+     *
+     * @param answer an extracted answer; may be null
+     * @return true when the normalized answer parses (within the grader's time limit)
      */
     public boolean parses(String answer) {
         String a = AnswerNormalizer.normalize(answer);

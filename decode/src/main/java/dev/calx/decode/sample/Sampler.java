@@ -6,27 +6,47 @@ import java.util.SplittableRandom;
 /**
  * Picks the next token from logits: greedy, or temperature sampling restricted to the top-k
  * tokens and to the smallest set whose probability reaches top-p (nucleus). One Sampler holds
- * one random stream; create one per sequence for reproducible results.
+ * one random stream; create one per sequence for reproducible results. Not thread-safe.
  */
 public final class Sampler {
     private final SamplerConfig config;
     private final SplittableRandom random;
 
+    /**
+     * A sampler whose random stream starts from {@code config.seed()}.
+     *
+     * @param config how tokens are chosen; not null
+     */
     public Sampler(SamplerConfig config) {
         this.config = config;
         this.random = new SplittableRandom(config.seed());
     }
 
+    /** {@return the configuration this sampler draws with} */
     public SamplerConfig config() {
         return config;
     }
 
+    /**
+     * Picks the next token. Greedy configs return {@link #argmax}; otherwise the logits are
+     * divided by the temperature, softmaxed, filtered by top-k and top-p, renormalized, and one
+     * uniform number is drawn from this sampler's stream. Entries of {@code -Infinity} (masked
+     * tokens) get probability 0. The array is not modified.
+     *
+     * @param logits unnormalized scores, one per vocabulary id ([vocab])
+     * @return the chosen token id, in {@code [0, logits.length)}
+     */
     public int sample(float[] logits) {
         if (config.isGreedy()) return argmax(logits);
         return sample(logits, random.nextDouble());
     }
 
-    /** The index of the largest logit (the lowest index on ties). */
+    /**
+     * The index of the largest logit (the lowest index on ties).
+     *
+     * @param logits scores, one per vocabulary id; not empty
+     * @return the id with the highest score
+     */
     public static int argmax(float[] logits) {
         int best = 0;
         for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
