@@ -37,13 +37,33 @@ public final class GenerationEval implements AutoCloseable {
     private final PythonExecutor executor;
     private final List<Problem> problems;
 
-    /** How many were right, of how many, and how long it took. */
+    /**
+     * How many were right, of how many, and how long it took.
+     *
+     * @param correct problems whose extracted answer the grader accepted
+     * @param total   problems solved
+     * @param seconds wall-clock time of the whole evaluation, in seconds
+     */
     public record Result(int correct, int total, double seconds) {
+        /**
+         * The fraction of problems solved.
+         *
+         * @return {@code correct / total}, or 0 when there were no problems
+         */
         public double accuracy() {
             return total == 0 ? 0 : (double) correct / total;
         }
     }
 
+    /**
+     * Sets up greedy solving with the format's own tool-call limit, one problem at a time.
+     *
+     * @param format       the inference format (see {@link #promptFormat})
+     * @param model        sessions over the weights being trained; not closed here
+     * @param executor     runs the format's tool calls; owned from now on ({@link #close()} closes it)
+     * @param problems     the problems, copied
+     * @param maxNewTokens the new-token budget of each problem, used both per generated segment and in total
+     */
     public GenerationEval(PromptFormat format, SessionFactory model, PythonExecutor executor, List<Problem> problems, int maxNewTokens) {
         SolveOptions opts = new SolveOptions(format.defaultMaxToolCalls(), maxNewTokens, maxNewTokens, SamplerConfig.greedy());
         this.harness = new EvalHarness(new EvalHarness.Config(format, opts, 1, new MathGrader(), false));
@@ -52,11 +72,20 @@ public final class GenerationEval implements AutoCloseable {
         this.problems = List.copyOf(problems);
     }
 
+    /**
+     * The problems every evaluation solves.
+     *
+     * @return the problems, in evaluation order (unmodifiable)
+     */
     public List<Problem> problems() {
         return problems;
     }
 
-    /** Solves and grades every problem, one after the other. */
+    /**
+     * Solves and grades every problem, one after the other, on the weights as they are now.
+     *
+     * @return the accuracy and the time taken
+     */
     public Result evaluate() {
         long t0 = System.nanoTime();
         int correct = 0;
@@ -67,7 +96,12 @@ public final class GenerationEval implements AutoCloseable {
         return new Result(correct, problems.size(), (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The inference format a data format trains (the template {@link DataFormat#render} uses). */
+    /**
+     * The inference format a data format trains (the template {@link DataFormat#render} uses).
+     *
+     * @param f the training data format
+     * @return decode's {@code cot}, {@code tora} or {@code mathcoder} format
+     */
     public static PromptFormat promptFormat(DataFormat f) {
         return switch (f) {
             case ALPACA -> dev.calx.decode.format.Formats.get("cot");
@@ -76,7 +110,17 @@ public final class GenerationEval implements AutoCloseable {
         };
     }
 
-    /** The first n rows of a validation file as problems with reference answers; a row without one is an error naming it. */
+    /**
+     * The first n rows of a validation file as problems with reference answers; a row without one is an error naming it.
+     *
+     * @param file   a JSONL file in {@code format} (the whole file is parsed, so a bad line anywhere fails)
+     * @param format how to read its rows
+     * @param n      the number of problems wanted; fewer when the file is shorter
+     * @return the problems, in file order, each with the row's {@code file:line} as id
+     * @throws IOException when the file cannot be read
+     * @throws dev.calx.trainer.data.DataFormatException when a line is not valid JSON or a row is malformed for the format
+     * @throws IllegalArgumentException when one of the first n rows has no reference answer
+     */
     public static List<Problem> problems(Path file, DataFormat format, int n) throws IOException {
         List<Problem> out = new ArrayList<>();
         for (Jsonl.Row r : Jsonl.read(file)) {
@@ -105,7 +149,14 @@ public final class GenerationEval implements AutoCloseable {
         return e.source() == AnswerExtractor.Source.BOXED || e.source() == AnswerExtractor.Source.ANSWER_IS ? e.answer() : null;
     }
 
-    /** An executor started on first use (CoT never runs code, so it never starts an interpreter). */
+    /**
+     * An executor started on first use (CoT never runs code, so it never starts an interpreter).
+     * Creation is synchronized, so the result may be shared by threads; closing it closes the
+     * inner executor only if one was made.
+     *
+     * @param make creates the real executor, called at most once
+     * @return the lazy executor
+     */
     public static PythonExecutor lazy(Supplier<PythonExecutor> make) {
         return new PythonExecutor() {
             private PythonExecutor inner;
@@ -132,6 +183,7 @@ public final class GenerationEval implements AutoCloseable {
         };
     }
 
+    /** Closes the executor given to the constructor (not the session factory). */
     @Override
     public void close() {
         executor.close();

@@ -36,11 +36,24 @@ public final class LlamaTrainable implements TrainableModel {
     private final Path tokenizerDir;
     private final SentencePieceTokenizer grownTokenizer;
 
+    /**
+     * Trains {@code model} in place; checkpoints get the base tokenizer's files copied.
+     *
+     * @param model        the training forward whose parameters are trained
+     * @param tokenizerDir the directory whose tokenizer files (those present of
+     *                     tokenizer.model, tokenizer.json, ...) go into every checkpoint; null for none
+     */
     public LlamaTrainable(TrainableLlama model, Path tokenizerDir) {
         this(model, tokenizerDir, null);
     }
 
-    /** grownTokenizer: written into every checkpoint instead of copying the base files (after added tokens). */
+    /**
+     * grownTokenizer: written into every checkpoint instead of copying the base files (after added tokens).
+     *
+     * @param model          the training forward whose parameters are trained
+     * @param tokenizerDir   the directory whose tokenizer files are copied when {@code grownTokenizer} is null; may be null
+     * @param grownTokenizer the tokenizer saved into every checkpoint, or null to copy from {@code tokenizerDir}
+     */
     public LlamaTrainable(TrainableLlama model, Path tokenizerDir, SentencePieceTokenizer grownTokenizer) {
         this.model = model;
         this.params = new AutogradParams(model.parameters());
@@ -48,7 +61,13 @@ public final class LlamaTrainable implements TrainableModel {
         this.grownTokenizer = grownTokenizer;
     }
 
-    /** Loads a checkpoint (any format the llama module reads) as trainable fp32 parameters. */
+    /**
+     * Loads a checkpoint (any format the llama module reads) as trainable fp32 parameters.
+     *
+     * @param base a checkpoint directory or file; its directory also supplies the tokenizer files
+     * @return a trainable heap fp32 copy (the loaded model is closed before returning)
+     * @throws IOException when the checkpoint cannot be read
+     */
     public static LlamaTrainable load(Path base) throws IOException {
         try (LlamaModel m = LlamaModel.load(base)) {
             TrainableLlama t = TrainableLlama.of(m.weights().toHeapF32());
@@ -56,8 +75,18 @@ public final class LlamaTrainable implements TrainableModel {
         }
     }
 
+    /**
+     * The adapted model, e.g. to build an inference session over the same tensors.
+     *
+     * @return the training forward; its weights are the tensors being trained, not a copy
+     */
     public TrainableLlama model() { return model; }
 
+    /**
+     * The model's architecture (hidden size, layers, vocabulary, ...).
+     *
+     * @return the configuration
+     */
     public LlamaConfig config() { return model.config(); }
 
     @Override

@@ -5,7 +5,29 @@ import dev.calx.trainer.optim.LrSchedule;
 /**
  * One training stage's settings. Defaults are the papers' recipe (SEEDS.md): AdamW lr 2e-5,
  * linear decay, 3% warm-up, weight decay 0, 3 epochs; clipping at 1.0 as Hugging Face's Trainer.
+ * The constructor validates nothing: a bad value fails where the trainer first uses it.
  *
+ * @param epochs         passes over the training set
+ * @param lr             the peak learning rate, before the schedule's multiplier
+ * @param batchSize      samples per micro-batch (rows per micro-batch when packing)
+ * @param gradAccum      micro-batches accumulated into one optimizer step
+ * @param maxLength      the most tokens a sample keeps, BOS and EOS included (also capped by the model's
+ *                       context length); longer samples are cut and counted as truncated
+ * @param warmupRatio    the fraction of all optimizer steps spent warming up, rounded up to whole steps
+ * @param schedule       the learning-rate shape after warm-up
+ * @param weightDecay    AdamW's decoupled weight decay (biases and norm weights are never decayed)
+ * @param beta1          AdamW's first-moment decay
+ * @param beta2          AdamW's second-moment decay
+ * @param eps            AdamW's epsilon
+ * @param maxGradNorm    the global gradient norm clipped to; 0 or less disables clipping
+ * @param seed           the seed of the data order (shuffles and batches); the same seed gives the same batches
+ * @param logEvery       print the progress line every this many steps and at the last one; 0 = never
+ * @param evalEvery      compute validation loss (and generation accuracy, when enabled) every this many
+ *                       steps and at the last one; 0 = never
+ * @param saveEvery      checkpoint every this many steps; 0 = only at the last step (and when stopping early)
+ * @param keepLast       how many of the newest checkpoints to keep (at least 1 is always kept)
+ * @param maxBadFraction the largest fraction of training samples that may be truncated or fully masked;
+ *                       loading fails above it
  * @param stopAfterSteps stop (after checkpointing) once this many optimizer steps are done in
  *                       total; 0 = run to the end (used to test interruption and resume)
  * @param pack           pack samples into rows of maxLength tokens ({@code dev.calx.trainer.data.Packer})
@@ -18,7 +40,29 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
                           LrSchedule.Kind schedule, double weightDecay, double beta1, double beta2, double eps,
                           double maxGradNorm, long seed, int logEvery, int evalEvery, int saveEvery, int keepLast,
                           double maxBadFraction, long stopAfterSteps, boolean pack, int evalProblems, int evalMaxTokens) {
-    /** Without packing or generation accuracy. */
+    /**
+     * Without packing or generation accuracy ({@code evalMaxTokens} 512).
+     *
+     * @param epochs         see {@link #epochs()}
+     * @param lr             see {@link #lr()}
+     * @param batchSize      see {@link #batchSize()}
+     * @param gradAccum      see {@link #gradAccum()}
+     * @param maxLength      see {@link #maxLength()}
+     * @param warmupRatio    see {@link #warmupRatio()}
+     * @param schedule       see {@link #schedule()}
+     * @param weightDecay    see {@link #weightDecay()}
+     * @param beta1          see {@link #beta1()}
+     * @param beta2          see {@link #beta2()}
+     * @param eps            see {@link #eps()}
+     * @param maxGradNorm    see {@link #maxGradNorm()}
+     * @param seed           see {@link #seed()}
+     * @param logEvery       see {@link #logEvery()}
+     * @param evalEvery      see {@link #evalEvery()}
+     * @param saveEvery      see {@link #saveEvery()}
+     * @param keepLast       see {@link #keepLast()}
+     * @param maxBadFraction see {@link #maxBadFraction()}
+     * @param stopAfterSteps see {@link #stopAfterSteps()}
+     */
     public TrainConfig(int epochs, double lr, int batchSize, int gradAccum, int maxLength, double warmupRatio,
                        LrSchedule.Kind schedule, double weightDecay, double beta1, double beta2, double eps,
                        double maxGradNorm, long seed, int logEvery, int evalEvery, int saveEvery, int keepLast,
@@ -27,26 +71,60 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
                 logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, false, 0, 512);
     }
 
+    /**
+     * The papers' recipe: 3 epochs, lr 2e-5, batch 8, no accumulation, 2048 tokens, 3% warm-up,
+     * linear decay, AdamW (0.9, 0.999, 1e-8) without weight decay, clipping at 1.0, seed 42, a
+     * progress line every step, no evaluation or intermediate checkpoints, 2 checkpoints kept, at
+     * most 1% bad samples, no packing.
+     *
+     * @return the default configuration
+     */
     public static TrainConfig defaults() {
         return new TrainConfig(3, 2e-5, 8, 1, 2048, 0.03, LrSchedule.Kind.LINEAR, 0.0, 0.9, 0.999, 1e-8, 1.0, 42,
                 1, 0, 0, 2, 0.01, 0);
     }
 
+    /**
+     * A copy with another {@code stopAfterSteps}.
+     *
+     * @param n the new {@link #stopAfterSteps()}
+     * @return a copy with it
+     */
     public TrainConfig withStopAfterSteps(long n) {
         return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
                 eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, n, pack, evalProblems, evalMaxTokens);
     }
 
+    /**
+     * A copy with another {@code pack}.
+     *
+     * @param p the new {@link #pack()}
+     * @return a copy with it
+     */
     public TrainConfig withPack(boolean p) {
         return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
                 eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, p, evalProblems, evalMaxTokens);
     }
 
+    /**
+     * A copy with another generation-accuracy setting.
+     *
+     * @param n         the new {@link #evalProblems()}
+     * @param maxTokens the new {@link #evalMaxTokens()}
+     * @return a copy with them
+     */
     public TrainConfig withEvalProblems(int n, int maxTokens) {
         return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
                 eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, pack, n, maxTokens);
     }
 
+    /**
+     * A copy with another number of epochs (the two-stage recipe's {@code --stage2-epochs}).
+     *
+     * @param n the new {@link #epochs()}
+     * @return a copy with it
+     * @throws IllegalArgumentException when {@code n <= 0}
+     */
     public TrainConfig withEpochs(int n) {
         if (n <= 0) throw new IllegalArgumentException("epochs must be positive, got " + n);
         return new TrainConfig(n, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
@@ -54,12 +132,20 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
                 evalMaxTokens);
     }
 
-    /** A builder starting from {@link #defaults()}: {@code TrainConfig.builder().lr(3e-3).epochs(1).build()}. */
+    /**
+     * A builder starting from {@link #defaults()}: {@code TrainConfig.builder().lr(3e-3).epochs(1).build()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder(defaults());
     }
 
-    /** A builder starting from this config. */
+    /**
+     * A builder starting from this config.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -114,116 +200,253 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
             evalMaxTokens = c.evalMaxTokens;
         }
 
+        /**
+         * Sets {@link TrainConfig#epochs()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder epochs(int v) {
             epochs = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#lr()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder lr(double v) {
             lr = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#batchSize()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder batchSize(int v) {
             batchSize = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#gradAccum()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder gradAccum(int v) {
             gradAccum = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#maxLength()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder maxLength(int v) {
             maxLength = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#warmupRatio()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder warmupRatio(double v) {
             warmupRatio = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#schedule()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder schedule(LrSchedule.Kind v) {
             schedule = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#weightDecay()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder weightDecay(double v) {
             weightDecay = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#beta1()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder beta1(double v) {
             beta1 = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#beta2()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder beta2(double v) {
             beta2 = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#eps()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder eps(double v) {
             eps = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#maxGradNorm()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder maxGradNorm(double v) {
             maxGradNorm = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#seed()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder seed(long v) {
             seed = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#logEvery()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder logEvery(int v) {
             logEvery = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#evalEvery()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder evalEvery(int v) {
             evalEvery = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#saveEvery()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder saveEvery(int v) {
             saveEvery = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#keepLast()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder keepLast(int v) {
             keepLast = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#maxBadFraction()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder maxBadFraction(double v) {
             maxBadFraction = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#stopAfterSteps()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder stopAfterSteps(long v) {
             stopAfterSteps = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#pack()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder pack(boolean v) {
             pack = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#evalProblems()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder evalProblems(int v) {
             evalProblems = v;
             return this;
         }
 
+        /**
+         * Sets {@link TrainConfig#evalMaxTokens()}.
+         *
+         * @param v the new value
+         * @return this builder
+         */
         public Builder evalMaxTokens(int v) {
             evalMaxTokens = v;
             return this;
         }
 
+        /**
+         * Makes the immutable configuration; the builder can go on being used.
+         *
+         * @return the configuration with the values set so far
+         */
         public TrainConfig build() {
             return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2, eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, pack, evalProblems, evalMaxTokens);
         }

@@ -24,9 +24,34 @@ import java.nio.file.Path;
 public final class TrainRun {
     private TrainRun() { }
 
-    /** A stage: base checkpoint, optional tokenizer (default: the base's), data, optional validation data. */
+    /**
+     * A stage: base checkpoint, optional tokenizer (default: the base's), data, optional validation data.
+     *
+     * @param base      the checkpoint to start from (directory or file, any format the llama module reads)
+     * @param tokenizer a tokenizer file or directory, or null for the one beside {@code base}
+     * @param data      the training JSONL
+     * @param val       the validation JSONL, or null
+     * @param format    the format of both files
+     * @param out       the output directory; a run resumes from the checkpoint it holds
+     * @param cfg       the stage's settings
+     */
     public record Stage(Path base, Path tokenizer, Path data, Path val, DataFormat format, Path out, TrainConfig cfg) { }
 
+    /**
+     * Runs one stage, logging to {@code err} what it loaded and how it will train. The tokenizer
+     * actually used (grown or not) is saved into every checkpoint.
+     *
+     * @param s   the stage
+     * @param err where notes and the progress line go
+     * @return the trainer's result
+     * @throws IOException when the model, tokenizer or data cannot be read, or a checkpoint cannot be written
+     * @throws dev.calx.trainer.data.DataFormatException when a data row is malformed
+     * @throws IllegalArgumentException when the tokenizer has more tokens than the model has
+     *                                  embeddings, too many samples are truncated or fully masked,
+     *                                  {@code evalProblems > 0} comes without validation data, or the
+     *                                  checkpoint in {@code out} was made with other settings
+     * @throws TrainingDivergedException when the loss or the gradients stop being finite
+     */
     public static Trainer.Result run(Stage s, PrintStream err) throws IOException {
         Path tokPath = s.tokenizer() != null ? s.tokenizer() : Files.isDirectory(s.base()) ? s.base() : s.base().toAbsolutePath().getParent();
         SentencePieceTokenizer tok = Tokenizers.load(tokPath);
@@ -87,6 +112,15 @@ public final class TrainRun {
      * Stage 1 (CoT) into out/stage1, then stage 2 (code-nested) into out/stage2 from stage 1's
      * final weights with a fresh optimizer and schedule. Re-running resumes whichever stage is
      * unfinished. Returns stage 2's result.
+     *
+     * @param stage1       stage 1; stage 2 writes into the sibling {@code stage2} of its {@code out}
+     * @param stage2Data   stage 2's training JSONL
+     * @param stage2Val    stage 2's validation JSONL, or null
+     * @param stage2Format the format of stage 2's files
+     * @param cfg2         stage 2's settings
+     * @param err          where notes and the progress line go
+     * @return stage 2's result, or stage 1's when stage 1 stopped early ({@code stopAfterSteps})
+     * @throws IOException when a file cannot be read or written, or stage 1 left no checkpoint
      */
     public static Trainer.Result twoStage(Stage stage1, Path stage2Data, Path stage2Val, DataFormat stage2Format, TrainConfig cfg2,
                                           PrintStream err) throws IOException {

@@ -32,6 +32,12 @@ import java.util.Optional;
  * losses and weights as one that never stopped).
  */
 public final class Trainer {
+    /**
+     * File name, in the output directory, of the metrics log: one JSON object per optimizer step
+     * ({@code step, epoch, loss, lr, grad_norm, tokens, tokens_per_s, elapsed_s}, plus
+     * {@code val_loss} and {@code val_accuracy, val_correct, val_problems, val_generation_s} at
+     * evaluations). A resume drops the rows past its checkpoint.
+     */
     public static final String METRICS = "metrics.jsonl";
 
     private final TrainConfig cfg;
@@ -45,9 +51,28 @@ public final class Trainer {
     private BatchSource source;
     private GenerationEval generation;
 
-    /** What a run did: the loss of each optimizer step it ran (by global step index) and where it ended. */
+    /**
+     * What a run did: the loss of each optimizer step it ran (by global step index) and where it ended.
+     *
+     * @param stepLosses     {@code {step, loss}} pairs (1-based global step, mean token loss) of the
+     *                       steps this run executed; steps done before a resume are not included
+     * @param finalStep      the global step count reached
+     * @param lastCheckpoint the newest checkpoint directory written or resumed from; null when none
+     * @param finished       true when every step is done; false when {@code stopAfterSteps} stopped it
+     */
     public record Result(List<double[]> stepLosses, long finalStep, Path lastCheckpoint, boolean finished) { }
 
+    /**
+     * A trainer for one stage; nothing is read or written until {@link #run()}.
+     *
+     * @param cfg   the stage's settings
+     * @param model the model, trained in place
+     * @param train the training samples
+     * @param val   the validation samples, or null for no validation loss
+     * @param out   the output directory: checkpoints, {@link #METRICS} and loss.png (created when needed)
+     * @param padId the token id written into padding slots (never trained)
+     * @param err   where the progress line and notes go (stderr in the command line)
+     */
     public Trainer(TrainConfig cfg, TrainableModel model, Dataset train, Dataset val, Path out, int padId, PrintStream err) {
         this.cfg = cfg;
         this.model = model;
@@ -58,7 +83,12 @@ public final class Trainer {
         this.err = err;
     }
 
-    /** Also log generation accuracy (val_accuracy) at each evaluation. */
+    /**
+     * Also log generation accuracy (val_accuracy) at each evaluation.
+     *
+     * @param g the evaluator, run every {@code evalEvery} steps and at the last step; the caller closes it
+     * @return this trainer
+     */
     public Trainer withGenerationEval(GenerationEval g) {
         this.generation = g;
         return this;
@@ -73,7 +103,11 @@ public final class Trainer {
         return source;
     }
 
-    /** "N batches per epoch, P% of the token slots padding" (epoch 0), plus the rows made when packing. */
+    /**
+     * "N batches per epoch, P% of the token slots padding" (epoch 0), plus the rows made when packing.
+     *
+     * @return the summary line (building every batch of epoch 0 once to count)
+     */
     public String batchSummary() {
         long slots = 0, real = 0;
         for (Batch b : source().epoch(0)) {
@@ -89,11 +123,28 @@ public final class Trainer {
         return s;
     }
 
+    /**
+     * Optimizer steps per epoch: the epoch's micro-batches over {@code gradAccum}, rounded up, so
+     * the last step of an epoch may accumulate fewer micro-batches.
+     *
+     * @return steps per epoch
+     */
     public long stepsPerEpoch() {
         return (source().batchesPerEpoch() + cfg.gradAccum() - 1) / cfg.gradAccum();
     }
 
-    /** Runs (or resumes, when {@code out} holds a checkpoint) until the end or {@code stopAfterSteps}. */
+    /**
+     * Runs (or resumes, when {@code out} holds a checkpoint) until the end or {@code stopAfterSteps}.
+     * A checkpoint is saved every {@code saveEvery} steps, at the last step and when stopping; at
+     * the end the loss curve is drawn into {@code out/loss.png}.
+     *
+     * @return the steps run and the last checkpoint
+     * @throws IOException when a checkpoint or the metrics log cannot be read or written
+     * @throws IllegalArgumentException when the checkpoint to resume was made with other settings
+     * @throws IllegalStateException when the estimated memory exceeds the Java heap, or a step has
+     *                               no trained token
+     * @throws TrainingDivergedException when a loss or gradient norm is NaN or infinite
+     */
     public Result run() throws IOException {
         BatchSource batches = source();
         long perEpoch = stepsPerEpoch(), total = perEpoch * cfg.epochs();
@@ -174,12 +225,30 @@ public final class Trainer {
         return new Result(losses, step, last, true);
     }
 
-    /** Loss (mean over the step's trained tokens) and gradient norm before clipping. */
+    /**
+     * Loss (mean over the step's trained tokens) and gradient norm before clipping.
+     *
+     * @param loss          the step's mean token loss, in nats
+     * @param gradNorm      the global gradient norm before clipping
+     * @param trainedTokens the trained tokens of all the step's micro-batches (the loss normalizer)
+     */
     public record StepResult(double loss, double gradNorm, long trainedTokens) { }
 
     /**
      * One optimizer step over micro-batches: gradients of (sum of token losses) / (trained
      * tokens of all micro-batches), accumulated; NaN/Inf check; global-norm clipping; AdamW.
+     * When it throws for a non-finite value, the weights have not been updated.
+     *
+     * @param model       the model
+     * @param micro       the step's micro-batches
+     * @param opt         the optimizer
+     * @param lr          the learning rate of this update (the schedule already applied)
+     * @param maxGradNorm the clipping threshold; 0 or less for none
+     * @param stepNumber  the 1-based global step, for messages only
+     * @param lastGood    the last good checkpoint, named in the divergence message; may be null
+     * @return the step's loss, gradient norm and trained-token count
+     * @throws IllegalStateException when the micro-batches have no trained token
+     * @throws TrainingDivergedException when the loss or the gradient norm is NaN or infinite
      */
     public static StepResult optimizerStep(TrainableModel model, List<Batch> micro, AdamW opt, double lr, double maxGradNorm,
                                            long stepNumber, Path lastGood) {
@@ -212,7 +281,13 @@ public final class Trainer {
         }
     }
 
-    /** Mean token loss over the validation set. */
+    /**
+     * Mean token loss over the validation set, in padded batches of {@code batchSize} in a fixed
+     * order, without recording gradients. Needs a validation set (with none it throws
+     * NullPointerException).
+     *
+     * @return the sum of the validation token losses over their trained tokens, in nats
+     */
     public double validationLoss() {
         Batcher vb = new Batcher(val.samples(), cfg.batchSize(), 0, padId);
         double sum = 0;

@@ -20,9 +20,26 @@ import java.util.Map;
 public final class VocabGrowth {
     private VocabGrowth() { }
 
-    /** The tokenizer and weights after growth (unchanged when every token is already there). */
+    /**
+     * The tokenizer and weights after growth (unchanged when every token is already there).
+     *
+     * @param tokenizer the tokenizer with the added pieces (the input one when nothing was added)
+     * @param weights   the weights with the grown embedding and head (the input ones when nothing
+     *                  was added or the model already had spare rows for the new ids)
+     * @param added     the tokens that were added, in the order given; empty when none
+     */
     public record Grown(SentencePieceTokenizer tokenizer, LlamaWeights weights, List<String> added) { }
 
+    /**
+     * Adds, as user-defined pieces, each token that does not already encode to a single piece of
+     * its own text, then grows the embedding (and the output head unless it is tied) to the new
+     * vocabulary size. Neither input is modified.
+     *
+     * @param tok    the base tokenizer
+     * @param w      the base weights
+     * @param tokens the tokens that must be single pieces (e.g. MathCoder's block markers)
+     * @return the grown tokenizer and weights (heap fp32 when grown) and what was added
+     */
     public static Grown addTokens(SentencePieceTokenizer tok, LlamaWeights w, List<String> tokens) {
         List<String> missing = new ArrayList<>();
         for (String t : tokens) {

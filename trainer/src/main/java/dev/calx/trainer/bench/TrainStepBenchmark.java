@@ -23,6 +23,14 @@ import java.util.Random;
  * are the issue's config (288 768 6 6 32000, batch 8 x 256). Compare with tools/trainer_bench.py.
  */
 public final class TrainStepBenchmark {
+    private TrainStepBenchmark() {}
+
+    /**
+     * Runs the benchmark and prints its two result lines to stdout.
+     *
+     * @param a up to nine integers: dim, hidden, layers, heads, vocab, batch, seq, warm-up steps,
+     *          timed steps (missing ones take the defaults)
+     */
     public static void main(String[] a) {
         int dim = arg(a, 0, 288), hidden = arg(a, 1, 768), layers = arg(a, 2, 6), heads = arg(a, 3, 6), vocab = arg(a, 4, 32000);
         int batch = arg(a, 5, 8), seq = arg(a, 6, 256), warm = arg(a, 7, 2), steps = arg(a, 8, 5);

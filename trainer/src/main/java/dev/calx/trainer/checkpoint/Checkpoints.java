@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * either the whole checkpoint or none; only the last {@code keep} are kept.
  */
 public final class Checkpoints {
+    /** File name of the {@link TrainerState} JSON in a checkpoint; only directories that have it count as checkpoints. */
     public static final String STATE = "trainer_state.json";
+    /** File name of AdamW's moments in a checkpoint (F32 safetensors, step count in the metadata). */
     public static final String OPTIMIZER = "optimizer.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,9 +35,29 @@ public final class Checkpoints {
 
     /** Writes the model files of a checkpoint into a directory. */
     public interface ModelWriter {
+        /**
+         * Writes the model files.
+         *
+         * @param dir the checkpoint directory being built (exists; renamed into place afterwards)
+         * @throws IOException when a file cannot be written
+         */
         void write(Path dir) throws IOException;
     }
 
+    /**
+     * Writes {@code out/checkpoint-<step>} atomically, replacing a checkpoint of the same step,
+     * then deletes all but the newest {@code keep} checkpoints.
+     *
+     * @param out    the output directory (created when needed)
+     * @param st     the trainer state; its step names the directory
+     * @param opt    the optimizer whose moments and step count are saved
+     * @param shapes each parameter's shape by name, for the moment tensors (every name in the
+     *               optimizer's state must have one)
+     * @param model  writes the model files
+     * @param keep   how many checkpoints to keep; at least 1 is always kept
+     * @return the checkpoint directory
+     * @throws IOException when a file cannot be written, moved or deleted (the temporary directory is removed)
+     */
     public static Path save(Path out, TrainerState st, AdamW opt, Map<String, int[]> shapes, ModelWriter model, int keep)
             throws IOException {
         Files.createDirectories(out);
@@ -64,6 +86,9 @@ public final class Checkpoints {
     /**
      * Deletes the temporary directories a killed run left behind (a checkpoint it was writing when
      * it died); called when a run starts, before it writes anything.
+     *
+     * @param out the output directory; nothing happens when it does not exist
+     * @throws IOException when a directory cannot be listed or deleted
      */
     public static void removeTemporaries(Path out) throws IOException {
         if (!Files.isDirectory(out)) return;
@@ -72,7 +97,14 @@ public final class Checkpoints {
         }
     }
 
-    /** Checkpoint directories under out, oldest first. */
+    /**
+     * Checkpoint directories under out, oldest first.
+     *
+     * @param out the output directory
+     * @return the {@code checkpoint-<step>} directories that hold a {@link #STATE} file, by
+     *         increasing step; empty when {@code out} does not exist
+     * @throws IOException when {@code out} cannot be listed
+     */
     public static List<Path> list(Path out) throws IOException {
         if (!Files.isDirectory(out)) return List.of();
         List<Path> dirs = new ArrayList<>();
@@ -83,11 +115,26 @@ public final class Checkpoints {
         return dirs;
     }
 
+    /**
+     * The checkpoint a run resumes from.
+     *
+     * @param out the output directory
+     * @return the checkpoint with the highest step, or empty when there is none
+     * @throws IOException when {@code out} cannot be listed
+     */
     public static Optional<Path> latest(Path out) throws IOException {
         List<Path> l = list(out);
         return l.isEmpty() ? Optional.empty() : Optional.of(l.getLast());
     }
 
+    /**
+     * Reads a checkpoint's trainer state.
+     *
+     * @param dir the checkpoint directory
+     * @return the state
+     * @throws IOException when the file cannot be read or parsed, or was written with another
+     *                     {@link TrainerState#VERSION}
+     */
     public static TrainerState readState(Path dir) throws IOException {
         TrainerState st = JSON.readValue(dir.resolve(STATE).toFile(), TrainerState.class);
         if (st.version() != TrainerState.VERSION) {
@@ -96,7 +143,16 @@ public final class Checkpoints {
         return st;
     }
 
-    /** Restores AdamW's moments and step from a checkpoint. */
+    /**
+     * Restores AdamW's moments and step from a checkpoint.
+     *
+     * @param dir  the checkpoint directory
+     * @param opt  the optimizer; its whole state is replaced
+     * @param step the step count to restore (the trainer passes the state's step; the file's
+     *             {@code adamw_step} metadata is not read)
+     * @throws IOException when the file cannot be read, holds a non-F32 tensor, or has an
+     *                     {@code exp_avg} without its {@code exp_avg_sq}
+     */
     public static void restoreOptimizer(Path dir, AdamW opt, long step) throws IOException {
         Map<String, Tensor> t = TensorFiles.read(dir.resolve(OPTIMIZER));
         Map<String, AdamW.Moments> moments = new LinkedHashMap<>();

@@ -19,6 +19,15 @@ import java.util.Map;
 public final class TensorFiles {
     private TensorFiles() { }
 
+    /**
+     * Writes tensors as F32, in the map's order.
+     *
+     * @param file     the file, replaced when it exists
+     * @param tensors  the tensors by name, any layout (each is copied contiguous)
+     * @param metadata string pairs for the header's {@code __metadata__}
+     * @throws IOException when the file cannot be written
+     * @throws IllegalStateException on a big-endian machine
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         List<Safetensors.Out> outs = new ArrayList<>();
         for (var e : tensors.entrySet()) {
@@ -35,7 +44,13 @@ public final class TensorFiles {
         Safetensors.write(file, outs, metadata);
     }
 
-    /** Reads every tensor (F32 only) into heap tensors, in file order. */
+    /**
+     * Reads every tensor (F32 only) into heap tensors, in file order.
+     *
+     * @param file a safetensors file
+     * @return the tensors by name, copied out of the file (which is unmapped before returning)
+     * @throws IOException when the file cannot be read or parsed, or a tensor is not F32
+     */
     public static Map<String, Tensor> read(Path file) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (Arena arena = Arena.ofConfined()) {

@@ -9,11 +9,25 @@ import java.util.List;
  * packs several samples into each row.
  */
 public interface BatchSource {
+    /**
+     * The number of micro-batches in each epoch (the same for all).
+     *
+     * @return batches per epoch
+     */
     int batchesPerEpoch();
 
-    /** The batches of an epoch in order (built when read). */
+    /**
+     * The batches of an epoch in order (built when read).
+     *
+     * @param epoch the 0-based epoch
+     * @return a list whose {@code get} builds the batch anew on every call
+     */
     List<Batch> epoch(int epoch);
 
-    /** The widest row a batch can have (for the memory estimate). */
+    /**
+     * The widest row a batch can have (for the memory estimate).
+     *
+     * @return the width in tokens
+     */
     int maxWidth();
 }

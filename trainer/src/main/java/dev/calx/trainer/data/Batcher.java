@@ -20,6 +20,15 @@ public final class Batcher implements BatchSource {
     private final long seed;
     private final int padId;
 
+    /**
+     * Batches over a fixed list of samples.
+     *
+     * @param samples   the samples, kept (not copied); must not change afterwards
+     * @param batchSize samples per batch (the last batch of each window may have fewer)
+     * @param seed      the data-order seed
+     * @param padId     the token id of padding slots
+     * @throws IllegalArgumentException when {@code batchSize <= 0}
+     */
     public Batcher(List<Sample> samples, int batchSize, long seed, int padId) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive");
         this.samples = samples;
@@ -49,7 +58,12 @@ public final class Batcher implements BatchSource {
         return w;
     }
 
-    /** The sample indices of each batch of an epoch, in order. */
+    /**
+     * The sample indices of each batch of an epoch, in order.
+     *
+     * @param epoch the 0-based epoch
+     * @return one index array per batch, in the order the epoch trains them
+     */
     public List<int[]> plan(int epoch) {
         SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
         int n = samples.size();
@@ -81,6 +95,13 @@ public final class Batcher implements BatchSource {
         }
     }
 
+    /**
+     * The padded batch of the given samples: one per row, as wide as the longest, padding
+     * filled with the pad id and never trained.
+     *
+     * @param indices sample indices, one per row (an entry of {@link #plan})
+     * @return the batch, without segment ids
+     */
     public Batch batch(int[] indices) {
         int width = 0;
         for (int i : indices) width = Math.max(width, samples.get(i).length());

@@ -27,6 +27,7 @@ import java.util.Locale;
  * </ul>
  */
 public enum DataFormat {
+    /** {@code instruction}/{@code output} rows, rendered with decode's {@code cot} (Alpaca) template. */
     ALPACA {
         @Override
         public Example read(Jsonl.Row r) {
@@ -38,6 +39,7 @@ public enum DataFormat {
             return Formats.get("cot").renderTraining(ex.question(), ex.solution());
         }
     },
+    /** One-turn chats ({@code messages} or {@code prompt}/{@code completion}), rendered with decode's {@code tora} template. */
     TORA {
         @Override
         public Example read(Jsonl.Row r) {
@@ -78,6 +80,7 @@ public enum DataFormat {
             return Formats.get("tora").renderTraining(ex.question(), ex.solution());
         }
     },
+    /** {@code messages} of MathCoder blocks, rendered with decode's MathCoder template. */
     MATHCODER {
         @Override
         public Example read(Jsonl.Row r) {
@@ -118,12 +121,31 @@ public enum DataFormat {
         }
     };
 
-    /** Parses one JSONL row of this format; malformed rows throw {@link DataFormatException} with file:line. */
+    /**
+     * Parses one JSONL row of this format; malformed rows throw {@link DataFormatException} with file:line.
+     *
+     * @param row the parsed line
+     * @return the example
+     * @throws DataFormatException when a required field is missing or of the wrong type, or the
+     *                             roles are not what the format expects
+     */
     public abstract Example read(Jsonl.Row row);
 
-    /** Labelled spans with decode's template for this format (ending with EOS). */
+    /**
+     * Labelled spans with decode's template for this format (ending with EOS).
+     *
+     * @param ex an example read by this format
+     * @return the spans, whose kinds decide which tokens are trained
+     */
     public abstract List<Span> render(Example ex);
 
+    /**
+     * The format of a command-line name.
+     *
+     * @param name {@code alpaca}, {@code tora} or {@code mathcoder}, in any case
+     * @return the format
+     * @throws IllegalArgumentException for any other name
+     */
     public static DataFormat parse(String name) {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));

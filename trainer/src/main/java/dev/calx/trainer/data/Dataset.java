@@ -9,8 +9,20 @@ import java.util.List;
  * A tokenized training set with the counts a user must see: samples read, truncated by the
  * length limit, fully masked (no trained token: skipped), tokens and trained tokens. Loading
  * stops when truncated plus fully masked samples exceed {@code maxBadFraction} of the file.
+ *
+ * @param samples the samples kept, in file order (truncated ones included, fully masked ones not)
+ * @param stats   the counts
  */
 public record Dataset(List<Sample> samples, Stats stats) {
+    /**
+     * The counts of one load; {@link #toString()} is the line the trainer prints.
+     *
+     * @param read          examples in the input
+     * @param truncated     samples cut by the length limit (kept when they still train a token)
+     * @param fullyMasked   samples with no trained token, skipped
+     * @param tokens        tokens of the kept samples
+     * @param trainedTokens trained tokens of the kept samples
+     */
     public record Stats(int read, int truncated, int fullyMasked, long tokens, long trainedTokens) {
         @Override
         public String toString() {
@@ -19,6 +31,19 @@ public record Dataset(List<Sample> samples, Stats stats) {
         }
     }
 
+    /**
+     * Reads, renders and tokenizes a JSONL file.
+     *
+     * @param file           the data file (UTF-8 JSON Lines)
+     * @param format         how its rows are read and rendered
+     * @param tok            the tokenizer with the length limit
+     * @param maxBadFraction the largest fraction (0 to 1) of truncated plus fully masked samples
+     * @return the data set
+     * @throws IOException when the file cannot be read
+     * @throws DataFormatException when a line is not a JSON object or a row is malformed
+     * @throws IllegalArgumentException when the file has no rows or too many bad samples
+     * @throws IllegalStateException when the tokenizer's pieces do not reassemble an example's text
+     */
     public static Dataset load(Path file, DataFormat format, SpanTokenizer tok, double maxBadFraction)
             throws IOException {
         List<Jsonl.Row> rows = Jsonl.read(file);
@@ -27,6 +52,18 @@ public record Dataset(List<Sample> samples, Stats stats) {
         return of(examples, format::render, tok, maxBadFraction, file.toString());
     }
 
+    /**
+     * Tokenizes examples already in memory, with any renderer (tests use it with their own).
+     *
+     * @param examples       the examples
+     * @param renderer       an example to its labelled spans (e.g. {@code format::render})
+     * @param tok            the tokenizer with the length limit
+     * @param maxBadFraction the largest fraction (0 to 1) of truncated plus fully masked samples
+     * @param what           names the data in error messages
+     * @return the data set
+     * @throws IllegalArgumentException when there are no examples or too many bad samples
+     * @throws IllegalStateException when the tokenizer's pieces do not reassemble an example's text
+     */
     public static Dataset of(List<Example> examples, java.util.function.Function<Example, List<dev.calx.decode.format.Span>> renderer, SpanTokenizer tok, double maxBadFraction, String what) {
         List<Sample> out = new ArrayList<>(examples.size());
         int truncated = 0, masked = 0;

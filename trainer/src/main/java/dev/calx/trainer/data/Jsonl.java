@@ -22,13 +22,31 @@ public final class Jsonl {
 
     private Jsonl() { }
 
-    /** One parsed line and where it came from. */
+    /**
+     * One parsed line and where it came from.
+     *
+     * @param file the file, as given to {@link #read}
+     * @param line the 1-based line number
+     * @param node the line's JSON object
+     */
     public record Row(String file, long line, JsonNode node) {
+        /**
+         * An error about this row, for the caller to throw.
+         *
+         * @param message what is wrong
+         * @return an exception whose message starts with {@code file:line}
+         */
         public DataFormatException error(String message) {
             return new DataFormatException(file, line, message);
         }
 
-        /** A required string field. */
+        /**
+         * A required string field.
+         *
+         * @param field the field name
+         * @return its text
+         * @throws DataFormatException when it is missing, null or not a string
+         */
         public String string(String field) {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) throw error("missing field \"" + field + "\"");
@@ -36,7 +54,13 @@ public final class Jsonl {
             return v.asText();
         }
 
-        /** A required array field. */
+        /**
+         * A required array field.
+         *
+         * @param field the field name
+         * @return the array node
+         * @throws DataFormatException when it is missing, null or not an array
+         */
         public JsonNode array(String field) {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) throw error("missing field \"" + field + "\"");
@@ -44,6 +68,12 @@ public final class Jsonl {
             return v;
         }
 
+        /**
+         * Whether an optional field is there.
+         *
+         * @param field the field name
+         * @return true when it is present and not JSON null
+         */
         public boolean has(String field) {
             return node.hasNonNull(field);
         }
@@ -53,6 +83,14 @@ public final class Jsonl {
         return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Reads a whole file into memory.
+     *
+     * @param file a UTF-8 JSON Lines file
+     * @return its non-blank lines, in order
+     * @throws IOException when the file cannot be read
+     * @throws DataFormatException when a non-blank line is not exactly one JSON object
+     */
     public static List<Row> read(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
         String name = file.toString();

@@ -29,6 +29,16 @@ public final class Packer implements BatchSource {
     /** Sample indices of each row, in the order they sit in the row. */
     private final List<int[]> rows;
 
+    /**
+     * Packs the samples into rows (once, here).
+     *
+     * @param samples      the samples, kept (not copied); must not change afterwards
+     * @param rowsPerBatch rows per batch (the last batch of an epoch may have fewer)
+     * @param width        the row width in tokens (the length limit)
+     * @param seed         the data-order seed
+     * @param padId        the token id of padding slots
+     * @throws IllegalArgumentException when {@code rowsPerBatch <= 0} or a sample is longer than {@code width}
+     */
     public Packer(List<Sample> samples, int rowsPerBatch, int width, long seed, int padId) {
         if (rowsPerBatch <= 0) throw new IllegalArgumentException("batch size must be positive");
         this.samples = samples;
@@ -76,12 +86,20 @@ public final class Packer implements BatchSource {
         return out;
     }
 
-    /** Rows made from the samples (fixed for the run). */
+    /**
+     * Rows made from the samples (fixed for the run).
+     *
+     * @return the number of rows
+     */
     public int rowCount() {
         return rows.size();
     }
 
-    /** Tokens in rows / row slots: how full packing makes the rows. */
+    /**
+     * Tokens in rows / row slots: how full packing makes the rows.
+     *
+     * @return the fill ratio in [0, 1]; 0 when there are no rows
+     */
     public double fill() {
         long t = 0;
         for (Sample s : samples) t += s.length();
@@ -98,7 +116,12 @@ public final class Packer implements BatchSource {
         return width;
     }
 
-    /** The row indices of each batch of an epoch. */
+    /**
+     * The row indices of each batch of an epoch.
+     *
+     * @param epoch the 0-based epoch
+     * @return one row-index array per batch, in the order the epoch trains them
+     */
     public List<int[]> plan(int epoch) {
         SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
         int[] order = new int[rows.size()];
@@ -122,7 +145,12 @@ public final class Packer implements BatchSource {
         };
     }
 
-    /** The batch of these rows: each row its samples one after another, then padding (a segment of its own). */
+    /**
+     * The batch of these rows: each row its samples one after another, then padding (a segment of its own).
+     *
+     * @param rowIndices packed-row indices, one per batch row (an entry of {@link #plan})
+     * @return the batch, as wide as its fullest row, with segment ids
+     */
     public Batch batch(int[] rowIndices) {
         int[] lengths = new int[rowIndices.length];
         int w = 0;

@@ -26,6 +26,13 @@ public final class SpanTokenizer {
     private final Tokenizer tok;
     private final int maxLength;
 
+    /**
+     * A tokenizer with a length limit.
+     *
+     * @param tok       the model's tokenizer (BOS and EOS ids come from it)
+     * @param maxLength the most tokens a sample keeps, BOS and EOS included
+     * @throws IllegalArgumentException when {@code maxLength < 2}
+     */
     public SpanTokenizer(Tokenizer tok, int maxLength) {
         if (maxLength < 2) throw new IllegalArgumentException("max length must be at least 2, got " + maxLength);
         this.tok = tok;
@@ -36,6 +43,15 @@ public final class SpanTokenizer {
         return k == SpanKind.TEXT || k == SpanKind.CODE || k == SpanKind.EOS;
     }
 
+    /**
+     * Tokenizes one rendered example.
+     *
+     * @param source names the example in the sample and in errors ({@code file:line})
+     * @param spans  the rendered spans; an EOS span may come only last
+     * @return the sample, cut to {@code maxLength} (EOS dropped then) and flagged truncated when longer
+     * @throws IllegalArgumentException when an EOS span comes before the end
+     * @throws IllegalStateException when the tokenizer's pieces do not reassemble the text
+     */
     public Sample tokenize(String source, List<Span> spans) {
         boolean appendEos = !spans.isEmpty() && spans.getLast().kind() == SpanKind.EOS;
         if (appendEos) spans = spans.subList(0, spans.size() - 1);

@@ -23,14 +23,24 @@ public final class GraalPyCodeRunner implements CodeRunner, AutoCloseable {
     private final InterpreterOptions options;
     private final boolean owned;
 
-    /** Starts its own interpreter; {@link #close()} stops it. */
+    /**
+     * Starts its own interpreter; {@link #close()} stops it.
+     *
+     * @param options the interpreter's options; its worker count also bounds {@link #runAll}'s parallelism
+     */
     public GraalPyCodeRunner(InterpreterOptions options) {
         this.interpreter = new PythonInterpreter(options);
         this.options = options;
         this.owned = true;
     }
 
-    /** Uses an interpreter the caller owns (not closed by {@link #close()}). */
+    /**
+     * Uses an interpreter the caller owns (not closed by {@link #close()}).
+     *
+     * @param interpreter the running interpreter
+     * @param options     the options it was started with (worker count and timeout, for
+     *                    {@link #runAll} and {@link #describe})
+     */
     public GraalPyCodeRunner(PythonInterpreter interpreter, InterpreterOptions options) {
         this.interpreter = interpreter;
         this.options = options;

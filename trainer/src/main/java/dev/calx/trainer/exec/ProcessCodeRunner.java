@@ -37,6 +37,15 @@ public final class ProcessCodeRunner implements CodeRunner {
     private final String python;
     private final long timeoutSecondsPerProgram;
 
+    /**
+     * A runner over an external interpreter; a process is started per {@link #runAll} call.
+     *
+     * @param python                   the interpreter's path or command name
+     * @param timeoutSecondsPerProgram seconds allowed per program: a batch of n programs gets
+     *                                 {@code 10 + n * timeoutSecondsPerProgram} seconds, counted
+     *                                 only once the process has closed its stdout (so a program
+     *                                 that never ends blocks the call)
+     */
     public ProcessCodeRunner(String python, long timeoutSecondsPerProgram) {
         this.python = python;
         this.timeoutSecondsPerProgram = timeoutSecondsPerProgram;
@@ -47,6 +56,14 @@ public final class ProcessCodeRunner implements CodeRunner {
         return runAll(List.of(code)).getFirst();
     }
 
+    /**
+     * {@inheritDoc} All of them go to one process.
+     *
+     * @throws java.io.UncheckedIOException when the process cannot be started or talked to
+     * @throws IllegalStateException when the process exits non-zero, is still running past the
+     *                               batch's time after closing its stdout, or returns a wrong
+     *                               number of results
+     */
     @Override
     public List<Result> runAll(List<String> programs) {
         if (programs.isEmpty()) return List.of();

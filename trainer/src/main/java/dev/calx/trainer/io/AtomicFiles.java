@@ -10,10 +10,26 @@ import java.nio.file.StandardCopyOption;
 public final class AtomicFiles {
     private AtomicFiles() { }
 
+    /**
+     * Writes a string as UTF-8, atomically (see {@link #write}).
+     *
+     * @param target  the file to create or replace
+     * @param content the text
+     * @throws IOException when the file cannot be written or renamed into place
+     */
     public static void writeString(Path target, String content) throws IOException {
         write(target, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes bytes to a temporary file beside the target, then renames it over the target in one
+     * atomic move. Parent directories are created; on POSIX file systems the file ends up rw-r--r--.
+     *
+     * @param target  the file to create or replace
+     * @param content the bytes
+     * @throws IOException when the file cannot be written, or the file system cannot rename
+     *                     atomically ({@link java.nio.file.AtomicMoveNotSupportedException})
+     */
     public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);

@@ -16,42 +16,93 @@ import java.util.function.Predicate;
  * restored for exact resume.
  */
 public final class AdamW {
-    /** Hyper-parameters; {@code decays} says which parameters get weight decay (by name). */
+    /**
+     * Hyper-parameters; {@code decays} says which parameters get weight decay (by name).
+     *
+     * @param beta1       decay rate of the first moment (torch default 0.9)
+     * @param beta2       decay rate of the second moment (torch default 0.999)
+     * @param eps         added to the bias-corrected square root of the second moment
+     * @param weightDecay decoupled decay: each update multiplies a decayed parameter by
+     *                    {@code 1 - lr * weightDecay}
+     * @param decays      true for the parameter names that get weight decay
+     */
     public record Config(double beta1, double beta2, double eps, double weightDecay, Predicate<String> decays) {
-        /** torch defaults (0.9, 0.999, 1e-8) with the given decay, applied to every parameter but norms and biases. */
+        /**
+         * torch defaults (0.9, 0.999, 1e-8) with the given decay, applied to every parameter but norms and biases.
+         *
+         * @param weightDecay the decoupled weight decay (0 for none)
+         * @return the configuration, with {@link #decaysByDefault} as the decay rule
+         */
         public static Config of(double weightDecay) {
             return new Config(0.9, 0.999, 1e-8, weightDecay, AdamW::decaysByDefault);
         }
     }
 
-    /** Hugging Face's Trainer rule: no decay for biases and normalization weights. */
+    /**
+     * Hugging Face's Trainer rule: no decay for biases and normalization weights.
+     *
+     * @param name a parameter's checkpoint name
+     * @return false for names ending in {@code .bias} or {@code norm.weight}, true otherwise
+     */
     public static boolean decaysByDefault(String name) {
         return !(name.endsWith(".bias") || name.endsWith("norm.weight"));
     }
 
-    /** Moments of one parameter. */
+    /**
+     * Moments of one parameter, one element per parameter element in the parameter's flat
+     * (row-major) order.
+     *
+     * @param m the first moment ({@code exp_avg} in checkpoints)
+     * @param v the second moment ({@code exp_avg_sq} in checkpoints)
+     */
     public record Moments(float[] m, float[] v) { }
 
     private final Config cfg;
     private final Map<String, Moments> state = new LinkedHashMap<>();
     private long step;
 
+    /**
+     * An optimizer with no state yet: moments are created on each parameter's first update.
+     *
+     * @param cfg the hyper-parameters
+     */
     public AdamW(Config cfg) {
         this.cfg = cfg;
     }
 
+    /**
+     * Updates made so far, restored on resume.
+     *
+     * @return the step count (the {@code t} of the bias corrections)
+     */
     public long step() { return step; }
 
+    /**
+     * The live state, not a copy: checkpoints read it, and later updates write into its arrays.
+     *
+     * @return the moments by parameter name, in the order the parameters were first updated
+     */
     public Map<String, Moments> state() { return state; }
 
-    /** Restores the state saved by a checkpoint (the arrays are taken, not copied). */
+    /**
+     * Restores the state saved by a checkpoint (the arrays are taken, not copied).
+     *
+     * @param step    the number of updates the saved state had made
+     * @param moments the moments by parameter name; replace the whole current state
+     */
     public void restore(long step, Map<String, Moments> moments) {
         this.step = step;
         state.clear();
         state.putAll(moments);
     }
 
-    /** One update of every parameter with learning rate {@code lr}. */
+    /**
+     * One update of every parameter with learning rate {@code lr}. Not thread-safe.
+     *
+     * @param params the parameters, updated in place from their current gradients
+     * @param lr     the learning rate of this update (the schedule already applied)
+     * @throws IllegalStateException when a parameter's saved moments have a different element count
+     */
     public void update(List<Param> params, double lr) {
         step++;
         double bc1 = 1 - Math.pow(cfg.beta1, step);

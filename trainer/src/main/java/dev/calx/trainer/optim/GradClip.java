@@ -11,7 +11,13 @@ import java.util.List;
 public final class GradClip {
     private GradClip() { }
 
-    /** The global L2 norm of the gradients (the obvious loop; it is also the clipping pass's first half). */
+    /**
+     * The global L2 norm of the gradients (the obvious loop; it is also the clipping pass's first half).
+     *
+     * @param params the parameters whose gradients are measured
+     * @return the square root of the sum of squares of every gradient element; NaN or Inf when
+     *         any element is
+     */
     public static double globalNorm(List<Param> params) {
         double sum = 0;
         for (Param p : params) {
@@ -21,7 +27,13 @@ public final class GradClip {
         return Math.sqrt(sum);
     }
 
-    /** Clips in place when {@code maxNorm > 0}; returns the norm before clipping. */
+    /**
+     * Clips in place when {@code maxNorm > 0}; returns the norm before clipping.
+     *
+     * @param params  the parameters whose gradients are scaled
+     * @param maxNorm the largest global norm left after clipping; 0 or less disables clipping
+     * @return the global norm before clipping (not finite when a gradient is not; then nothing is scaled)
+     */
     public static double clip(List<Param> params, double maxNorm) {
         double norm = globalNorm(params);
         if (!Double.isFinite(norm) || maxNorm <= 0) return norm;
@@ -35,7 +47,12 @@ public final class GradClip {
         return norm;
     }
 
-    /** True when every gradient element is finite. */
+    /**
+     * True when every gradient element is finite.
+     *
+     * @param params the parameters whose gradients are checked
+     * @return whether the global norm is finite
+     */
     public static boolean allFinite(List<Param> params) {
         return Double.isFinite(globalNorm(params));
     }

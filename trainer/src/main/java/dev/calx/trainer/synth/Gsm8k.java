@@ -96,9 +96,31 @@ public final class Gsm8k {
         return null;
     }
 
-    /** What {@link #convert(Path, Path, CodeRunner)} wrote. */
+    /**
+     * What {@link #convert(Path, Path, CodeRunner)} wrote.
+     *
+     * @param rows        input rows, all written in chain-of-thought form
+     * @param codeRows    rows written in code-nested form
+     * @param dropReasons rows left out of the code-nested file, by reason (an annotation that is
+     *                    not plain arithmetic, an execution error, a printed value that differs
+     *                    from the annotation, ...)
+     * @param executed    whether the programs were run
+     */
     public record Report(int rows, int codeRows, Map<String, Integer> dropReasons, boolean executed) { }
 
+    /**
+     * Converts a GSM8K JSONL file into {@code gsm8k_<name>_cot.jsonl}, {@code gsm8k_<name>_code.jsonl}
+     * and {@code gsm8k_<name>_manifest.json} in {@code out}. Without a runner the code file is
+     * {@code gsm8k_<name>_code_UNEXECUTED.jsonl}, whose rows carry code and text segments instead of messages.
+     *
+     * @param in     a GSM8K file ({@code question}, {@code answer} rows)
+     * @param out    the output directory (created when needed)
+     * @param runner runs the annotation programs, or null to leave them unexecuted
+     * @return the counts
+     * @throws IOException when a file cannot be read or written
+     * @throws dev.calx.trainer.data.DataFormatException when a row lacks {@code question},
+     *                                                   {@code answer} or the {@code ####} line
+     */
     public static Report convert(Path in, Path out, CodeRunner runner) throws IOException {
         List<Jsonl.Row> rows = Jsonl.read(in);
         ObjectMapper json = new ObjectMapper();

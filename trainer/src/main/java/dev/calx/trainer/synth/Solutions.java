@@ -19,7 +19,12 @@ public final class Solutions {
         return s;
     }
 
-    /** The chain-of-thought solution, ending with the boxed answer. */
+    /**
+     * The chain-of-thought solution, ending with the boxed answer.
+     *
+     * @param p the problem
+     * @return one line per step (then, for a backward problem, the solving for x), and the boxed answer
+     */
     public static String cot(Problem p) {
         Template t = p.template();
         LinkedHashMap<String, Affine> env = t.evaluate(p.given(), p.hidden());
@@ -69,14 +74,25 @@ public final class Solutions {
         return r.signum() < 0 || !r.isInteger() ? "(" + r + ")" : r.toString();
     }
 
-    /** The text before the program. */
+    /**
+     * The text before the program.
+     *
+     * @param p the problem
+     * @return one sentence, depending on the direction
+     */
     public static String codeIntro(Problem p) {
         return p.backward()
                 ? "Let's write the story in Python with the unknown value as a symbol x and solve for it."
                 : "Let's compute the answer step by step in Python.";
     }
 
-    /** The program: prints the answer as its last line. */
+    /**
+     * The program: prints the answer as its last line.
+     *
+     * @param p the problem
+     * @return Python source: the given numbers as variables, one assignment per step, and a
+     *         {@code print} (of SymPy's solution for x when backward)
+     */
     public static String program(Problem p) {
         Template t = p.template();
         LinkedHashMap<String, Affine> env = t.evaluate(p.given(), p.hidden());
@@ -98,12 +114,23 @@ public final class Solutions {
         return sb.toString();
     }
 
-    /** The text after the output block. */
+    /**
+     * The text after the output block.
+     *
+     * @param p the problem
+     * @return the sentence with the boxed answer
+     */
     public static String codeOutro(Problem p) {
         return (p.backward() ? "The value of x is $\\boxed{" : "The answer is $\\boxed{") + p.answer().latex() + "}$.";
     }
 
-    /** The full ToRA-format code-nested solution around a real execution's output. */
+    /**
+     * The full ToRA-format code-nested solution around a real execution's output.
+     *
+     * @param p              the problem
+     * @param executedOutput what running {@link #program} printed (one trailing newline is dropped)
+     * @return intro, the python block, the output block and the outro
+     */
     public static String codeNested(Problem p, String executedOutput) {
         String out = executedOutput.endsWith("\n") ? executedOutput.substring(0, executedOutput.length() - 1) : executedOutput;
         return codeIntro(p) + "\n```python\n" + program(p) + "\n```\n```output\n" + out + "\n```\n" + codeOutro(p);

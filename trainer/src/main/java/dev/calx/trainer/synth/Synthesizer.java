@@ -34,7 +34,15 @@ public final class Synthesizer {
 
     private Synthesizer() { }
 
-    /** Draws {@code n} problems for train/val/test plus {@code n/20} (at least 1) xlarge test problems. */
+    /**
+     * Draws {@code n} problems for train/val/test plus {@code n/20} (at least 1) xlarge test problems.
+     * Duplicates are redrawn within an attempt budget, so the result can fall short when the
+     * templates cannot give that many distinct problems.
+     *
+     * @param n    the number of small, medium and large problems wanted
+     * @param seed the seed; the same seed gives the same problems
+     * @return the problems in draw order, the xlarge ones last
+     */
     public static List<Problem> generate(int n, long seed) {
         Rng rng = new Rng(seed);
         List<Problem> out = new ArrayList<>();
@@ -97,7 +105,12 @@ public final class Synthesizer {
         return new Problem(id, t, given, fillers, phrasing, hidden, mag, q, answer, forward);
     }
 
-    /** train, val or test, from the identity (xlarge problems are always test). */
+    /**
+     * train, val or test, from the identity (xlarge problems are always test).
+     *
+     * @param p the problem
+     * @return {@code train} (90% of identities), {@code val} (5%) or {@code test} (5%, plus every xlarge problem)
+     */
     public static String split(Problem p) {
         if (p.magnitude().equals("xlarge")) return "test";
         int bucket = Math.floorMod(hash(p.identity()), 100);
@@ -113,7 +126,15 @@ public final class Synthesizer {
         }
     }
 
-    /** What {@link #write} produced. */
+    /**
+     * What {@link #write} produced.
+     *
+     * @param cotRows     stage-1 rows written, by split
+     * @param codeRows    stage-2 rows written, by split
+     * @param dropped     stage-2 rows left out because their execution failed or printed another answer
+     * @param dropReasons those rows by reason ({@code error}, {@code unparsable output}, {@code wrong answer})
+     * @param executed    whether the programs were run
+     */
     public record Report(Map<String, Integer> cotRows, Map<String, Integer> codeRows, int dropped,
                          Map<String, Integer> dropReasons, boolean executed) { }
 
@@ -121,6 +142,14 @@ public final class Synthesizer {
      * Writes the data set under {@code dir}. With a runner, stage-2 rows carry output blocks from
      * real executions and rows whose printed answer is not the known answer are dropped; without
      * one, stage-2 programs go to {@code stage2_code_UNEXECUTED_*.jsonl} with no output block.
+     * Stage-1 rows go to {@code stage1_cot_<split>.jsonl}, and a {@code manifest.json} records the counts.
+     *
+     * @param problems the problems (e.g. from {@link #generate})
+     * @param dir      the output directory (created when needed); existing files of the same names are replaced
+     * @param seed     the seed recorded in the manifest
+     * @param runner   runs the stage-2 programs, or null to write them unexecuted
+     * @return what was written
+     * @throws IOException when a file cannot be written
      */
     public static Report write(List<Problem> problems, Path dir, long seed, CodeRunner runner) throws IOException {
         ObjectMapper json = new ObjectMapper();

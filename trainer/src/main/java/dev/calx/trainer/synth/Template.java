@@ -16,10 +16,23 @@ import java.util.function.BiFunction;
  * {@code {item}}, {@code {item2}}, {@code {fruit}} for fillers that do not change the problem.
  */
 public final class Template {
-    /** A given number: its name (also its Python variable) and how it reads in text ("$%s", "%s%%", "%s"). */
+    /**
+     * A given number: its name (also its Python variable) and how it reads in text ("$%s", "%s%%", "%s").
+     *
+     * @param name   the placeholder in phrasings ({@code {name}}) and the Python variable
+     * @param format a {@link String#format} pattern with one {@code %s} for the number
+     */
     public record Var(String name, String format) { }
 
-    /** {@code result = a op b}; operands are names of given numbers or earlier results, or integer literals. */
+    /**
+     * {@code result = a op b}; operands are names of given numbers or earlier results, or integer literals.
+     *
+     * @param result the name of the value computed (also its Python variable)
+     * @param label  the text that starts the step's line in the chain of thought (fillers allowed)
+     * @param op     the operation
+     * @param a      the left operand
+     * @param b      the right operand
+     */
     public record Step(String result, String label, Op op, String a, String b) { }
 
     /** Samples the given numbers at a magnitude scale (1, 10, 1000, ...); null means "try again". */
@@ -39,9 +52,32 @@ public final class Template {
         this.steps = List.copyOf(steps);
     }
 
+    /**
+     * The template's name, e.g. {@code money.change}.
+     *
+     * @return the id
+     */
     public String id() { return id; }
+
+    /**
+     * The given numbers, in the order the program assigns them.
+     *
+     * @return an unmodifiable list
+     */
     public List<Var> vars() { return vars; }
+
+    /**
+     * The question texts, with placeholders for numbers and fillers.
+     *
+     * @return an unmodifiable list
+     */
     public List<String> phrasings() { return phrasings; }
+
+    /**
+     * The solution steps; the last one's result is the answer.
+     *
+     * @return an unmodifiable list
+     */
     public List<Step> steps() { return steps; }
 
     Map<String, Rational> sample(Rng rng, long scale) {

@@ -27,6 +27,7 @@ public final class Templates {
         return new Step(result, label, op, a, b);
     }
 
+    /** Every template, the ones {@link Synthesizer} draws from uniformly. */
     public static final List<Template> ALL = List.of(
             new Template("money.change",
                     List.of(new Var("count_a", PLAIN), new Var("price_a", MONEY), new Var("count_b", PLAIN),
@@ -148,9 +149,12 @@ public final class Templates {
                     List.of(step("driving", "Hours of travel", Op.DIV, "distance", "speed"),
                             step("total", "Hours in total", Op.ADD, "driving", "wait"))));
 
+    /** First names for the {@code {name}} and {@code {name2}} fillers. */
     public static final List<String> NAMES = List.of("Ava", "Ben", "Chloe", "Daniel", "Emma", "Farid", "Grace", "Hugo",
             "Isla", "Jamal", "Kira", "Liam", "Mei", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sam", "Tara");
+    /** Things bought or counted, for {@code {item}} and {@code {item2}}. */
     public static final List<String> ITEMS = List.of("notebook", "pen", "ticket", "lamp", "book", "mug", "shirt", "toy car",
             "plant", "puzzle");
+    /** Fruits, for {@code {fruit}}. */
     public static final List<String> FRUITS = List.of("apple", "pear", "plum", "lemon", "orange");
 }
