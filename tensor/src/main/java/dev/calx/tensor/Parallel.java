@@ -1,19 +1,35 @@
 package dev.calx.tensor;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The CPU worker pool. Sized by {@code -Dcalx.threads} (default: available processors).
  * Work below a size threshold runs on the calling thread so that small ops do not pay for
  * hand-offs.
+ *
+ * <p>Hand-offs go to {@code threads() - 1} worker threads that spin for a short while
+ * ({@code -Dcalx.spin.us}, default 200 µs) after each job before they park. Decode issues
+ * about a hundred small parallel ops per token (a GEMV of 0.1-6 MB each); with a
+ * {@link ForkJoinPool} every one of them paid a park/unpark round trip of the worker, which on
+ * this 2-core VM cost more than the GEMVs themselves. A worker that is still spinning picks the
+ * next job up in well under a microsecond. After the spin window a worker parks, so an idle
+ * process (the tool loop waiting for Python, say) uses no CPU. When another thread is already
+ * using the workers, a call goes to a fork-join pool instead, so concurrent callers never wait
+ * for each other.
  */
 public final class Parallel {
     private static final int THREADS = Math.max(1, Integer.getInteger("calx.threads",
             Runtime.getRuntime().availableProcessors()));
+    private static final long SPIN_NS = 1000L * Math.max(0, Integer.getInteger("calx.spin.us", 200));
     private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS) : null;
+    private static final Worker[] WORKERS = startWorkers(THREADS - 1);
+    /** The thread whose call is using the workers, or null. */
+    private static final AtomicReference<Thread> WORKERS_OWNER = new AtomicReference<>();
 
     private Parallel() {}
 
@@ -37,10 +53,13 @@ public final class Parallel {
     /**
      * Runs body over [0, n) split into at most {@link #threads()} contiguous chunks. When the
      * total work (n * costPerItem, in rough flops) is below ~64K the call runs inline.
-     * It also runs inline when called from any fork-join worker thread (nested parallelism is
-     * not split again). The calling thread runs the first chunk and returns when all chunks are
-     * done; an exception from the calling thread's chunk propagates without waiting for the
-     * others, one from another chunk when it is joined.
+     * It also runs inline when called from inside another call's chunk (a worker of this pool,
+     * the calling thread of a running call, or any fork-join worker thread): nested parallelism
+     * is not split again. The calling thread runs the first chunk
+     * and returns when all chunks are done, also when one of them throws; the first exception
+     * (the calling thread's chunk first) then propagates, with the others suppressed into it.
+     * The split depends only on {@code n} and {@link #threads()}, never on timing, so results
+     * are reproducible.
      *
      * @param n           the number of items; nothing runs when {@code n <= 0}
      * @param costPerItem the rough cost of one item (flops or elements touched), for the inline threshold
@@ -49,16 +68,172 @@ public final class Parallel {
     public static void forRange(int n, long costPerItem, RangeTask body) {
         if (n <= 0) return;
         int chunks = (int) Math.min(THREADS, n);
-        if (POOL == null || chunks == 1 || (long) n * costPerItem < 65_536 || ForkJoinTask.inForkJoinPool()) {
+        Thread me = Thread.currentThread();
+        if (POOL == null || chunks == 1 || (long) n * costPerItem < 65_536
+                || me instanceof Worker || WORKERS_OWNER.get() == me || ForkJoinTask.inForkJoinPool()) {
             body.run(0, n);
             return;
         }
+        if (WORKERS_OWNER.compareAndSet(null, me)) {
+            try {
+                runOnWorkers(n, chunks, body);
+            } finally {
+                WORKERS_OWNER.set(null);
+            }
+        } else {
+            runOnForkJoin(n, chunks, body);
+        }
+    }
+
+    private static int chunkStart(int n, int c, int chunks) {
+        return (int) ((long) n * c / chunks);
+    }
+
+    private static void runOnWorkers(int n, int chunks, RangeTask body) {
+        Thread caller = Thread.currentThread();
+        Job[] jobs = new Job[chunks - 1];
+        for (int c = 1; c < chunks; c++) {
+            Job j = new Job(body, chunkStart(n, c, chunks), chunkStart(n, c + 1, chunks), caller);
+            jobs[c - 1] = j;
+            WORKERS[c - 1].submit(j);
+        }
+        Throwable failure = null;
+        try {
+            body.run(0, chunkStart(n, 1, chunks));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        for (Job j : jobs) {
+            j.await();
+            if (j.error != null) {
+                if (failure == null) failure = j.error;
+                else failure.addSuppressed(j.error);
+            }
+        }
+        rethrow(failure);
+    }
+
+    private static void runOnForkJoin(int n, int chunks, RangeTask body) {
         List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks - 1);
         for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks), to = (int) ((long) n * (c + 1) / chunks);
+            int from = chunkStart(n, c, chunks), to = chunkStart(n, c + 1, chunks);
             tasks.add(POOL.submit(() -> body.run(from, to)));
         }
-        body.run(0, (int) ((long) n / chunks));
-        for (ForkJoinTask<?> t : tasks) t.join();
+        Throwable failure = null;
+        try {
+            body.run(0, chunkStart(n, 1, chunks));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            try {
+                t.join();
+            } catch (Throwable e) {
+                if (failure == null) failure = e;
+                else failure.addSuppressed(e);
+            }
+        }
+        rethrow(failure);
+    }
+
+    private static void rethrow(Throwable t) {
+        if (t == null) return;
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        throw new IllegalStateException(t);
+    }
+
+    private static Worker[] startWorkers(int count) {
+        Worker[] w = new Worker[Math.max(0, count)];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = new Worker("calx-parallel-" + (i + 1));
+            w[i].start();
+        }
+        return w;
+    }
+
+    /** One chunk handed to a worker; {@code done} is written last by the worker. */
+    private static final class Job {
+        final RangeTask body;
+        final int from, to;
+        final Thread waiter;
+        volatile boolean done;
+        volatile boolean waiterParked;
+        Throwable error;
+
+        Job(RangeTask body, int from, int to, Thread waiter) {
+            this.body = body;
+            this.from = from;
+            this.to = to;
+            this.waiter = waiter;
+        }
+
+        /** Spins for the spin window, then parks until the worker says done. */
+        void await() {
+            if (done) return;
+            long deadline = System.nanoTime() + SPIN_NS;
+            while (!done) {
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                waiterParked = true;
+                // Dekker with the worker: it sets done, then reads waiterParked.
+                if (!done) LockSupport.parkNanos(this, 1_000_000L);
+            }
+        }
+
+        void finish() {
+            done = true;
+            if (waiterParked) LockSupport.unpark(waiter);
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private volatile Job next;
+        private volatile boolean sleeping;
+
+        Worker(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        void submit(Job j) {
+            next = j;
+            // Dekker with awaitJob: it sets sleeping, then reads next.
+            if (sleeping) LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Job j = awaitJob();
+                try {
+                    j.body.run(j.from, j.to);
+                } catch (Throwable t) {
+                    j.error = t;
+                }
+                j.finish();
+            }
+        }
+
+        private Job awaitJob() {
+            long deadline = System.nanoTime() + SPIN_NS;
+            while (true) {
+                Job j = next;
+                if (j != null) {
+                    next = null;
+                    return j;
+                }
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                sleeping = true;
+                if (next == null) LockSupport.park(this);
+                sleeping = false;
+                deadline = System.nanoTime() + SPIN_NS;
+            }
+        }
     }
 }

@@ -1,0 +1,118 @@
+package dev.calx.tensor;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ParallelTest {
+    private static final long BIG = 1 << 20; // per-item cost far above the inline threshold
+
+    @Test
+    void everyIndexIsVisitedExactlyOnceInContiguousChunks() {
+        for (int n : new int[]{1, 2, 3, 7, 1000, 100_003}) {
+            int[] hits = new int[n];
+            ConcurrentLinkedQueue<int[]> ranges = new ConcurrentLinkedQueue<>();
+            Parallel.forRange(n, BIG, (from, to) -> {
+                ranges.add(new int[]{from, to});
+                for (int i = from; i < to; i++) hits[i]++;
+            });
+            for (int i = 0; i < n; i++) assertEquals(1, hits[i], "index " + i + " of " + n);
+            assertTrue(ranges.size() <= Parallel.threads(), ranges.size() + " chunks for " + Parallel.threads() + " threads");
+        }
+    }
+
+    @Test
+    void theSplitDependsOnlyOnTheSize() {
+        List<String> first = null;
+        for (int round = 0; round < 20; round++) {
+            ConcurrentLinkedQueue<String> ranges = new ConcurrentLinkedQueue<>();
+            Parallel.forRange(1001, BIG, (from, to) -> ranges.add(from + ".." + to));
+            List<String> sorted = new ArrayList<>(ranges);
+            sorted.sort(null);
+            if (first == null) first = sorted;
+            else assertEquals(first, sorted);
+        }
+    }
+
+    @Test
+    void aFailingChunkPropagatesOnlyAfterEveryChunkHasFinished() {
+        AtomicInteger finished = new AtomicInteger();
+        int n = Parallel.threads() * 4;
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Parallel.forRange(n, BIG, (from, to) -> {
+            if (from == 0) throw new IllegalArgumentException("chunk 0 fails");
+            sleep(50);
+            finished.incrementAndGet();
+        }));
+        assertEquals("chunk 0 fails", e.getMessage());
+        assertEquals(Parallel.threads() - 1, finished.get(), "the other chunks had all finished when forRange threw");
+        // the pool still works afterwards
+        AtomicLong sum = new AtomicLong();
+        Parallel.forRange(100, BIG, (from, to) -> { for (int i = from; i < to; i++) sum.addAndGet(i); });
+        assertEquals(4950, sum.get());
+    }
+
+    @Test
+    void aFailureInAnotherChunkReachesTheCaller() {
+        if (Parallel.threads() < 2) return; // one thread: the single chunk is the caller's, tested above
+        int n = Parallel.threads();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(n, BIG, (from, to) -> {
+            if (from > 0) throw new IllegalStateException("chunk at " + from);
+        }));
+        assertTrue(e.getMessage().startsWith("chunk at "), e.getMessage());
+    }
+
+    @Test
+    void concurrentAndNestedCallersAllComplete() throws Exception {
+        int callers = 4, rounds = 200;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicLong total = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        for (int c = 0; c < callers; c++) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int r = 0; r < rounds; r++) {
+                        Parallel.forRange(64, BIG, (from, to) -> {
+                            for (int i = from; i < to; i++) {
+                                // nested: runs inline on whichever thread got the chunk
+                                Parallel.forRange(8, BIG, (a, b) -> total.addAndGet(b - a));
+                            }
+                        });
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        start.countDown();
+        for (Thread t : threads) t.join(120_000);
+        assertTrue(errors.isEmpty(), () -> "errors: " + errors);
+        assertEquals((long) callers * rounds * 64 * 8, total.get());
+    }
+
+    @Test
+    void smallWorkRunsOnTheCallingThread() {
+        Thread caller = Thread.currentThread();
+        ConcurrentLinkedQueue<Thread> seen = new ConcurrentLinkedQueue<>();
+        Parallel.forRange(10, 1, (from, to) -> seen.add(Thread.currentThread()));
+        assertEquals(List.of(caller), new ArrayList<>(seen));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
