@@ -147,11 +147,17 @@ final class WeightKernels {
         // Each thread's rows [o0, o1) are walked as G interleaved streams: the group at step i
         // is rows o0+i, o0+i+q, ..., o0+i+(G-1)q with q = (o1-o0)/G, so every stream runs on
         // through consecutive rows, which are contiguous in memory. With adjacent rows (i, i+1,
-        // ..., i+G-1) each stream ended after one row and the prefetchers started again: on
-        // short rows (768 floats, the 110M model) that cost about 20% of the bandwidth
-        // (single-thread probe at 32000x768: fp32 28.4 -> 33.8 GB/s, bf16 30.0 -> 36.4 GB/s).
+        // ..., i+G-1) each stream ends after one row and the prefetchers start again. Measured
+        // with GemvBenchmark -p shape=32000x768 -jvmArgsAppend "... -Dcalx.threads=1
+        // -Dcalx.gemv.interleave=true|false", two alternating runs each (2026-12-01, noisy VM):
+        // fp32 356-358 vs 312-349 ops/s, bf16 643-650 vs 607-653; a small gain on short rows
+        // (a throwaway probe over memory segments had shown 15-25%), none on 16 KiB rows.
         Parallel.forRange(w.rows(), 2L * in, (o0, o1) -> {
             int done = o0;
+            if (!interleave(w)) {
+                gemvAdjacent(x, xo, w, y, yo, xsplit, o0, o1);
+                return;
+            }
             if (xsplit != null) {
                 int q = (o1 - o0) / 8;
                 for (int i = 0; i < q; i++) bf16Rows8(w.segment(), o0 + i, q, in, xsplit, y, yo);
@@ -169,6 +175,37 @@ final class WeightKernels {
             }
             for (int o = done; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
         });
+    }
+
+    /** {@code -Dcalx.gemv.interleave=auto|true|false}: interleaved row streams (see {@link #gemv}). */
+    private static final String INTERLEAVE = System.getProperty("calx.gemv.interleave", "auto");
+
+    /**
+     * Interleaved streams for rows shorter than 16 KiB (auto). On long rows they gained nothing
+     * (GemvBenchmark at 11008x4096, one thread: fp32 209-220 vs 212-223 ops/s, bf16 302-315 vs
+     * 308 either way).
+     */
+    private static boolean interleave(WeightMatrix w) {
+        return switch (INTERLEAVE) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> (long) w.cols() * w.dtype().blockBytes / w.dtype().blockSize < 16 * 1024;
+        };
+    }
+
+    /** gemv over rows [o0, o1) with groups of adjacent rows (rows of 16 KiB and more). */
+    private static void gemvAdjacent(float[] x, int xo, WeightMatrix w, float[] y, int yo, float[] xsplit, int o0, int o1) {
+        int o = o0;
+        if (xsplit != null) {
+            for (; o + 8 <= o1; o += 8) bf16Rows8(w.segment(), o, 1, w.cols(), xsplit, y, yo);
+        } else if (w instanceof F32Weights f && f.heapTensor() != null) {
+            Tensor h = f.heapTensor();
+            int in = w.cols();
+            for (; o + 4 <= o1; o += 4) f32Rows4(h.data(), h.offset() + o * in, in, in, x, xo, y, yo + o, 1);
+        } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
+            for (; o + 4 <= o1; o += 4) q8Rows4(w.segment(), o, 1, w.cols(), x, xo, y, yo);
+        }
+        for (; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
     }
 
     /**
