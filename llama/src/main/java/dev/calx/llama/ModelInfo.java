@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What a checkpoint is and what loading it will cost, read from headers only (nothing is
@@ -26,7 +24,8 @@ import java.util.stream.Stream;
  * @param config            the hyper-parameters from the header or config.json
  * @param storageDType      the storage format of the weight matrices: the embedding's, or for llama2.c
  *                          version 2 the format a load converts to (Q8_0 or F32)
- * @param fileBytes         bytes on disk (for HF, all {@code .safetensors} files of the directory)
+ * @param fileBytes         bytes on disk (for HF, the {@code .safetensors} files a load reads: those named
+ *                          by the index, or model.safetensors)
  * @param mappedWeightBytes bytes of weight matrices that stay memory-mapped (0 for llama2.c version 2,
  *                          which is copied)
  * @param copiedBytes       bytes a load copies: the fp32 norm vectors, plus for llama2.c version 2 the
@@ -88,10 +87,8 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
                 LlamaConfig c = HfCheckpoint.readConfig(dir);
                 long size = 0;
                 DType dt = DType.F32;
-                List<Path> shards = new ArrayList<>();
-                try (Stream<Path> s = Files.list(dir)) {
-                    s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().forEach(shards::add);
-                }
+                // the files a load reads: those the index names (stray .safetensors files are not counted)
+                List<Path> shards = HfCheckpoint.safetensorsFiles(dir);
                 try (Arena a = Arena.ofConfined()) {
                     for (Path p : shards) {
                         size += Files.size(p);
