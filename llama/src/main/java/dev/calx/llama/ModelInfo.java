@@ -51,7 +51,8 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
      * @param path a Hugging Face directory (or a file in one), a {@code .gguf} file or a llama2.c {@code .bin}
      * @return what the checkpoint holds and what loading it costs
      * @throws java.nio.file.NoSuchFileException when the path does not exist
-     * @throws CheckpointException when a header is malformed or inconsistent
+     * @throws CheckpointException when a header is malformed or inconsistent, or (GGUF) a tensor
+     *                             has a type a load does not support (the message names it, e.g. Q4_K)
      * @throws IOException when a file cannot be read
      */
     public static ModelInfo of(Path path) throws IOException {
@@ -71,13 +72,12 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
                 try (Arena a = Arena.ofConfined()) {
                     GgufFile g = GgufFile.open(path, a);
                     LlamaConfig c = Gguf.config(g);
+                    // a load rejects a tensor of any other type (Q4_K, ...): so does this, naming it
+                    for (GgufFile.TensorInfo t : g.tensors().values()) {
+                        if (!t.name().equals("rope_freqs.weight")) Gguf.storage(path, t); // rope_freqs is not loaded
+                    }
                     GgufFile.TensorInfo e = g.tensors().get("token_embd.weight");
-                    DType dt = e == null ? DType.F32 : switch (e.type()) {
-                        case 1 -> DType.F16;
-                        case 8 -> DType.Q8_0;
-                        case 30 -> DType.BF16;
-                        default -> DType.F32;
-                    };
+                    DType dt = e == null ? DType.F32 : Gguf.storage(path, e);
                     long vec = 4L * c.hiddenSize() * (2L * c.numHiddenLayers() + 1);
                     yield new ModelInfo(path, f, c, dt, Files.size(path), matrixBytes(c, dt), vec);
                 }
