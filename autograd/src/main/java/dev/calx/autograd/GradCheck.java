@@ -22,11 +22,14 @@ public final class GradCheck {
      *
      * @param parameter   the parameter's name, or "paramI" for the I-th unnamed one
      * @param checked     how many elements were perturbed
-     * @param maxAbsError the largest {@code |analytic - numeric|} over them (-1 when none was checked)
+     * @param maxAbsError the largest {@code |analytic - numeric|} over them: NaN when a gradient was
+     *                    NaN (or both infinite with one sign), then for the first such element;
+     *                    -1 when none was checked
      * @param worstIndex  the element (flat row-major index) with that error, -1 when none
      * @param analytic    backward's gradient at that element
      * @param numeric     the finite-difference gradient at that element
-     * @param ok          whether every checked element passed the tolerance
+     * @param ok          whether every checked element passed the tolerance (false when a gradient
+     *                    was NaN or infinite)
      */
     public record Entry(String parameter, int checked, double maxAbsError, int worstIndex, double analytic,
                         double numeric, boolean ok) {}
@@ -64,9 +67,10 @@ public final class GradCheck {
     }
 
     /**
-     * Checks the gradients of f with respect to params. At most maxElements randomly chosen
-     * elements per parameter are perturbed. An element passes when
-     * {@code |analytic - numeric| <= atol + rtol * |numeric|}.
+     * Checks the gradients of f with respect to params. At most maxElements randomly chosen,
+     * distinct elements per parameter are perturbed. An element passes when both gradients are
+     * finite and {@code |analytic - numeric| <= atol + rtol * |numeric|}; a NaN or infinite
+     * analytic or numeric gradient fails.
      *
      * <p>Drops the parameters' existing gradients ({@link Variable#clearGrad()}) and leaves them
      * holding the analytic ones; the parameter values are restored after each perturbation.
@@ -77,8 +81,8 @@ public final class GradCheck {
      * @param eps         the perturbation added to and subtracted from each element
      * @param rtol        relative tolerance
      * @param atol        absolute tolerance
-     * @param maxElements the most elements checked per parameter (drawn at random, possibly
-     *                    repeating, when the parameter is larger)
+     * @param maxElements the most elements checked per parameter (distinct ones drawn at random
+     *                    when the parameter is larger)
      * @param seed        seeds the projection R and the choice of elements
      * @return one entry per parameter
      * @throws IllegalArgumentException if a parameter's value is not contiguous
@@ -118,8 +122,11 @@ public final class GradCheck {
                 double numeric = (plus - minus) / (2 * eps);
                 double analytic = g == null ? 0 : g.data()[g.offset() + i];
                 double err = Math.abs(analytic - numeric);
-                if (err > atol + rtol * Math.abs(numeric)) ok = false;
-                if (err > worst) {
+                // written so that NaN fails: every comparison with NaN is false
+                boolean pass = Double.isFinite(analytic) && Double.isFinite(numeric)
+                        && err <= atol + rtol * Math.abs(numeric);
+                if (!pass) ok = false;
+                if (Double.isNaN(err) ? !Double.isNaN(worst) : err > worst) {
                     worst = err;
                     wi = i;
                     wa = analytic;
@@ -163,8 +170,12 @@ public final class GradCheck {
             for (int i = 0; i < n; i++) all[i] = i;
             return all;
         }
-        int[] idx = new int[max];
-        for (int i = 0; i < max; i++) idx[i] = rnd.nextInt(n);
-        return idx;
+        // Floyd's sampling: max distinct indices of [0, n) without materializing all n
+        java.util.Set<Integer> chosen = new java.util.HashSet<>();
+        for (int j = n - max; j < n; j++) {
+            int t = rnd.nextInt(j + 1);
+            if (!chosen.add(t)) chosen.add(j);
+        }
+        return chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 }

@@ -69,7 +69,7 @@ final class LinearCrossEntropyOp extends Node {
         Tensor loss = Tensor.scalar((float) (total / count));
         if (!GradMode.recording(xv, wv)) return Variable.result(loss, null);
         LinearCrossEntropyOp node = new LinearCrossEntropyOp(xv, wv, x, w, targets.clone(), ignoreIndex, count, lse);
-        node.hold(4L + rows * 4L);
+        node.hold(4L + rows * 8L); // the scalar loss, plus lse (a float) and the targets' copy (an int) per row
         return Variable.result(loss, node);
     }
 

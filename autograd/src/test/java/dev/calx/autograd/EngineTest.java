@@ -111,6 +111,28 @@ class EngineTest {
     }
 
     @Test
+    void fusedCrossEntropyCountsWhatItSavesAsTheUnfusedOneDoes() {
+        Random r = new Random(15);
+        int rows = 5, in = 8, vocab = 11;
+        Variable w = param("w", r, 1, vocab, in);
+        Variable x = Variable.constant(TestTensors.randn(r, 1, rows, in));
+        int[] targets = {1, 4, -100, 10, 0};
+        // both keep one float log-sum-exp and one int target per row, plus the 4-byte scalar loss
+        long saved = 4L + rows * 8L;
+        Variable logits = Ops.linear(x, w);
+        long before = MemoryMeter.liveBytes();
+        Variable unfused = Ops.crossEntropy(logits, targets, -100, 4f);
+        assertEquals(saved, MemoryMeter.liveBytes() - before, "crossEntropy");
+        unfused.backward();
+        before = MemoryMeter.liveBytes();
+        Variable fused = Ops.linearCrossEntropy(x, w, targets, -100, 4f);
+        assertEquals(saved, MemoryMeter.liveBytes() - before, "linearCrossEntropy");
+        fused.backward();
+        assertEquals(before, MemoryMeter.liveBytes(), "everything it counted is released by its backward");
+        assertEquals(unfused.value().data()[0], fused.value().data()[0], 1e-5f);
+    }
+
+    @Test
     void checkpointGivesTheSameGradientsAsTheRecordedForward() {
         Random r = new Random(6);
         Variable x = param("x", r, 1, 5, 8);

@@ -36,6 +36,7 @@ public final class LlamaBatch {
 
     private final LlamaWeights w;
     private final LlamaConfig c;
+    private final int maxSequences;
     private final int width;
     /** fp32 weights on the CPU: the small-batch kernel, no padding. */
     private final boolean smallBatchKernel;
@@ -45,13 +46,14 @@ public final class LlamaBatch {
      * is used is decided here, from the weights' storage and the backend current at construction.
      *
      * @param weights      the weights every session of a step must have been opened on (same object)
-     * @param maxSequences the most sessions one step is meant to take, at least 1
+     * @param maxSequences the most sessions one step takes, at least 1
      * @throws IllegalArgumentException when maxSequences is less than 1
      */
     public LlamaBatch(LlamaWeights weights, int maxSequences) {
         if (maxSequences < 1) throw new IllegalArgumentException("a batch needs at least one sequence, got " + maxSequences);
         this.w = weights;
         this.c = weights.config();
+        this.maxSequences = maxSequences;
         this.width = Math.max(MIN_WIDTH, maxSequences);
         boolean f32 = SmallBatchMatmul.supports(weights.lmHead());
         for (int l = 0; l < c.numHiddenLayers(); l++) {
@@ -67,7 +69,7 @@ public final class LlamaBatch {
      * A batch over a model's weights, for sessions from {@link LlamaModel#newSession()}.
      *
      * @param model        the model; it must stay open while the batch is used
-     * @param maxSequences the most sessions one step is meant to take, at least 1
+     * @param maxSequences the most sessions one step takes, at least 1
      * @throws IllegalArgumentException when maxSequences is less than 1
      */
     public LlamaBatch(LlamaModel model, int maxSequences) {
@@ -75,7 +77,17 @@ public final class LlamaBatch {
     }
 
     /**
-     * The most sessions one step takes (and the padded row count when the backend's GEMM runs the projections).
+     * The most sessions one {@link #step} takes.
+     *
+     * @return the maxSequences given at construction
+     */
+    public int maxSequences() {
+        return maxSequences;
+    }
+
+    /**
+     * The padded row count when the backend's GEMM runs the projections (the small-batch kernel
+     * runs only the live rows). Not a limit on the sessions of a step: that is {@link #maxSequences()}.
      *
      * @return max(maxSequences, {@link #MIN_WIDTH})
      */
@@ -89,10 +101,10 @@ public final class LlamaBatch {
      * these weights ({@link LlamaModel#newSession}), be open, distinct, and have room for one
      * more token; otherwise nothing is run and the error names the session's index.
      *
-     * @param sessions the sessions to advance, at most {@link #width()}, each from these weights
+     * @param sessions the sessions to advance, at most {@link #maxSequences()}, each from these weights
      * @param tokens   one next token per session, in the same order
      * @return one fresh logits array [vocab] per session; an empty array when there are no sessions
-     * @throws IllegalArgumentException when the counts differ, there are more than width() sessions,
+     * @throws IllegalArgumentException when the counts differ, there are more than maxSequences() sessions,
      *                                  a session is foreign or listed twice, or a token is outside the vocabulary
      * @throws ContextOverflowException when a session is full
      * @throws IllegalStateException    when a session is closed
@@ -101,7 +113,10 @@ public final class LlamaBatch {
         int n = sessions.size();
         if (n != tokens.length) throw new IllegalArgumentException("step: " + n + " sessions but " + tokens.length + " tokens");
         if (n == 0) return new float[0][];
-        if (n > width) throw new IllegalArgumentException("step: " + n + " sessions, but this batch is " + width + " wide");
+        if (n > maxSequences) {
+            throw new IllegalArgumentException("step: " + n + " sessions, but this batch was built for at most "
+                    + maxSequences + " (maxSequences)");
+        }
         LlamaSession[] s = new LlamaSession[n];
         IdentityHashMap<LlamaSession, Integer> seen = new IdentityHashMap<>();
         for (int i = 0; i < n; i++) {

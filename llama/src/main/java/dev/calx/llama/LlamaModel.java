@@ -33,6 +33,7 @@ public final class LlamaModel implements AutoCloseable {
     private final Path source;
     private final Arena arena;
     private final Map<String, Object> metadata;
+    private boolean closed;
 
     /**
      * For readers: weights whose storage lives in arena (closed with the model), plus
@@ -170,10 +171,12 @@ public final class LlamaModel implements AutoCloseable {
     /**
      * Closes the arena, unmapping the file: sessions and weights of this model must not be used
      * afterwards (reading mapped weights then throws IllegalStateException). Does nothing for
-     * in-memory models; for loaded ones a second call throws IllegalStateException (the arena's).
+     * in-memory models. Idempotent: only the first call closes the arena.
      */
     @Override
-    public void close() {
-        if (arena != null) arena.close();
+    public synchronized void close() {
+        if (closed) return;
+        if (arena != null) arena.close(); // when this throws (the memory is in use), a later close tries again
+        closed = true;
     }
 }

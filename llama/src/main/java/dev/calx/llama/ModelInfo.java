@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What a checkpoint is and what loading it will cost, read from headers only (nothing is
@@ -26,7 +24,8 @@ import java.util.stream.Stream;
  * @param config            the hyper-parameters from the header or config.json
  * @param storageDType      the storage format of the weight matrices: the embedding's, or for llama2.c
  *                          version 2 the format a load converts to (Q8_0 or F32)
- * @param fileBytes         bytes on disk (for HF, all {@code .safetensors} files of the directory)
+ * @param fileBytes         bytes on disk (for HF, the {@code .safetensors} files a load reads: those named
+ *                          by the index, or model.safetensors)
  * @param mappedWeightBytes bytes of weight matrices that stay memory-mapped (0 for llama2.c version 2,
  *                          which is copied)
  * @param copiedBytes       bytes a load copies: the fp32 norm vectors, plus for llama2.c version 2 the
@@ -52,7 +51,8 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
      * @param path a Hugging Face directory (or a file in one), a {@code .gguf} file or a llama2.c {@code .bin}
      * @return what the checkpoint holds and what loading it costs
      * @throws java.nio.file.NoSuchFileException when the path does not exist
-     * @throws CheckpointException when a header is malformed or inconsistent
+     * @throws CheckpointException when a header is malformed or inconsistent, or (GGUF) a tensor
+     *                             has a type a load does not support (the message names it, e.g. Q4_K)
      * @throws IOException when a file cannot be read
      */
     public static ModelInfo of(Path path) throws IOException {
@@ -72,13 +72,12 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
                 try (Arena a = Arena.ofConfined()) {
                     GgufFile g = GgufFile.open(path, a);
                     LlamaConfig c = Gguf.config(g);
+                    // a load rejects a tensor of any other type (Q4_K, ...): so does this, naming it
+                    for (GgufFile.TensorInfo t : g.tensors().values()) {
+                        if (!t.name().equals("rope_freqs.weight")) Gguf.storage(path, t); // rope_freqs is not loaded
+                    }
                     GgufFile.TensorInfo e = g.tensors().get("token_embd.weight");
-                    DType dt = e == null ? DType.F32 : switch (e.type()) {
-                        case 1 -> DType.F16;
-                        case 8 -> DType.Q8_0;
-                        case 30 -> DType.BF16;
-                        default -> DType.F32;
-                    };
+                    DType dt = e == null ? DType.F32 : Gguf.storage(path, e);
                     long vec = 4L * c.hiddenSize() * (2L * c.numHiddenLayers() + 1);
                     yield new ModelInfo(path, f, c, dt, Files.size(path), matrixBytes(c, dt), vec);
                 }
@@ -88,10 +87,8 @@ public record ModelInfo(Path path, LlamaModel.Format format, LlamaConfig config,
                 LlamaConfig c = HfCheckpoint.readConfig(dir);
                 long size = 0;
                 DType dt = DType.F32;
-                List<Path> shards = new ArrayList<>();
-                try (Stream<Path> s = Files.list(dir)) {
-                    s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().forEach(shards::add);
-                }
+                // the files a load reads: those the index names (stray .safetensors files are not counted)
+                List<Path> shards = HfCheckpoint.safetensorsFiles(dir);
                 try (Arena a = Arena.ofConfined()) {
                     for (Path p : shards) {
                         size += Files.size(p);

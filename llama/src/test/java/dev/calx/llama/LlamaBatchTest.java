@@ -115,6 +115,19 @@ class LlamaBatchTest {
     }
 
     @Test
+    void aStepTakesAtMostMaxSequencesEvenBelowTheMinimumWidth() {
+        LlamaModel m = LlamaModel.of(LlamaWeights.random(GQA, DType.F32, 7));
+        LlamaBatch batch = new LlamaBatch(m, 3);
+        assertEquals(3, batch.maxSequences());
+        List<InferenceSession> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) four.add(m.newSession());
+        var e = assertThrows(IllegalArgumentException.class, () -> batch.step(four, new int[]{1, 2, 3, 4}));
+        assertTrue(e.getMessage().contains("4 sessions") && e.getMessage().contains("at most 3"), e.getMessage());
+        for (InferenceSession s : four) assertEquals(0, s.position(), "a rejected step runs nothing");
+        assertEquals(3, batch.step(four.subList(0, 3), new int[]{1, 2, 3}).length);
+    }
+
+    @Test
     void badStepsAreRejectedNamingTheSessionAndChangeNothing() {
         LlamaModel m = LlamaModel.of(LlamaWeights.random(GQA, DType.F32, 7));
         LlamaModel other = LlamaModel.of(LlamaWeights.random(GQA, DType.F32, 8));

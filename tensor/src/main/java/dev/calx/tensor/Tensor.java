@@ -445,19 +445,24 @@ public final class Tensor {
     }
 
     /**
-     * Sets every element to v. A non-contiguous tensor is filled row by row through the matrix
-     * view, so its last dimension must have stride 1 (not checked). Does not bump
-     * {@link #version()}.
+     * Sets every element to v, whatever the strides: exactly the elements of this view are
+     * written (a non-contiguous view is walked row by row through the matrix view, and along
+     * its last dimension with that dimension's stride). Does not bump {@link #version()}.
      *
      * @param v the value
      */
     public void fill(float v) {
         if (isContiguous()) {
             Arrays.fill(data, offset, offset + size(), v);
-        } else {
-            for (int r = 0, n = rows(), c = cols(); r < n; r++) {
-                int o = rowOffset(r);
+            return;
+        }
+        int c = cols(), cs = strides[shape.length - 1]; // rank 0 is always contiguous
+        for (int r = 0, n = rows(); r < n; r++) {
+            int o = rowOffset(r);
+            if (cs == 1) {
                 Arrays.fill(data, o, o + c, v);
+            } else {
+                for (int j = 0; j < c; j++) data[o + j * cs] = v;
             }
         }
     }

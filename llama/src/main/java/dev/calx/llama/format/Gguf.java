@@ -142,6 +142,42 @@ public final class Gguf {
         }
     }
 
+    /** ggml.h's names of the GGML tensor types by code; null for codes never used or since removed. */
+    private static final String[] TYPE_NAMES = {
+            "F32", "F16", "Q4_0", "Q4_1", null, null, "Q5_0", "Q5_1", "Q8_0", "Q8_1",
+            "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "IQ2_XXS", "IQ2_XS", "IQ3_XXS", "IQ1_S",
+            "IQ4_NL", "IQ3_S", "IQ2_S", "IQ4_XS", "I8", "I16", "I32", "I64", "F64", "IQ1_M",
+            "BF16", null, null, null, "TQ1_0", "TQ2_0", null, null, null, "MXFP4"};
+
+    /**
+     * The name of a GGML tensor type, for messages.
+     *
+     * @param type the GGML type code of a tensor
+     * @return ggml.h's name ("Q4_K" for 12), or "unknown" for a code it does not define
+     */
+    static String typeName(int type) {
+        String n = type >= 0 && type < TYPE_NAMES.length ? TYPE_NAMES[type] : null;
+        return n == null ? "unknown" : n;
+    }
+
+    /**
+     * The storage format a load gives a GGUF tensor.
+     *
+     * @param path the file, named in the error
+     * @param t    the tensor
+     * @return F32, F16, BF16 or Q8_0
+     * @throws CheckpointException naming the tensor and its GGML type (name and code) when the type
+     *                             is none of those four
+     */
+    public static DType storage(Path path, GgufFile.TensorInfo t) throws CheckpointException {
+        DType dt = dtype(t.type());
+        if (dt == null) {
+            throw new CheckpointException(path, t.name(), "GGML type " + typeName(t.type()) + " (" + t.type()
+                    + ") is not supported (F32, F16, BF16, Q8_0)");
+        }
+        return dt;
+    }
+
     /** The storage format of a GGUF tensor type, or null. */
     static DType dtype(int type) {
         return switch (type) {
@@ -196,10 +232,7 @@ public final class Gguf {
                     throw new CheckpointException(path, t.name(), "expected GGUF dims " + Arrays.toString(expected)
                             + " from the metadata but found " + Arrays.toString(dims));
                 }
-                DType dt = dtype(t.type());
-                if (dt == null) {
-                    throw new CheckpointException(path, t.name(), "GGML type " + t.type() + " is not supported (F32, F16, BF16, Q8_0)");
-                }
+                DType dt = storage(path, t);
                 if (dt == DType.Q8_0 && dims[0] % Q8Weights.BLOCK != 0) {
                     throw new CheckpointException(path, t.name(), "Q8_0 row length " + dims[0] + " is not a multiple of 32");
                 }

@@ -23,10 +23,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Hugging Face checkpoints: {@code config.json} plus {@code model.safetensors}, or shards
@@ -40,6 +45,8 @@ public final class HfCheckpoint {
     /** The {@link LlamaModel#metadata()} key of the raw config.json text of a loaded HF model. */
     public static final String CONFIG_TEXT = "hf.config.json";
     static final String INDEX = "model.safetensors.index.json", SINGLE = "model.safetensors";
+    /** The names {@link #write} gives its files (and transformers' save_pretrained its model files). */
+    private static final Pattern MODEL_FILE = Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors|model\\.safetensors");
 
     private HfCheckpoint() {}
 
@@ -132,6 +139,25 @@ public final class HfCheckpoint {
     }
 
     /**
+     * The safetensors files a load of this checkpoint reads: those named by
+     * model.safetensors.index.json when there is one (other .safetensors files in the directory
+     * are not part of the checkpoint), else model.safetensors.
+     *
+     * @param path the checkpoint directory, or any file in it
+     * @return the files, each once, in the order the index first names them
+     * @throws CheckpointException when there is neither an index nor model.safetensors, the index
+     *                             is malformed, or a file it names is missing
+     * @throws IOException when the index cannot be read
+     */
+    public static List<Path> safetensorsFiles(Path path) throws IOException {
+        List<Path> files = new ArrayList<>(new LinkedHashSet<>(weightMap(dirOf(path)).values()));
+        for (Path p : files) {
+            if (!Files.exists(p)) throw new CheckpointException(p, "shard listed in " + INDEX + " is missing");
+        }
+        return files;
+    }
+
+    /**
      * Loads a Hugging Face checkpoint with its matrices memory-mapped in place (F32, BF16 or
      * F16; q_proj/k_proj kept in HF's row order) and its norm vectors copied to fp32. Unused
      * {@code rotary_emb.inv_freq} tensors and a redundant lm_head of a tied model are ignored;
@@ -152,7 +178,7 @@ public final class HfCheckpoint {
             Map<String, Path> wm = weightMap(dir);
             Map<Path, Safetensors.File> files = new LinkedHashMap<>();
             Map<String, Safetensors.File> owner = new HashMap<>();
-            for (Path p : new java.util.LinkedHashSet<>(wm.values())) {
+            for (Path p : new LinkedHashSet<>(wm.values())) {
                 if (!Files.exists(p)) throw new CheckpointException(p, "shard listed in " + INDEX + " is missing");
                 Safetensors.File f = Safetensors.read(MappedFile.map(p, arena));
                 files.put(p, f);
@@ -263,8 +289,10 @@ public final class HfCheckpoint {
      *
      * @param w             the weights, in either RoPE order
      * @param dir           the checkpoint directory, created if needed; files of the same names are
-     *                      replaced and the model.safetensors or index of the other layout is deleted,
-     *                      but shards left by an earlier sharded write are not
+     *                      replaced, and the model files this write does not produce (the index, and
+     *                      any {@code model.safetensors} or {@code model-XXXXX-of-YYYYY.safetensors}
+     *                      left by an earlier write) are deleted once the new ones are in place;
+     *                      other files are left alone
      * @param configText    the original config.json text to keep, or null to generate one; it is
      *                      parsed to compare it with the weights' config (and dropped when they differ)
      * @param metadata      the safetensors {@code __metadata__}, or null for {@code {"format": "pt"}}
@@ -310,6 +338,7 @@ public final class HfCheckpoint {
             if (total <= maxShardBytes) {
                 Safetensors.write(dir.resolve(SINGLE), outs, meta);
                 Files.deleteIfExists(dir.resolve(INDEX));
+                removeOtherModelFiles(dir, Set.of(SINGLE));
             } else {
                 List<List<Safetensors.Out>> shards = new ArrayList<>();
                 long size = 0;
@@ -329,10 +358,26 @@ public final class HfCheckpoint {
                     for (Safetensors.Out o : shards.get(i)) weightMap.put(o.name(), file);
                 }
                 writeText(dir.resolve(INDEX), indexJson(total, weightMap));
-                Files.deleteIfExists(dir.resolve(SINGLE));
+                removeOtherModelFiles(dir, new HashSet<>(weightMap.values())); // model.safetensors too
             }
         }
         writeText(dir.resolve("config.json"), cfg);
+    }
+
+    /**
+     * Deletes the model files ({@link #MODEL_FILE}) of dir not in keep: shards of an earlier write
+     * with another shard count, which a reader of the directory (or a user) could take for part of
+     * this checkpoint. Called after the new files and index are written.
+     */
+    private static void removeOtherModelFiles(Path dir, Set<String> keep) throws IOException {
+        List<Path> stale;
+        try (Stream<Path> s = Files.list(dir)) {
+            stale = s.filter(p -> {
+                String n = p.getFileName().toString();
+                return MODEL_FILE.matcher(n).matches() && !keep.contains(n);
+            }).toList();
+        }
+        for (Path p : stale) Files.deleteIfExists(p);
     }
 
     static MemorySegment vectorBytes(Tensor t, DType dt, Arena arena) {

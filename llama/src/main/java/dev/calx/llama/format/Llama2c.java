@@ -34,7 +34,7 @@ import java.util.Map;
  * Version 2 (int8 groups with fp32 scales, runq.c's format) is read and written by
  * {@link Llama2cV2}. w1 is gate_proj, w2 down_proj, w3 up_proj; rows are already in the interleaved RoPE
  * order this project uses. llama2.c does not store rms_norm_eps or rope_theta: they are
- * 1e-5 and 10000 as in run.c.
+ * 1e-5 and 10000 as in run.c, and the writers refuse a model with other values.
  */
 public final class Llama2c {
     /** The magic of versions 1 and 2, "ak42" read as a little-endian uint32. */
@@ -258,21 +258,26 @@ public final class Llama2c {
      * Writes a llama2.c checkpoint: version 0 or 1 in fp32 (other storage formats are
      * converted), or version 2 (int8 groups) with the default group size of
      * {@link #writeV2(LlamaWeights, Path, int)}. The file is written to a temporary file and renamed.
-     * The format has no fields for rms_norm_eps or rope_theta: a reader assumes 1e-5 and 10000.
+     * The format has no fields for rms_norm_eps or rope_theta: a reader assumes 1e-5 and 10000,
+     * so a model with other values is refused (write it with {@link HfCheckpoint#write} instead).
      * HF-ordered weights are permuted to the interleaved order first.
      *
      * @param w       the weights, any storage format
      * @param out     the target file, replaced if it exists
      * @param version 0, 1 or 2
-     * @throws IllegalArgumentException when version is not 0, 1 or 2, or q/k need permuting and are Q8_0
+     * @throws IllegalArgumentException when version is not 0, 1 or 2, q/k need permuting and are Q8_0,
+     *                                  or rms_norm_eps is not 1e-5 or rope_theta not 10000 (nothing is written)
      * @throws IOException when the file cannot be written
      */
     public static void write(LlamaWeights w, Path out, int version) throws IOException {
+        if (version != 0 && version != 1 && version != Llama2cV2.VERSION) {
+            throw new IllegalArgumentException("llama2.c version must be 0, 1 or 2, got " + version);
+        }
+        checkRepresentable(w.config(), version);
         if (version == Llama2cV2.VERSION) {
             Llama2cV2.write(w, out, Llama2cV2.defaultGroupSize(w));
             return;
         }
-        if (version != 0 && version != 1) throw new IllegalArgumentException("llama2.c version must be 0, 1 or 2, got " + version);
         w = w.interleaved();
         LlamaConfig c = w.config();
         try (LeWriter o = new LeWriter(out)) {
@@ -325,11 +330,36 @@ public final class Llama2c {
      * @param w         the weights, any storage format
      * @param out       the target file, replaced if it exists
      * @param groupSize values per scale, 0 for the default; must divide every matrix's element count
-     * @throws IllegalArgumentException when groupSize is negative or does not divide a matrix
+     * @throws IllegalArgumentException when groupSize is negative or does not divide a matrix, or
+     *                                  rms_norm_eps is not 1e-5 or rope_theta not 10000 (as {@link #write})
      * @throws IOException when the file cannot be written
      */
     public static void writeV2(LlamaWeights w, Path out, int groupSize) throws IOException {
+        checkRepresentable(w.config(), Llama2cV2.VERSION);
         Llama2cV2.write(w, out, groupSize == 0 ? Llama2cV2.defaultGroupSize(w) : groupSize);
+    }
+
+    /**
+     * Refuses a config whose rms_norm_eps or rope_theta the format cannot carry: every version
+     * lacks those fields, so a reader would run the model with 1e-5 and 10000 instead.
+     */
+    private static void checkRepresentable(LlamaConfig c, int version) {
+        String field = null;
+        float value = 0, assumed = 0;
+        if (Float.compare(c.rmsNormEps(), EPS) != 0) {
+            field = "rms_norm_eps";
+            value = c.rmsNormEps();
+            assumed = EPS;
+        } else if (Float.compare(c.ropeTheta(), THETA) != 0) {
+            field = "rope_theta";
+            value = c.ropeTheta();
+            assumed = THETA;
+        }
+        if (field != null) {
+            throw new IllegalArgumentException("llama2.c version " + version + " has no field for " + field + ": the model's "
+                    + value + " would be read back as " + assumed + "; write the Hugging Face format instead"
+                    + " (HfCheckpoint.write, calx convert --to hf)");
+        }
     }
 
     /** The RoPE cos and sin tables [seq_len][head_size/2] that version 0 still carries (as export.py writes them). */

@@ -194,7 +194,8 @@ public final class HfTokenizerJson {
      * @param t    the tokenizer
      * @param file the target file, replaced if it exists
      * @throws IOException when the normalizer cannot be expressed in tokenizer.json (extra-whitespace
-     *                     removal, unescaped spaces, suffix whitespace), or writing fails
+     *                     removal, unescaped spaces, suffix whitespace), two ids have the same piece
+     *                     (the format keys pieces by spelling; nothing is written), or writing fails
      */
     public static void write(SentencePieceTokenizer t, Path file) throws IOException {
         Llama2cTokenizer.writeAtomically(file, serialize(t).getBytes(StandardCharsets.UTF_8));
@@ -205,6 +206,18 @@ public final class HfTokenizerJson {
         Normalization nz = v.normalization();
         if (nz.removeExtraWhitespaces() || !nz.escapeWhitespaces() || nz.treatWhitespaceAsSuffix()) {
             throw new IOException("tokenizer.json cannot express this normalizer: " + nz);
+        }
+        // A Vocabulary may spell one piece twice (once mergeable, once CONTROL/UNKNOWN/BYTE), but
+        // model.vocab is an object keyed by piece, and HF's library gives an added token the id of
+        // the vocab entry of the same content: one of the two ids would be lost either way.
+        Map<String, Integer> firstId = new HashMap<>();
+        for (int id = 0; id < v.size(); id++) {
+            Integer old = firstId.putIfAbsent(v.piece(id), id);
+            if (old != null) {
+                throw new IOException("tokenizer.json cannot hold piece '" + v.piece(id) + "' for ids " + old + " and " + id
+                        + " (" + v.type(old) + " and " + v.type(id) + "): model.vocab and added_tokens are keyed by the"
+                        + " piece's spelling; write a tokenizer.model instead, which keeps both");
+            }
         }
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");

@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <p>Writing keeps every byte of the original records and fields it did not change, so a model
  * read and written again is byte-identical, and added tokens appear as extra USER_DEFINED pieces
- * that the sentencepiece library itself loads and matches.
+ * that the sentencepiece library itself loads and matches (with {@code trainer_spec.vocab_size}
+ * (4) set to the new piece count).
  */
 public final class SentencePieceModel {
     private static final int MODEL_TYPE_BPE = 2;
@@ -151,7 +152,8 @@ public final class SentencePieceModel {
     /**
      * Writes the tokenizer as a tokenizer.model (to a temp file, then renamed).
      * A tokenizer read from a tokenizer.model is written back with its original records, and its
-     * added pieces appended; one built otherwise gets fresh trainer and normalizer specs.
+     * added pieces appended (the trainer spec then gets the new vocab_size, its other fields kept
+     * as they were); one built otherwise gets fresh trainer and normalizer specs.
      *
      * @param t    the tokenizer
      * @param file the target file, replaced if it exists
@@ -162,7 +164,7 @@ public final class SentencePieceModel {
     }
 
     /** The ModelProto bytes: original records where there are some, fresh ones for the rest. */
-    static byte[] serialize(SentencePieceTokenizer t) {
+    static byte[] serialize(SentencePieceTokenizer t) throws IOException {
         Vocabulary v = t.vocabulary();
         Template tpl = t.template();
         Protobuf.Writer w = new Protobuf.Writer();
@@ -181,6 +183,7 @@ public final class SentencePieceModel {
         }
         if (tpl != null) {
             byte[] o = tpl.otherFields();
+            if (v.size() != tpl.pieceRecords().size()) o = withTrainerVocabSize(o, v.size());
             w.raw(o, 0, o.length);
         } else {
             Normalization nz = v.normalization();
@@ -201,6 +204,40 @@ public final class SentencePieceModel {
             ns.varintField(4, nz.removeExtraWhitespaces() ? 1 : 0);
             ns.varintField(5, nz.escapeWhitespaces() ? 1 : 0);
             w.bytesField(3, ns.toByteArray());
+        }
+        return w.toByteArray();
+    }
+
+    /**
+     * The top-level fields of a template with every trainer_spec (2) given vocab_size (4) = size:
+     * the old value replaced, or a new field put before the first field numbered above 4 (where
+     * sentencepiece's own serializer puts it); every other field kept byte for byte.
+     */
+    static byte[] withTrainerVocabSize(byte[] fields, int size) throws IOException {
+        Protobuf.Writer w = new Protobuf.Writer();
+        Protobuf.Reader top = new Protobuf.Reader("template", fields, 0, fields.length);
+        while (top.next()) {
+            int start = top.fieldStart;
+            if (top.field != 2) {
+                top.skip();
+                w.raw(fields, start, top.position());
+                continue;
+            }
+            int s = top.lenStart(), e = top.lenEnd;
+            Protobuf.Writer spec = new Protobuf.Writer();
+            Protobuf.Reader r = new Protobuf.Reader("trainer_spec", fields, s, e);
+            boolean written = false;
+            while (r.next()) {
+                int fs = r.fieldStart, f = r.field;
+                r.skip();
+                if (!written && f >= 4) {
+                    spec.varintField(4, size);
+                    written = true;
+                }
+                if (f != 4) spec.raw(fields, fs, r.position());
+            }
+            if (!written) spec.varintField(4, size);
+            w.bytesField(2, spec.toByteArray());
         }
         return w.toByteArray();
     }

@@ -37,7 +37,8 @@ public final class Vocabulary {
      *
      * @param source        named in error messages (a file name)
      * @param pieces        the pieces by id; none empty; a piece may appear once among the
-     *                      mergeable types and once among the others
+     *                      mergeable types and once among the others (as in SentencePiece; a
+     *                      tokenizer.json cannot store that, so {@link HfTokenizerJson#write} refuses it)
      * @param scores        the BPE scores by id (higher merges first), copied
      * @param types         the piece types by id, none null
      * @param unkId         the UNKNOWN piece's id, or -1
@@ -64,7 +65,8 @@ public final class Vocabulary {
      *
      * @param source        named in error messages (a file name)
      * @param pieces        the pieces by id; none empty; a piece may appear once among the
-     *                      mergeable types and once among the others
+     *                      mergeable types and once among the others (as in SentencePiece; a
+     *                      tokenizer.json cannot store that, so {@link HfTokenizerJson#write} refuses it)
      * @param scores        the BPE scores by id (higher merges first), copied
      * @param types         the piece types by id, none null
      * @param unkId         the UNKNOWN piece's id, or -1

@@ -1,15 +1,20 @@
 package dev.calx.llama.format;
 
+import dev.calx.llama.CheckpointException;
 import dev.calx.llama.LlamaModel;
+import dev.calx.llama.ModelInfo;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The tokenizer stored in GGUF metadata is readable without loading the weights. */
 class GgufMetadataTest {
@@ -32,6 +37,30 @@ class GgufMetadataTest {
         try (LlamaModel m = LlamaModel.load(p)) {
             assertEquals(LlamaModel.Format.GGUF, m.format());
             assertEquals(48L, m.metadata().get("llama.embedding_length"));
+        }
+    }
+
+    @Test
+    void infoNamesAnUnsupportedTensorTypeInsteadOfCallingItF32(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        byte[] b = java.nio.file.Files.readAllBytes(FixtureLogitsTest.fixtures().resolve("a_f16.gguf"));
+        // the tensor info of token_embd.weight: u64 name length, name, u32 n_dims, u64 dims, u32 type
+        byte[] name = "token_embd.weight".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = -1;
+        for (int i = 8; i + name.length <= b.length && at < 0; i++) {
+            if (bb.getLong(i - 8) == name.length && java.util.Arrays.equals(b, i, i + name.length, name, 0, name.length)) at = i;
+        }
+        assertTrue(at > 0, "tensor info of token_embd.weight");
+        int nDims = bb.getInt(at + name.length);
+        int typeAt = at + name.length + 4 + 8 * nDims;
+        assertEquals(1, bb.getInt(typeAt), "the fixture's embedding is F16");
+        bb.putInt(typeAt, 12); // GGML_TYPE_Q4_K
+        Path p = tmp.resolve("q4k.gguf");
+        java.nio.file.Files.write(p, b);
+        for (var call : List.<org.junit.jupiter.api.function.Executable>of(() -> ModelInfo.of(p), () -> LlamaModel.load(p).close())) {
+            CheckpointException e = assertThrows(CheckpointException.class, call);
+            assertTrue(e.getMessage().contains("token_embd.weight") && e.getMessage().contains("Q4_K")
+                    && e.getMessage().contains("12") && e.getMessage().contains("not supported"), e.getMessage());
         }
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calx.llama.CheckpointException;
 import dev.calx.llama.InferenceSession;
+import dev.calx.llama.LlamaConfig;
 import dev.calx.llama.LlamaModel;
+import dev.calx.llama.LlamaWeights;
 import dev.calx.llama.ModelInfo;
 import dev.calx.tensor.DType;
 import dev.calx.tensor.Tensor;
@@ -134,9 +136,17 @@ class Llama2cV2Test {
     void ggufQ8ModelsGoToVersion2AndBackWithoutChangingAWeight() throws IOException {
         Path out = tmp.resolve("b.bin");
         try (LlamaModel g = LlamaModel.load(FixtureLogitsTest.fixtures().resolve("b_q8_0.gguf"))) {
-            Llama2c.write(g.weights(), out, 2);
+            // fixture b has rms_norm_eps 1e-6 and rope_theta 500000, which llama2.c cannot store
+            var refused = assertThrows(IllegalArgumentException.class, () -> Llama2c.write(g.weights(), out, 2));
+            assertTrue(refused.getMessage().contains("rms_norm_eps"), refused.getMessage());
+            LlamaConfig c = g.config();
+            LlamaConfig defaults = new LlamaConfig(c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(), c.numAttentionHeads(),
+                    c.numKeyValueHeads(), c.vocabSize(), 1e-5f, 10000f, c.maxPositionEmbeddings(), c.tieWordEmbeddings(),
+                    c.bosTokenId(), c.eosTokenId());
+            Llama2c.write(LlamaWeights.of(defaults, g.weights().named()), out, 2);
             try (LlamaModel m = LlamaModel.load(out)) {
                 assertEquals(32, m.metadata().get("llama2c.group_size"));
+                assertEquals(defaults, m.config());
                 for (var e : g.weights().named().entrySet()) {
                     Object a = e.getValue(), b = m.weights().named().get(e.getKey());
                     if (a instanceof WeightMatrix wa) {

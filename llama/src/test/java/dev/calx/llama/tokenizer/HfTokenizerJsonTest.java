@@ -109,4 +109,15 @@ class HfTokenizerJsonTest {
         SentencePieceTokenizer t = HfTokenizerJson.load(file);
         assertEquals(Normalization.LLAMA, t.vocabulary().normalization());
     }
+
+    @Test
+    void aSpellingUsedByTwoIdsIsRefusedInsteadOfOverwritingOne() {
+        // "ab" is both a NORMAL piece (id 3) and a CONTROL one (id 4): a Vocabulary allows that,
+        // but tokenizer.json keys model.vocab by spelling and gives an added token the vocab's id
+        Vocabulary v = new Vocabulary("dup", java.util.List.of("<unk>", "a", "b", "ab", "ab"), new float[] {0, -1, -2, -3, 0},
+                java.util.List.of(PieceType.UNKNOWN, PieceType.NORMAL, PieceType.NORMAL, PieceType.NORMAL, PieceType.CONTROL),
+                0, -1, -1, -1, false, Normalization.LLAMA, null);
+        IOException e = assertThrows(IOException.class, () -> HfTokenizerJson.serialize(new SentencePieceTokenizer(v)));
+        assertTrue(e.getMessage().contains("'ab'") && e.getMessage().contains("ids 3 and 4"), e.getMessage());
+    }
 }

@@ -73,4 +73,40 @@ class SentencePieceModelTest {
         assertTrue(e.getMessage().contains("cut.model") && e.getMessage().contains("malformed protobuf at byte"),
                 e.getMessage());
     }
+
+    /** trainer_spec.vocab_size (field 4 of field 2) of a serialized ModelProto, or -1. */
+    static long trainerVocabSize(byte[] model) throws IOException {
+        Protobuf.Reader top = new Protobuf.Reader("model", model, 0, model.length);
+        long size = -1;
+        while (top.next()) {
+            if (top.field != 2) {
+                top.skip();
+                continue;
+            }
+            Protobuf.Reader r = new Protobuf.Reader("trainer_spec", model, top.lenStart(), top.lenEnd);
+            while (r.next()) {
+                if (r.field == 4) size = r.varintField();
+                else r.skip();
+            }
+        }
+        return size;
+    }
+
+    @Test
+    void writingAddedTokensUpdatesTheTrainerSpecVocabSize(@TempDir Path dir) throws IOException {
+        assertEquals(32000, trainerVocabSize(Files.readAllBytes(TestData.llama2Model())));
+        SentencePieceTokenizer t = SentencePieceModel.load(TestData.llama2Model()).withAddedTokens(java.util.List.of("<|a|>", "<|b|>"));
+        Path out = dir.resolve("tokenizer.model");
+        SentencePieceModel.write(t, out);
+        byte[] written = Files.readAllBytes(out);
+        assertEquals(32002, trainerVocabSize(written));
+        SentencePieceTokenizer back = SentencePieceModel.load(out);
+        assertEquals(32002, back.vocabSize());
+        assertEquals(t.vocabulary().normalization(), back.vocabulary().normalization());
+        assertEquals(t.vocabulary().byteFallback(), back.vocabulary().byteFallback());
+        // written again unchanged, the file is kept byte for byte
+        Path again = dir.resolve("again.model");
+        SentencePieceModel.write(back, again);
+        assertArrayEquals(written, Files.readAllBytes(again));
+    }
 }

@@ -102,7 +102,11 @@ public final class DeviceArena implements AutoCloseable {
         }
     }
 
-    /** The device copy of w, uploading or refreshing it first. Called with the context lock held. */
+    /**
+     * The device copy of w, uploading or refreshing it first. Called with the context lock held.
+     * When a first upload fails its buffer is freed before the exception propagates, so nothing
+     * is resident and {@link #bytes()} is unchanged.
+     */
     synchronized Resident resident(WeightMatrix w) {
         if (closed) throw new IllegalStateException("device arena '" + name + "' is closed");
         Object key = key(w);
@@ -117,11 +121,23 @@ public final class DeviceArena implements AutoCloseable {
                     + " in arena '" + name + "'";
             DeviceBuffer buf = ctx.allocate(Math.max(need, 4), what);
             r = new Resident(buf, bf16, source, version);
+            try {
+                upload(w, r);
+            } catch (RuntimeException | Error e) {
+                // not resident: free the buffer now, it would otherwise be in no map and never freed
+                try {
+                    buf.close();
+                } catch (RuntimeException | Error suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             bytes += buf.bytes();
         } else {
+            // a refresh that fails leaves the old entry, whose version still differs: the next use uploads again
             r = new Resident(r.buffer(), bf16, source, version);
+            upload(w, r);
         }
-        upload(w, r);
         resident.put(key, r);
         return r;
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,5 +125,29 @@ class SimulatedCudaBackendTest extends CudaBackendContract {
                 () -> cuda.matmul(Tensor.zeros(1, 1024), big, Tensor.zeros(1, 1024)));
         assertTrue(e.getMessage().startsWith("CUDA out of memory on simulated device: asked for 4194304 bytes (4.00 MiB)"
                 + " for weights [1024][1024] F32 in arena 'tight' but only "), e.getMessage());
+    }
+
+    @Test
+    void aWeightUploadThatFailsFreesItsBufferAndLeavesNothingResident() {
+        CudaBackend cuda = backend();
+        int in = 32, out = 16;
+        WeightMatrix w = F32Weights.of(mat(random(new Random(14), out * in), out, in));
+        long before = device.used();
+        device.failUploads = new IllegalStateException("simulated copy failure");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> cuda.matmul(Tensor.zeros(1, in), w, Tensor.zeros(1, out)));
+        assertEquals("simulated copy failure", e.getMessage());
+        assertEquals(0, cuda.arena().bytes(), "no bytes counted for a weight that is not resident");
+        assertEquals(0, cuda.arena().size());
+        assertFalse(cuda.arena().contains(w));
+        assertEquals(before, device.used(), "the weight's device buffer was freed");
+        device.failUploads = null;
+        cuda.matmul(Tensor.zeros(1, in), w, Tensor.zeros(1, out));
+        assertEquals(4L * out * in, cuda.arena().bytes(), "the retry uploads it once");
+        cuda.close();
+        root.closeContext();
+        assertEquals(0, device.used(), "every device buffer was freed");
+        assertEquals(device.allocations, device.frees);
+        root = null;
     }
 }

@@ -17,6 +17,8 @@ final class SimulatedDevice implements Device {
     private final MemorySegment staging;
     private long used;
     long uploadedBytes, downloadedBytes, allocations, frees;
+    /** When set, every upload throws it (a failed copy to the device, for error-path tests). */
+    RuntimeException failUploads;
     private boolean closed;
 
     SimulatedDevice(long capacity, int stagingBytes) {
@@ -68,6 +70,7 @@ final class SimulatedDevice implements Device {
 
     @Override
     public void upload(Object dst, long dstOff, long bytes) {
+        if (failUploads != null) throw failUploads;
         MemorySegment.copy(staging, 0, seg(dst), dstOff, bytes);
         uploadedBytes += bytes;
     }
