@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -83,6 +84,39 @@ public final class Parallel {
         } else {
             runOnForkJoin(n, chunks, body);
         }
+    }
+
+    /**
+     * Runs body over [0, n) in blocks of {@code block} items ([0, block), [block, 2·block), ...;
+     * the last may be shorter) that the calling thread and the workers claim one at a time, so a
+     * thread that falls behind (a busy core, a late start) does less of the work instead of
+     * holding up the call. Which thread runs a block depends on timing, so body must compute
+     * each block's results from the block's bounds alone (as a GEMV computes each output row);
+     * then results do not depend on the thread count either. Small work ({@code n * costPerItem}
+     * below ~64K), nested calls and a pool of one thread run every block in order on the
+     * calling thread. Exceptions propagate as for {@link #forRange}.
+     *
+     * @param n           the number of items; nothing runs when {@code n <= 0}
+     * @param block       items per block, at least 1
+     * @param costPerItem the rough cost of one item, for the inline threshold
+     * @param body        the work for one block
+     * @throws IllegalArgumentException if {@code block < 1}
+     */
+    public static void forBlocks(int n, int block, long costPerItem, RangeTask body) {
+        if (block < 1) throw new IllegalArgumentException("forBlocks: block " + block + " < 1");
+        if (n <= 0) return;
+        int blocks = (int) ((n + (long) block - 1) / block);
+        AtomicInteger next = new AtomicInteger();
+        RangeTask claim = (c0, c1) -> {
+            for (int b; (b = next.getAndIncrement()) < blocks; ) {
+                int from = b * block;
+                body.run(from, (int) Math.min(n, (long) from + block));
+            }
+        };
+        int chunks = Math.min(THREADS, blocks);
+        // forRange with one "item" per thread: each runs the claiming loop.
+        long cost = (long) n * costPerItem / Math.max(1, chunks);
+        forRange(chunks, Math.max(1, cost), claim);
     }
 
     private static int chunkStart(int n, int c, int chunks) {

@@ -152,7 +152,12 @@ final class WeightKernels {
         // -Dcalx.gemv.interleave=true|false", two alternating runs each (2026-12-01, noisy VM):
         // fp32 356-358 vs 312-349 ops/s, bf16 643-650 vs 607-653; a small gain on short rows
         // (a throwaway probe over memory segments had shown 15-25%), none on 16 KiB rows.
-        Parallel.forRange(w.rows(), 2L * in, (o0, o1) -> {
+        // The rows go out in blocks that the threads claim one by one (Parallel.forBlocks), so
+        // a thread that starts late or runs slower does fewer of them; a static half each made
+        // the faster thread wait for the other (GEMV is the whole of decode's time). The block
+        // size depends on the row count only, so every row is computed by the same kernel
+        // whatever the thread count and timing: results are reproducible bit for bit.
+        Parallel.forBlocks(w.rows(), gemvBlock(w.rows()), 2L * in, (o0, o1) -> {
             int done = o0;
             if (!interleave(w)) {
                 gemvAdjacent(x, xo, w, y, yo, xsplit, o0, o1);
@@ -175,6 +180,12 @@ final class WeightKernels {
             }
             for (int o = done; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
         });
+    }
+
+    /** Rows per claimed block: about 32 blocks, a multiple of 8 (the bf16 group), at least 32. */
+    static int gemvBlock(int rows) {
+        int b = (rows + 31) / 32;
+        return Math.max(32, (b + 7) / 8 * 8);
     }
 
     /** {@code -Dcalx.gemv.interleave=auto|true|false}: interleaved row streams (see {@link #gemv}). */

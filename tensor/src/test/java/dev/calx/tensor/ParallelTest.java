@@ -101,6 +101,44 @@ class ParallelTest {
     }
 
     @Test
+    void forBlocksVisitsEveryBlockOnceWithFixedBounds() {
+        for (int n : new int[]{1, 31, 32, 33, 1000, 100_003}) {
+            int block = 32;
+            int[] hits = new int[n];
+            ConcurrentLinkedQueue<String> bounds = new ConcurrentLinkedQueue<>();
+            Parallel.forBlocks(n, block, BIG, (from, to) -> {
+                bounds.add(from + ".." + to);
+                for (int i = from; i < to; i++) hits[i]++;
+            });
+            for (int i = 0; i < n; i++) assertEquals(1, hits[i], "index " + i + " of " + n);
+            List<String> expected = new ArrayList<>();
+            for (int from = 0; from < n; from += block) expected.add(from + ".." + Math.min(n, from + block));
+            List<String> got = new ArrayList<>(bounds);
+            got.sort(null);
+            expected.sort(null);
+            assertEquals(expected, got, "blocks for n=" + n);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Parallel.forBlocks(10, 0, BIG, (a, b) -> {}));
+    }
+
+    @Test
+    void forBlocksLetsAFastThreadTakeOverTheBlocksOfASlowOne() {
+        if (Parallel.threads() < 2) return;
+        Thread caller = Thread.currentThread();
+        AtomicInteger byCaller = new AtomicInteger(), byOthers = new AtomicInteger();
+        Parallel.forBlocks(64, 1, BIG, (from, to) -> {
+            if (Thread.currentThread() == caller) {
+                byCaller.incrementAndGet();
+                sleep(20); // the caller is slow: the workers should take most blocks
+            } else {
+                byOthers.incrementAndGet();
+            }
+        });
+        assertEquals(64, byCaller.get() + byOthers.get());
+        assertTrue(byCaller.get() < 32, "the slow caller ran " + byCaller.get() + " of 64 blocks");
+    }
+
+    @Test
     void smallWorkRunsOnTheCallingThread() {
         Thread caller = Thread.currentThread();
         ConcurrentLinkedQueue<Thread> seen = new ConcurrentLinkedQueue<>();
