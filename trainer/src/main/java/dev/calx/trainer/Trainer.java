@@ -284,7 +284,7 @@ public final class Trainer {
         differs(diffs, "batchSize", st.batchSize(), cfg.batchSize());
         differs(diffs, "gradAccum", st.gradAccum(), cfg.gradAccum());
         differs(diffs, "maxLength", st.maxLength(), cfg.maxLength());
-        differs(diffs, "pack", st.pack(), cfg.pack());
+        differs(diffs, "packing", st.pack(), cfg.pack());
         differs(diffs, "total steps", st.totalSteps(), total);
         differs(diffs, "lr", st.baseLr(), cfg.lr());
         differs(diffs, "schedule", st.schedule(), cfg.schedule().name().toLowerCase(java.util.Locale.ROOT));
