@@ -29,6 +29,12 @@ public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pyt
                                  int spareWorkers, int memoryMb, int stackMb, boolean preimportSympy,
                                  Path graalJitDir, Duration startupTimeout) {
 
+    /**
+     * The default {@link #stackMb()}: 32 MiB, about 7700 frames of a small function. A worker
+     * started without a stack setting uses it too.
+     */
+    public static final int DEFAULT_STACK_MB = 32;
+
     /** Where Debian and similar systems put pure-Python packages such as python3-sympy. */
     static final List<Path> SYSTEM_PACKAGE_DIRS = List.of(
             Path.of("/usr/lib/python3/dist-packages"),
@@ -76,7 +82,7 @@ public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pyt
      *         Graal compiler jars
      */
     public static InterpreterOptions defaults() {
-        return new InterpreterOptions(Duration.ofSeconds(10), 4000, detectPythonPath(), 1, 1, 1024, 32,
+        return new InterpreterOptions(Duration.ofSeconds(10), 4000, detectPythonPath(), 1, 1, 1024, DEFAULT_STACK_MB,
                 true, GraalJit.fromSystemProperty(), Duration.ofSeconds(180));
     }
 

@@ -142,11 +142,15 @@ public final class PythonInterpreter implements AutoCloseable {
         }, starter);
     }
 
-    /** A warm spare if one is ready or starting, else a new worker; a new spare starts behind it. */
+    /**
+     * A warm spare if one is ready or starting, else a new worker; a new spare starts behind it.
+     * Once the interpreter is closed, a failed future: the spares stay queued for {@link #close()}
+     * to kill (taking one first would drop it unkilled).
+     */
     private CompletableFuture<WorkerProcess> replacement() {
         synchronized (spares) {
-            CompletableFuture<WorkerProcess> next = spares.pollFirst();
             if (closed) return CompletableFuture.failedFuture(new IllegalStateException("interpreter is closed"));
+            CompletableFuture<WorkerProcess> next = spares.pollFirst();
             if (options.spareWorkers() > 0) spares.addLast(startWorker());
             return next != null ? next : startWorker();
         }
@@ -171,7 +175,8 @@ public final class PythonInterpreter implements AutoCloseable {
     private final class Slot {
         final int index;
         final ReentrantLock lock = new ReentrantLock(true);
-        CompletableFuture<WorkerProcess> worker;
+        /** Volatile: {@link #close()} reads it without the lock (see {@link #replace()}). */
+        volatile CompletableFuture<WorkerProcess> worker;
         long generation;
         int sessions;
 
@@ -211,11 +216,18 @@ public final class PythonInterpreter implements AutoCloseable {
             }
         }
 
-        /** Kills the current worker (if any) and takes a replacement; the sessions here lose state. */
+        /**
+         * Kills the current worker (if any) and takes a replacement; the sessions here lose state.
+         * When {@link #close()} ran meanwhile (it may have read the old worker), the replacement
+         * is killed here: close() writes {@code closed} before it reads {@code worker}, this
+         * writes {@code worker} before it reads {@code closed}, so one of the two kills it.
+         */
         void replace() {
             worker.thenAccept(WorkerProcess::kill);
-            worker = replacement();
+            CompletableFuture<WorkerProcess> next = replacement();
+            worker = next;
             generation++;
+            if (closed) next.thenAccept(WorkerProcess::kill);
         }
 
         void shutdown() {

@@ -5,15 +5,16 @@ import dev.calx.trainer.optim.LrSchedule;
 /**
  * One training stage's settings. Defaults are the papers' recipe (SEEDS.md): AdamW lr 2e-5,
  * linear decay, 3% warm-up, weight decay 0, 3 epochs; clipping at 1.0 as Hugging Face's Trainer.
- * The constructor validates nothing: a bad value fails where the trainer first uses it.
+ * The constructor checks every value (so do the builder and the withers, which call it): a bad
+ * one is an {@link IllegalArgumentException} naming the field, what it must be, and the value.
  *
  * @param epochs         passes over the training set
  * @param lr             the peak learning rate, before the schedule's multiplier
  * @param batchSize      samples per micro-batch (rows per micro-batch when packing)
  * @param gradAccum      micro-batches accumulated into one optimizer step
  * @param maxLength      the most tokens a sample keeps, BOS and EOS included (also capped by the model's
- *                       context length); longer samples are cut and counted as truncated
- * @param warmupRatio    the fraction of all optimizer steps spent warming up, rounded up to whole steps
+ *                       context length); longer samples are cut and counted as truncated; at least 2
+ * @param warmupRatio    the fraction (0 to 1) of all optimizer steps spent warming up, rounded up to whole steps
  * @param schedule       the learning-rate shape after warm-up
  * @param weightDecay    AdamW's decoupled weight decay (biases and norm weights are never decayed)
  * @param beta1          AdamW's first-moment decay
@@ -25,7 +26,7 @@ import dev.calx.trainer.optim.LrSchedule;
  * @param evalEvery      compute validation loss (and generation accuracy, when enabled) every this many
  *                       steps and at the last one; 0 = never
  * @param saveEvery      checkpoint every this many steps; 0 = only at the last step (and when stopping early)
- * @param keepLast       how many of the newest checkpoints to keep (at least 1 is always kept)
+ * @param keepLast       how many of the newest checkpoints to keep (at least 1 is always kept, so 0 means 1)
  * @param maxBadFraction the largest fraction of training samples that may be truncated or fully masked;
  *                       loading fails above it
  * @param stopAfterSteps stop (after checkpointing) once this many optimizer steps are done in
@@ -40,6 +41,53 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
                           LrSchedule.Kind schedule, double weightDecay, double beta1, double beta2, double eps,
                           double maxGradNorm, long seed, int logEvery, int evalEvery, int saveEvery, int keepLast,
                           double maxBadFraction, long stopAfterSteps, boolean pack, int evalProblems, int evalMaxTokens) {
+    /**
+     * Checks every setting: epochs, batchSize, gradAccum and evalMaxTokens at least 1, maxLength
+     * at least 2; lr, weightDecay and eps finite and at least 0; beta1 and beta2 in [0, 1);
+     * warmupRatio and maxBadFraction in [0, 1]; maxGradNorm not NaN; the step counts (logEvery,
+     * evalEvery, saveEvery, keepLast, stopAfterSteps, evalProblems) at least 0; a schedule.
+     *
+     * @throws IllegalArgumentException naming the first field out of range and its value
+     */
+    public TrainConfig {
+        atLeast("epochs", epochs, 1);
+        finiteAtLeastZero("lr", lr);
+        atLeast("batchSize", batchSize, 1);
+        atLeast("gradAccum", gradAccum, 1);
+        atLeast("maxLength", maxLength, 2);
+        fraction("warmupRatio", warmupRatio);
+        if (schedule == null) throw new IllegalArgumentException("schedule must be constant, linear or cosine, got null");
+        finiteAtLeastZero("weightDecay", weightDecay);
+        beta("beta1", beta1);
+        beta("beta2", beta2);
+        finiteAtLeastZero("eps", eps);
+        if (Double.isNaN(maxGradNorm)) throw new IllegalArgumentException("maxGradNorm must be a number (0 or less: no clipping), got NaN");
+        atLeast("logEvery", logEvery, 0);
+        atLeast("evalEvery", evalEvery, 0);
+        atLeast("saveEvery", saveEvery, 0);
+        atLeast("keepLast", keepLast, 0);
+        fraction("maxBadFraction", maxBadFraction);
+        atLeast("stopAfterSteps", stopAfterSteps, 0);
+        atLeast("evalProblems", evalProblems, 0);
+        atLeast("evalMaxTokens", evalMaxTokens, 1);
+    }
+
+    private static void atLeast(String field, long v, long min) {
+        if (v < min) throw new IllegalArgumentException(field + " must be at least " + min + ", got " + v);
+    }
+
+    private static void finiteAtLeastZero(String field, double v) {
+        if (!(Double.isFinite(v) && v >= 0)) throw new IllegalArgumentException(field + " must be a finite number >= 0, got " + v);
+    }
+
+    private static void fraction(String field, double v) {
+        if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException(field + " must be between 0 and 1, got " + v);
+    }
+
+    private static void beta(String field, double v) {
+        if (!(v >= 0 && v < 1)) throw new IllegalArgumentException(field + " must be in [0, 1), got " + v);
+    }
+
     /**
      * Without packing or generation accuracy ({@code evalMaxTokens} 512).
      *
@@ -62,6 +110,7 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
      * @param keepLast       see {@link #keepLast()}
      * @param maxBadFraction see {@link #maxBadFraction()}
      * @param stopAfterSteps see {@link #stopAfterSteps()}
+     * @throws IllegalArgumentException when a setting is out of range (see the canonical constructor)
      */
     public TrainConfig(int epochs, double lr, int batchSize, int gradAccum, int maxLength, double warmupRatio,
                        LrSchedule.Kind schedule, double weightDecay, double beta1, double beta2, double eps,
@@ -89,6 +138,7 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
      *
      * @param n the new {@link #stopAfterSteps()}
      * @return a copy with it
+     * @throws IllegalArgumentException when {@code n < 0}
      */
     public TrainConfig withStopAfterSteps(long n) {
         return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
@@ -112,6 +162,7 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
      * @param n         the new {@link #evalProblems()}
      * @param maxTokens the new {@link #evalMaxTokens()}
      * @return a copy with them
+     * @throws IllegalArgumentException when {@code n < 0} or {@code maxTokens < 1}
      */
     public TrainConfig withEvalProblems(int n, int maxTokens) {
         return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
@@ -126,7 +177,6 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
      * @throws IllegalArgumentException when {@code n <= 0}
      */
     public TrainConfig withEpochs(int n) {
-        if (n <= 0) throw new IllegalArgumentException("epochs must be positive, got " + n);
         return new TrainConfig(n, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2,
                 eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, pack, evalProblems,
                 evalMaxTokens);
@@ -446,6 +496,7 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
          * Makes the immutable configuration; the builder can go on being used.
          *
          * @return the configuration with the values set so far
+         * @throws IllegalArgumentException when a value is out of range (naming the field and the value)
          */
         public TrainConfig build() {
             return new TrainConfig(epochs, lr, batchSize, gradAccum, maxLength, warmupRatio, schedule, weightDecay, beta1, beta2, eps, maxGradNorm, seed, logEvery, evalEvery, saveEvery, keepLast, maxBadFraction, stopAfterSteps, pack, evalProblems, evalMaxTokens);

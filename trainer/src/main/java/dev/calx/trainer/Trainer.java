@@ -141,6 +141,8 @@ public final class Trainer {
      * @return the steps run and the last checkpoint
      * @throws IOException when a checkpoint or the metrics log cannot be read or written
      * @throws IllegalArgumentException when the checkpoint to resume was made with other settings
+     *                                  that change the result (the message names each one, with the
+     *                                  checkpoint's value and this run's)
      * @throws IllegalStateException when the estimated memory exceeds the Java heap, or a step has
      *                               no trained token
      * @throws TrainingDivergedException when a loss or gradient norm is NaN or infinite
@@ -156,7 +158,7 @@ public final class Trainer {
         Optional<Path> resume = Checkpoints.latest(out);
         if (resume.isPresent()) {
             TrainerState st = Checkpoints.readState(resume.get());
-            checkCompatible(st, total);
+            checkCompatible(resume.get(), st, total, sched.warmupSteps());
             model.loadModelFiles(resume.get());
             Checkpoints.restoreOptimizer(resume.get(), opt, st.step());
             step = st.step();
@@ -271,24 +273,47 @@ public final class Trainer {
         return new StepResult(loss, norm, count);
     }
 
-    private void checkCompatible(TrainerState st, long total) {
-        if (st.seed() != cfg.seed() || st.batchSize() != cfg.batchSize() || st.gradAccum() != cfg.gradAccum()
-                || st.totalSteps() != total || st.baseLr() != cfg.lr() || st.maxLength() != cfg.maxLength() || st.pack() != cfg.pack()) {
-            throw new IllegalArgumentException("cannot resume: the checkpoint was made with seed " + st.seed() + ", batch " + st.batchSize()
-                    + ", grad-accum " + st.gradAccum() + ", lr " + st.baseLr() + ", max-len " + st.maxLength() + (st.pack() ? ", packing" : "") + ", " + st.totalSteps()
-                    + " total steps; this run has seed " + cfg.seed() + ", batch " + cfg.batchSize() + ", grad-accum " + cfg.gradAccum()
-                    + ", lr " + cfg.lr() + ", max-len " + cfg.maxLength() + (cfg.pack() ? ", packing" : "") + ", " + total + " total steps");
+    /**
+     * Refuses a resume whose settings would not give the run that the checkpoint belongs to:
+     * every setting {@link TrainerState} records (data order, batching, schedule, optimizer,
+     * clipping) must be the same.
+     */
+    private void checkCompatible(Path dir, TrainerState st, long total, long warmupSteps) {
+        List<String> diffs = new ArrayList<>();
+        differs(diffs, "seed", st.seed(), cfg.seed());
+        differs(diffs, "batchSize", st.batchSize(), cfg.batchSize());
+        differs(diffs, "gradAccum", st.gradAccum(), cfg.gradAccum());
+        differs(diffs, "maxLength", st.maxLength(), cfg.maxLength());
+        differs(diffs, "packing", st.pack(), cfg.pack());
+        differs(diffs, "total steps", st.totalSteps(), total);
+        differs(diffs, "lr", st.baseLr(), cfg.lr());
+        differs(diffs, "schedule", st.schedule(), cfg.schedule().name().toLowerCase(java.util.Locale.ROOT));
+        differs(diffs, "warm-up steps", st.warmupSteps(), warmupSteps);
+        differs(diffs, "beta1", st.beta1(), cfg.beta1());
+        differs(diffs, "beta2", st.beta2(), cfg.beta2());
+        differs(diffs, "eps", st.eps(), cfg.eps());
+        differs(diffs, "weightDecay", st.weightDecay(), cfg.weightDecay());
+        differs(diffs, "maxGradNorm", st.maxGradNorm(), cfg.maxGradNorm());
+        if (!diffs.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + dir + ": it was made with other settings ("
+                    + String.join("; ", diffs) + "); use the checkpoint's settings or another --out");
         }
+    }
+
+    /** Adds "name X in the checkpoint, Y now" when the two differ (doubles compared exactly: they round-trip through JSON). */
+    private static void differs(List<String> diffs, String name, Object checkpoint, Object now) {
+        if (!checkpoint.equals(now)) diffs.add(name + " " + checkpoint + " in the checkpoint, " + now + " now");
     }
 
     /**
      * Mean token loss over the validation set, in padded batches of {@code batchSize} in a fixed
-     * order, without recording gradients. Needs a validation set (with none it throws
-     * NullPointerException).
+     * order, without recording gradients.
      *
      * @return the sum of the validation token losses over their trained tokens, in nats
+     * @throws IllegalStateException when this trainer was built without a validation set
      */
     public double validationLoss() {
+        if (val == null) throw new IllegalStateException("no validation set: this trainer was built with val = null");
         Batcher vb = new Batcher(val.samples(), cfg.batchSize(), 0, padId);
         double sum = 0;
         long n = 0;

@@ -29,4 +29,39 @@ class TrainConfigTest {
         assertEquals(c.toBuilder().epochs(9).build(), e);
         assertThrows(IllegalArgumentException.class, () -> c.withEpochs(0));
     }
+
+    @Test
+    void everyBadSettingIsRejectedNamingTheFieldAndTheValue() {
+        TrainConfig d = TrainConfig.defaults();
+        record Bad(TrainConfig.Builder b, String field, String value) { }
+        for (Bad bad : java.util.List.of(
+                new Bad(d.toBuilder().gradAccum(0), "gradAccum", "0"),
+                new Bad(d.toBuilder().batchSize(-1), "batchSize", "-1"),
+                new Bad(d.toBuilder().epochs(0), "epochs", "0"),
+                new Bad(d.toBuilder().maxLength(1), "maxLength", "1"),
+                new Bad(d.toBuilder().lr(-1e-5), "lr", "-1.0E-5"),
+                new Bad(d.toBuilder().lr(Double.NaN), "lr", "NaN"),
+                new Bad(d.toBuilder().warmupRatio(1.5), "warmupRatio", "1.5"),
+                new Bad(d.toBuilder().schedule(null), "schedule", "null"),
+                new Bad(d.toBuilder().weightDecay(-0.1), "weightDecay", "-0.1"),
+                new Bad(d.toBuilder().beta1(1.0), "beta1", "1.0"),
+                new Bad(d.toBuilder().beta2(-0.5), "beta2", "-0.5"),
+                new Bad(d.toBuilder().eps(-1e-8), "eps", "-1.0E-8"),
+                new Bad(d.toBuilder().maxGradNorm(Double.NaN), "maxGradNorm", "NaN"),
+                new Bad(d.toBuilder().logEvery(-1), "logEvery", "-1"),
+                new Bad(d.toBuilder().evalEvery(-2), "evalEvery", "-2"),
+                new Bad(d.toBuilder().saveEvery(-3), "saveEvery", "-3"),
+                new Bad(d.toBuilder().keepLast(-1), "keepLast", "-1"),
+                new Bad(d.toBuilder().maxBadFraction(2), "maxBadFraction", "2.0"),
+                new Bad(d.toBuilder().stopAfterSteps(-1), "stopAfterSteps", "-1"),
+                new Bad(d.toBuilder().evalProblems(-1), "evalProblems", "-1"),
+                new Bad(d.toBuilder().evalMaxTokens(0), "evalMaxTokens", "0"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad.b()::build, bad.field());
+            assertTrue(e.getMessage().startsWith(bad.field() + " ") && e.getMessage().contains("got " + bad.value()),
+                    bad.field() + ": " + e.getMessage());
+        }
+        // edge values that mean something stay accepted
+        assertDoesNotThrow(() -> d.toBuilder().maxGradNorm(0).keepLast(0).logEvery(0).evalEvery(Integer.MAX_VALUE).warmupRatio(0)
+                .weightDecay(0).beta1(0).lr(0).maxBadFraction(1).build());
+    }
 }

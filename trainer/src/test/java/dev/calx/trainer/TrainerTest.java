@@ -95,6 +95,41 @@ class TrainerTest {
     }
 
     @Test
+    void resumingWithAnySettingThatChangesTheResultIsRefusedNamingTheSettingAndBothValues() throws Exception {
+        Dataset train = data(40, 16, 1);
+        Path out = tmp.resolve("r");
+        new Trainer(cfg().withStopAfterSteps(2), new TinyLm(16, 8, 3), train, null, out, 0, quiet()).run();
+        TrainConfig base = cfg();
+        record Change(TrainConfig cfg, String name, String was, String now) { }
+        for (Change c : List.of(
+                new Change(base.toBuilder().schedule(LrSchedule.Kind.COSINE).build(), "schedule", "linear", "cosine"),
+                new Change(base.toBuilder().warmupRatio(0.25).build(), "warm-up steps", "1", "3"),
+                new Change(base.toBuilder().beta1(0.8).build(), "beta1", "0.9", "0.8"),
+                new Change(base.toBuilder().beta2(0.99).build(), "beta2", "0.999", "0.99"),
+                new Change(base.toBuilder().eps(1e-6).build(), "eps", "1.0E-8", "1.0E-6"),
+                new Change(base.toBuilder().weightDecay(0.0).build(), "weightDecay", "0.01", "0.0"),
+                new Change(base.toBuilder().maxGradNorm(0.5).build(), "maxGradNorm", "1.0", "0.5"),
+                new Change(base.toBuilder().seed(8).build(), "seed", "7", "8"),
+                new Change(base.toBuilder().lr(0.1).build(), "lr", "0.05", "0.1"),
+                new Change(base.toBuilder().epochs(3).build(), "total steps", "10", "15"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Trainer(c.cfg(), new TinyLm(16, 8, 3), train, null, out, 0, quiet()).run(), c.name());
+            String m = e.getMessage();
+            assertTrue(m.contains(c.name() + " " + c.was()) && m.contains(c.now()) && m.contains("checkpoint-2"), c.name() + ": " + m);
+        }
+        // unchanged settings (and ones that do not affect the result, like logging) resume
+        Trainer.Result r = new Trainer(base.toBuilder().logEvery(5).build(), new TinyLm(16, 8, 3), train, null, out, 0, quiet()).run();
+        assertTrue(r.finished());
+    }
+
+    @Test
+    void validationLossWithoutAValidationSetIsAClearError() {
+        Trainer t = new Trainer(cfg(), new TinyLm(16, 8, 3), data(8, 16, 1), null, tmp, 0, quiet());
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::validationLoss);
+        assertTrue(e.getMessage().contains("validation set"), e.getMessage());
+    }
+
+    @Test
     void accumulatedMicroBatchesGiveTheGradientOfTheWholeStepNormalizedByItsTrainedTokens() {
         Dataset d = data(4, 16, 5);
         TinyLm m = new TinyLm(16, 8, 1);

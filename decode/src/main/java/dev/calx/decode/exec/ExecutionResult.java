@@ -12,6 +12,9 @@ package dev.calx.decode.exec;
  * @param truncated the output was cut to the executor's output limit
  */
 public record ExecutionResult(String output, String error, boolean timedOut, boolean truncated) {
+    /** The error text of {@link #timeout}, and what {@link #display()} shows for a timeout without error text. */
+    private static final String TIMEOUT_ERROR = "Timeout Error";
+
     /**
      * Creates a result; a null {@code output} becomes the empty string.
      *
@@ -52,16 +55,17 @@ public record ExecutionResult(String output, String error, boolean timedOut, boo
      * @return a timed-out result with the error text {@code "Timeout Error"}, as ToRA shows it
      */
     public static ExecutionResult timeout(String output) {
-        return new ExecutionResult(output, "Timeout Error", true, false);
+        return new ExecutionResult(output, TIMEOUT_ERROR, true, false);
     }
 
     /**
-     * Nothing printed and no error.
+     * Nothing printed and nothing failed.
      *
-     * @return true when the output is blank (whitespace only counts as nothing) and error is null
+     * @return true when the output is blank (whitespace only counts as nothing) and the cell
+     *         neither raised an error nor timed out
      */
     public boolean empty() {
-        return output.isBlank() && error == null;
+        return output.isBlank() && !failed();
     }
 
     /** {@return whether the cell raised an error or timed out} */
@@ -72,12 +76,14 @@ public record ExecutionResult(String output, String error, boolean timedOut, boo
     /**
      * The text shown to the model, as ToRA does it: the output when the cell ran, else the last
      * line of the error (e.g. "NameError: name 'x' is not defined"); trailing newlines dropped.
-     * Output printed before an error is not shown.
+     * Output printed before an error is not shown. A timeout without error text shows
+     * {@code "Timeout Error"}, as {@link #timeout} does.
      *
      * @return the text the tool loop feeds back to the model
      */
     public String display() {
         if (!failed()) return output.stripTrailing();
+        if (error == null) return TIMEOUT_ERROR; // timedOut, built without error text
         String e = error.stripTrailing();
         int nl = e.lastIndexOf('\n');
         return nl >= 0 ? e.substring(nl + 1) : e;

@@ -6,6 +6,7 @@ import dev.calx.decode.generate.GenerationStats;
 import dev.calx.decode.generate.Segment;
 import dev.calx.decode.generate.StopReason;
 import dev.calx.llama.tokenizer.Tokenizer;
+import dev.calx.llama.tokenizer.Tokenizers;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,11 +24,11 @@ public final class MathCoderFormat implements PromptFormat {
     /** The registry name of this format. */
     public static final String NAME = "mathcoder";
     /**
-     * MathCoder's special tokens: the role markers, the block kinds and the two delimiters, in
-     * the order the trainer appends them to a vocabulary that lacks them.
+     * MathCoder's special tokens: the block kinds, the two delimiters and the role markers, in
+     * the order the trainer appends them to a vocabulary that lacks them (which fixes their ids).
+     * The same list as {@link Tokenizers#MATHCODER_SPECIAL_TOKENS}, the one source of truth.
      */
-    public static final List<String> SPECIAL_TOKENS = List.of("<|system|>", "<|user|>", "<|assistant|>",
-            "<|text|>", "<|code|>", "<|execution|>", "<|endofblock|>", "<|endofmessage|>");
+    public static final List<String> SPECIAL_TOKENS = Tokenizers.MATHCODER_SPECIAL_TOKENS;
     static final String END_BLOCK = "<|endofblock|>", END_MESSAGE = "<|endofmessage|>";
     static final String TEXT = "<|text|>", CODE = "<|code|>", EXECUTION = "<|execution|>";
     static final String EMPTY = "<empty_execution>";

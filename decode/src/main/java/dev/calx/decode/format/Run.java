@@ -38,7 +38,7 @@ final class Run implements AutoCloseable {
         decoder.prefill(decoder.tokenizer().encode(text, true));
     }
 
-    /** Tokens left in the total budget (at least 1 so a segment can be asked for). */
+    /** Whether any token is left in the total budget ({@code maxNewTokensTotal}), so that another segment can be asked for. */
     boolean budgetLeft() {
         return generatedTokens < options.maxNewTokensTotal();
     }

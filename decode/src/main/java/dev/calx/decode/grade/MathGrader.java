@@ -37,6 +37,7 @@ public final class MathGrader {
     private static final double EXACT_FORM_REL_TOL = 1e-9;
     private static final int RANDOM_POINTS = 8;
     private static final Pattern PLAIN_NUMBER = Pattern.compile("^[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?$");
+    private static final Pattern PLAIN_INTEGER = Pattern.compile("^[+-]?\\d+$");
     private static final Pattern CHOICE = Pattern.compile("^\\(?([A-Ea-e])\\)?$");
     private static final Pattern MATRIX = Pattern.compile("^\\\\begin\\{pmatrix\\}(.*)\\\\end\\{pmatrix\\}$");
     private static final Pattern WORDS = Pattern.compile("^[A-Za-z ]+$");
@@ -70,8 +71,9 @@ public final class MathGrader {
     }
 
     /**
-     * Compares a prediction with a reference. An empty prediction (after normalization) is never
-     * equal; a comparison that overflows the stack grades unequal.
+     * Compares a prediction with a reference. Never throws, whatever the strings: an empty
+     * prediction (after normalization) is never equal, and a comparison that overflows the stack
+     * or fails inside the grader (a string no rule expected) grades unequal, as in {@link #parses}.
      *
      * @param prediction the extracted answer; may be null
      * @param reference  the reference answer; may be null
@@ -85,7 +87,7 @@ public final class MathGrader {
             return new Verdict(equal(p, r, deadline), false);
         } catch (Deadline.TimeoutException e) {
             return new Verdict(false, true);
-        } catch (StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError e) {
             return new Verdict(false, false);
         }
     }
@@ -157,12 +159,13 @@ public final class MathGrader {
     }
 
     /**
-     * Plain numbers: the reference, or it as a percentage (x100, /100). Two integers are compared
-     * exactly (the papers' relative 1e-4 would make 70001 equal 70000); as soon as one side has
-     * a decimal point the relative tolerance applies.
+     * Plain numbers: the reference, or it as a percentage (x100, /100). Two integers (digits with
+     * an optional sign) are compared exactly (the papers' relative 1e-4 would make 70001 equal
+     * 70000); as soon as one side has a decimal point or an exponent ({@code e} or {@code E}) the
+     * relative tolerance applies.
      */
     private static boolean numbersEqual(String p, String r) {
-        if (!p.contains(".") && !r.contains(".") && !p.contains("e") && !r.contains("e")) {
+        if (PLAIN_INTEGER.matcher(p).matches() && PLAIN_INTEGER.matcher(r).matches()) {
             java.math.BigInteger x = new java.math.BigInteger(p.startsWith("+") ? p.substring(1) : p);
             java.math.BigInteger y = new java.math.BigInteger(r.startsWith("+") ? r.substring(1) : r);
             java.math.BigInteger hundred = java.math.BigInteger.valueOf(100);

@@ -88,6 +88,14 @@ class MathCoderFormatTest {
     }
 
     @Test
+    void specialTokensAreTheLlamaTokenizersListInItsOrder() {
+        // one source of truth: the trainer appends these in this order, so it fixes their ids
+        assertEquals(dev.calx.llama.tokenizer.Tokenizers.MATHCODER_SPECIAL_TOKENS, MathCoderFormat.SPECIAL_TOKENS);
+        assertEquals(List.of("<|text|>", "<|code|>", "<|execution|>", "<|endofblock|>", "<|endofmessage|>",
+                "<|user|>", "<|assistant|>", "<|system|>"), MathCoderFormat.SPECIAL_TOKENS);
+    }
+
+    @Test
     void promptIsThePapersSpecialTokenLayout() {
         assertEquals("<|system|><|text|><|endofblock|><|endofmessage|><|user|><|text|>" + Q
                 + "<|endofblock|><|endofmessage|><|assistant|>", mc.renderPrompt(Q));

@@ -69,6 +69,44 @@ class MathGraderTest {
     }
 
     @Test
+    void capitalExponentNumbersGradeWithoutThrowing() {
+        // "1E5" matches the plain-number pattern; the integer path once took it for an integer
+        assertTrue(grader.isEquivalent("1E5", "100000"));
+        assertTrue(grader.isEquivalent("100000", "1E5"));
+        assertTrue(grader.isEquivalent("+1E+5", "1e5"));
+        assertTrue(grader.isEquivalent("2.5E-1", "0.25"));
+        assertFalse(grader.isEquivalent("1E5", "100100")); // an exponent means the relative 1e-4, as "1e5" always did
+        assertFalse(grader.grade("1E5", "7").equal());
+    }
+
+    @Test
+    void oddPredictionsNeverMakeTheGraderThrow() {
+        MathGrader quick = new MathGrader(200);
+        String[] odd = {"1E5", "-1E-5", "+1E+5", "1E", "E5", "1e99999", "-1E99999", "1E-99999", ".E1", "1.E1", "0E0",
+                "9".repeat(400), "9".repeat(400) + "E2", "1/0", "0/0", "\\frac{1}{0}", "\\frac{0}{0}", "\\frac{", "}{", "\\",
+                "{", "}", "(", ")", "((((((", "]", "[1,2)", "(1,", ",", ",,", "=", "==", "x==", "a=b=c", "\\pm", "1\\pm",
+                "\\sqrt", "\\sqrt{}", "\\sqrt{-1}", "\\log 0", "0^{-1}", "x^{-1}", "10^{10^{10}}", "\\infty", "-\\infty",
+                "e", "E", "i", "\\begin{pmatrix}\\end{pmatrix}", "\\begin{pmatrix}1&\\\\&2\\end{pmatrix}", "\\cup",
+                "[1,2]\\cup", "\\{\\}", "\\boxed{}", "$", "%", "\\text{}", "\\u0000", "\u0000", "\uFFFF", "1,000,000E3",
+                "(A)", "(F)", "x", "xyz^{xyz}", "\\frac{x}{x-x}", "\\sin", "\\sin(", "2^{0.5}", "-0", "+-1", "--1"};
+        String[] refs = {"100000", "1E5", "0", "1", "x", "(1,2)", "\\frac{1}{2}", "\\begin{pmatrix}1\\\\2\\end{pmatrix}", "[1,2)", "x=1"};
+        List<String> thrown = new ArrayList<>();
+        for (String p : odd) {
+            for (String r : refs) {
+                for (String[] pair : new String[][] {{p, r}, {r, p}, {p, p}}) {
+                    try {
+                        quick.grade(pair[0], pair[1]);
+                        quick.parses(pair[0]);
+                    } catch (RuntimeException e) {
+                        thrown.add(pair[0] + "  vs  " + pair[1] + ": " + e);
+                    }
+                }
+            }
+        }
+        assertTrue(thrown.isEmpty(), thrown.size() + " comparisons threw:\n" + String.join("\n", thrown));
+    }
+
+    @Test
     void hugePowersHitTheTimeLimitOrFinishWithoutHanging() {
         MathGrader quick = new MathGrader(200);
         long t0 = System.nanoTime();

@@ -3,6 +3,7 @@ package dev.calx.interpreter.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calx.interpreter.InterpreterOptions;
 
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -32,8 +33,21 @@ import java.util.concurrent.TimeoutException;
  */
 public final class WorkerMain {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** Python frames are deep Java frames in interpreter mode; give the Python thread room. */
-    private static final long PYTHON_STACK_BYTES = Long.getLong("calx.python.stack.mb", 512) << 20;
+    /**
+     * Python frames are deep Java frames in interpreter mode; give the Python thread room: the
+     * parent passes {@code -Dcalx.python.stack.mb} ({@link InterpreterOptions#stackMb()}).
+     */
+    private static final long PYTHON_STACK_BYTES = pythonStackBytes(System.getProperty("calx.python.stack.mb"));
+
+    /**
+     * The Python thread's stack in bytes.
+     *
+     * @param mb the {@code calx.python.stack.mb} property, or null when it is missing (then
+     *           {@link InterpreterOptions#DEFAULT_STACK_MB}, the parent's default)
+     */
+    static long pythonStackBytes(String mb) {
+        return (mb == null ? InterpreterOptions.DEFAULT_STACK_MB : Long.parseLong(mb.strip())) << 20;
+    }
 
     private WorkerMain() {}
 

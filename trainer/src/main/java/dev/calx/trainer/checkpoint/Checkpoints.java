@@ -22,7 +22,10 @@ import java.util.stream.Stream;
  * {@code config.json} and {@code model.safetensors}), {@code trainer_state.json} and
  * {@code optimizer.safetensors} (AdamW's {@code exp_avg.<name>} and {@code exp_avg_sq.<name>}).
  * A checkpoint is built in a temporary directory and renamed into place, so a crash leaves
- * either the whole checkpoint or none; only the last {@code keep} are kept.
+ * either the whole checkpoint or none; one that replaces a checkpoint of the same step first
+ * renames the old one aside ({@code .old-checkpoint-<step>}), and {@link #removeTemporaries}
+ * puts it back when a crash came before the new one was in place. Only the last {@code keep}
+ * are kept.
  */
 public final class Checkpoints {
     /** File name of the {@link TrainerState} JSON in a checkpoint; only directories that have it count as checkpoints. */
@@ -30,6 +33,8 @@ public final class Checkpoints {
     /** File name of AdamW's moments in a checkpoint (F32 safetensors, step count in the metadata). */
     public static final String OPTIMIZER = "optimizer.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Name prefix (then the step) of a checkpoint renamed aside while a new one of its step moves in. */
+    private static final String ASIDE_PREFIX = ".old-checkpoint-";
 
     private Checkpoints() { }
 
@@ -46,7 +51,10 @@ public final class Checkpoints {
 
     /**
      * Writes {@code out/checkpoint-<step>} atomically, replacing a checkpoint of the same step,
-     * then deletes all but the newest {@code keep} checkpoints.
+     * then deletes all but the newest {@code keep} checkpoints. A checkpoint being replaced is
+     * renamed aside, the new one renamed into place, and only then the old one deleted: when
+     * the second rename fails the old one is renamed back, and after a crash between the two
+     * {@link #removeTemporaries} restores it.
      *
      * @param out    the output directory (created when needed)
      * @param st     the trainer state; its step names the directory
@@ -56,9 +64,28 @@ public final class Checkpoints {
      * @param model  writes the model files
      * @param keep   how many checkpoints to keep; at least 1 is always kept
      * @return the checkpoint directory
-     * @throws IOException when a file cannot be written, moved or deleted (the temporary directory is removed)
+     * @throws IOException when a file cannot be written, moved or deleted (the temporary directory
+     *                     is removed, and a checkpoint being replaced is kept)
      */
     public static Path save(Path out, TrainerState st, AdamW opt, Map<String, int[]> shapes, ModelWriter model, int keep)
+            throws IOException {
+        return save(out, st, opt, shapes, model, keep, (a, b) -> Files.move(a, b, StandardCopyOption.ATOMIC_MOVE));
+    }
+
+    /** Renames a directory atomically; tests pass one that fails, standing for a full disk or a crash. */
+    interface Mover {
+        /**
+         * Renames {@code from} to {@code to}.
+         *
+         * @param from the directory to rename
+         * @param to   its new path (absent)
+         * @throws IOException when the rename fails
+         */
+        void move(Path from, Path to) throws IOException;
+    }
+
+    /** {@link #save(Path, TrainerState, AdamW, Map, ModelWriter, int)} with the renames done by {@code mover}. */
+    static Path save(Path out, TrainerState st, AdamW opt, Map<String, int[]> shapes, ModelWriter model, int keep, Mover mover)
             throws IOException {
         Files.createDirectories(out);
         Path finalDir = out.resolve("checkpoint-" + st.step());
@@ -74,8 +101,23 @@ public final class Checkpoints {
             TensorFiles.write(tmp.resolve(OPTIMIZER), moments, Map.of("adamw_step", Long.toString(opt.step())));
             AtomicFiles.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(st) + "\n");
             shareable(tmp);
-            if (Files.exists(finalDir)) deleteTree(finalDir);
-            Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+            Path aside = out.resolve(ASIDE_PREFIX + st.step());
+            if (Files.exists(aside)) repairAside(aside, finalDir); // left by an earlier crash
+            boolean replacing = Files.exists(finalDir);
+            if (replacing) mover.move(finalDir, aside);
+            try {
+                mover.move(tmp, finalDir);
+            } catch (IOException | RuntimeException e) {
+                if (replacing) {
+                    try {
+                        mover.move(aside, finalDir);
+                    } catch (IOException | RuntimeException back) {
+                        e.addSuppressed(back); // removeTemporaries puts it back when the next run starts
+                    }
+                }
+                throw e;
+            }
+            if (replacing) deleteTree(aside);
         } finally {
             if (Files.exists(tmp)) deleteTree(tmp);
         }
@@ -84,16 +126,37 @@ public final class Checkpoints {
     }
 
     /**
-     * Deletes the temporary directories a killed run left behind (a checkpoint it was writing when
-     * it died); called when a run starts, before it writes anything.
+     * Cleans up after a killed run; called when a run starts, before it writes anything. Deletes
+     * the temporary directories it left behind (a checkpoint it was writing when it died), and
+     * for a checkpoint it had renamed aside to replace it: puts it back as
+     * {@code checkpoint-<step>} when the replacement never arrived, else deletes it.
      *
      * @param out the output directory; nothing happens when it does not exist
-     * @throws IOException when a directory cannot be listed or deleted
+     * @throws IOException when a directory cannot be listed, renamed or deleted
      */
     public static void removeTemporaries(Path out) throws IOException {
         if (!Files.isDirectory(out)) return;
+        List<Path> entries;
         try (Stream<Path> s = Files.list(out)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-checkpoint-")).toList()) deleteTree(p);
+            entries = s.toList();
+        }
+        for (Path p : entries) {
+            String name = p.getFileName().toString();
+            if (name.startsWith(".tmp-checkpoint-")) {
+                deleteTree(p);
+            } else if (name.matches(java.util.regex.Pattern.quote(ASIDE_PREFIX) + "\\d+")) {
+                repairAside(p, out.resolve("checkpoint-" + name.substring(ASIDE_PREFIX.length())));
+            }
+        }
+    }
+
+    /** A checkpoint renamed aside: deleted when its replacement is in place, else put back. */
+    private static void repairAside(Path aside, Path original) throws IOException {
+        if (Files.exists(original.resolve(STATE))) {
+            deleteTree(aside);
+        } else {
+            if (Files.exists(original)) deleteTree(original); // not a checkpoint (no state file)
+            Files.move(aside, original, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

@@ -7,7 +7,8 @@ package dev.calx.trainer.checkpoint;
  * that must not change across a resume (checked when resuming).
  *
  * <p>The data order has no other random state: {@code seed} is the whole RNG state.
- * "Checked" below marks the settings a resume compares with the new run's.
+ * "Checked" below marks the settings a resume compares with the new run's: all those that
+ * change the result, so that a resumed run is the run that never stopped.
  *
  * @param version      the file format, {@link #VERSION} when written
  * @param step         optimizer steps done (global, across resumes); also AdamW's step count
@@ -17,14 +18,14 @@ package dev.calx.trainer.checkpoint;
  * @param seed         the data-order seed (checked)
  * @param tokensSeen   real (non-padding) tokens of every micro-batch trained so far
  * @param baseLr       the peak learning rate (checked)
- * @param schedule     the schedule kind in lower case ({@code linear}, {@code cosine}, {@code constant})
- * @param warmupSteps  warm-up length in optimizer steps
+ * @param schedule     the schedule kind in lower case ({@code linear}, {@code cosine}, {@code constant}) (checked)
+ * @param warmupSteps  warm-up length in optimizer steps (checked)
  * @param totalSteps   optimizer steps of the whole run (checked)
- * @param beta1        AdamW's first-moment decay
- * @param beta2        AdamW's second-moment decay
- * @param eps          AdamW's epsilon
- * @param weightDecay  AdamW's decoupled weight decay
- * @param maxGradNorm  the clipping threshold
+ * @param beta1        AdamW's first-moment decay (checked)
+ * @param beta2        AdamW's second-moment decay (checked)
+ * @param eps          AdamW's epsilon (checked)
+ * @param weightDecay  AdamW's decoupled weight decay (checked)
+ * @param maxGradNorm  the clipping threshold (checked)
  * @param batchSize    samples (or packed rows) per micro-batch (checked)
  * @param gradAccum    micro-batches per optimizer step (checked)
  * @param maxLength    the per-sample token limit (checked)

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +44,9 @@ public final class ProcessCodeRunner implements CodeRunner {
      *
      * @param python                   the interpreter's path or command name
      * @param timeoutSecondsPerProgram seconds allowed per program: a batch of n programs gets
-     *                                 {@code 10 + n * timeoutSecondsPerProgram} seconds, counted
-     *                                 only once the process has closed its stdout (so a program
-     *                                 that never ends blocks the call)
+     *                                 {@code 10 + n * timeoutSecondsPerProgram} seconds once the
+     *                                 programs are sent, after which the process is killed (a
+     *                                 program that never ends fails its whole batch)
      */
     public ProcessCodeRunner(String python, long timeoutSecondsPerProgram) {
         this.python = python;
@@ -57,29 +59,35 @@ public final class ProcessCodeRunner implements CodeRunner {
     }
 
     /**
-     * {@inheritDoc} All of them go to one process.
+     * {@inheritDoc} All of them go to one process, killed (with any processes it started) when
+     * the batch's time runs out. Its stdout and stderr go to temporary files, deleted before
+     * this returns or throws.
      *
      * @throws java.io.UncheckedIOException when the process cannot be started or talked to
-     * @throws IllegalStateException when the process exits non-zero, is still running past the
-     *                               batch's time after closing its stdout, or returns a wrong
-     *                               number of results
+     * @throws IllegalStateException when the process exits non-zero, is still running when the
+     *                               batch's time runs out, or returns a wrong number of results
      */
     @Override
     public List<Result> runAll(List<String> programs) {
         if (programs.isEmpty()) return List.of();
+        Path outFile = null, errFile = null;
+        Process p = null;
         try {
-            // stderr to a file: a pipe nobody drains while stdout is read could fill and block the child
-            java.nio.file.Path errFile = java.nio.file.Files.createTempFile("calx-python", ".err");
-            Process p = new ProcessBuilder(python, "-c", DRIVER).redirectError(errFile.toFile()).start();
-            p.getOutputStream().write(JSON.writeValueAsBytes(programs));
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10 + timeoutSecondsPerProgram * programs.size(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(python + " did not finish a batch of " + programs.size() + " programs in time");
+            // both streams to files, never pipes: nothing has to be read before waitFor (which alone
+            // bounds the time), and an undrained pipe cannot fill up and block the child
+            outFile = Files.createTempFile("calx-python", ".out");
+            errFile = Files.createTempFile("calx-python", ".err");
+            p = new ProcessBuilder(python, "-c", DRIVER).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+            long limit = 10 + timeoutSecondsPerProgram * programs.size();
+            try (var stdin = p.getOutputStream()) {
+                stdin.write(JSON.writeValueAsBytes(programs));
             }
-            String err = java.nio.file.Files.readString(errFile, StandardCharsets.UTF_8);
-            java.nio.file.Files.deleteIfExists(errFile);
+            if (!p.waitFor(limit, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(python + " did not finish " + programs.size() + " program(s) within " + limit
+                        + " s (10 s + " + timeoutSecondsPerProgram + " s per program); the process was killed");
+            }
+            byte[] out = Files.readAllBytes(outFile);
+            String err = Files.readString(errFile, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(python + " exited with " + p.exitValue() + ": " + err.strip());
             }
@@ -97,6 +105,29 @@ public final class ProcessCodeRunner implements CodeRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + python, e);
+        } finally {
+            if (p != null && p.isAlive()) kill(p);
+            deleteQuietly(outFile);
+            deleteQuietly(errFile);
+        }
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS); // let it release the files before they are deleted
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteQuietly(Path f) {
+        if (f == null) return;
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // a temporary file; the system's cleaning takes it
         }
     }
 

@@ -97,13 +97,28 @@ public final class AdamW {
     }
 
     /**
-     * One update of every parameter with learning rate {@code lr}. Not thread-safe.
+     * One update of every parameter with learning rate {@code lr}. Not thread-safe. All the
+     * parameters are checked against their saved moments first, so when it throws nothing has
+     * changed: no parameter, moment or step count.
      *
      * @param params the parameters, updated in place from their current gradients
      * @param lr     the learning rate of this update (the schedule already applied)
      * @throws IllegalStateException when a parameter's saved moments have a different element count
      */
     public void update(List<Param> params, double lr) {
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        for (Param p : params) {
+            int n = p.value().size();
+            Moments mo = state.get(p.name());
+            if (mo != null && (mo.m.length != n || mo.v.length != n)) {
+                throw new IllegalStateException("AdamW state for " + p.name() + " has " + mo.m.length + " (exp_avg) and "
+                        + mo.v.length + " (exp_avg_sq) elements but the parameter has " + n);
+            }
+            Integer earlier = sizes.putIfAbsent(p.name(), n);
+            if (earlier != null && earlier != n) {
+                throw new IllegalStateException("parameter name " + p.name() + " is given twice, with " + earlier + " and " + n + " elements");
+            }
+        }
         step++;
         double bc1 = 1 - Math.pow(cfg.beta1, step);
         double bc2 = 1 - Math.pow(cfg.beta2, step);
@@ -114,9 +129,6 @@ public final class AdamW {
         for (Param p : params) {
             int n = p.value().size();
             Moments mo = state.computeIfAbsent(p.name(), k -> new Moments(new float[n], new float[n]));
-            if (mo.m.length != n) {
-                throw new IllegalStateException("AdamW state for " + p.name() + " has " + mo.m.length + " elements but the parameter has " + n);
-            }
             float decay = cfg.decays.test(p.name()) ? (float) (1 - lr * cfg.weightDecay) : 1f;
             Tensor val = p.value(), grad = p.grad();
             float[] w = val.data(), g = grad.data(), m = mo.m, v = mo.v;

@@ -27,10 +27,21 @@ import java.util.TreeMap;
  * problems at a magnitude never used for training ("xlarge").
  */
 public final class Synthesizer {
-    /** Magnitude tiers: name and the factor applied to the scalable ranges. */
-    public static final Map<String, Long> MAGNITUDES = new LinkedHashMap<>(Map.of(
-            "small", 1L, "medium", 10L, "large", 1_000L, "xlarge", 1_000_000L));
+    /**
+     * Magnitude tiers: name and the factor applied to the scalable ranges, unmodifiable, iterated
+     * smallest first: small 1, medium 10, large 1000, xlarge 1000000 (the test-only tier).
+     */
+    public static final Map<String, Long> MAGNITUDES = magnitudes();
     static final double BACKWARD_RATE = 0.3;
+
+    private static Map<String, Long> magnitudes() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("small", 1L);
+        m.put("medium", 10L);
+        m.put("large", 1_000L);
+        m.put("xlarge", 1_000_000L);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     private Synthesizer() { }
 

@@ -165,6 +165,22 @@ class DataPipelineTest {
     }
 
     @Test
+    void aSampleBothTruncatedAndFullyMaskedCountsOnceTowardsTheBadFraction() {
+        SpanTokenizer tok = new SpanTokenizer(new CharTokenizer(), 12);
+        List<Example> exs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) exs.add(new Example("f", i + 1, null, "q", "ab", null));
+        exs.add(new Example("f", 9, null, "q", "abcdefghijklmnop", null)); // truncated
+        exs.add(new Example("f", 10, null, "a very long question", "x", null)); // truncated and fully masked
+        java.util.function.Function<Example, List<Span>> render = ex -> List.of(new Span(SpanKind.PROMPT, ex.question()),
+                new Span(SpanKind.TEXT, ex.solution()), new Span(SpanKind.EOS, "</s>"));
+        // 2 bad samples of 10: within 20%
+        Dataset d = Dataset.of(exs, render, tok, 0.2, "test");
+        assertEquals(new Dataset.Stats(10, 2, 1, 8 * 6 + 12, 8 * 3 + 9), d.stats());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.of(exs, render, tok, 0.15, "test"));
+        assertTrue(e.getMessage().contains("2 of 10 samples"), e.getMessage());
+    }
+
+    @Test
     void batchesAreDeterministicPerEpochCoverEverySampleOnceAndAreLengthBucketed() {
         List<Sample> ss = new ArrayList<>();
         java.util.Random r = new java.util.Random(1);

@@ -43,6 +43,42 @@ class SynthesizerTest {
         assertFalse(Files.exists(tmp.resolve("a/stage2_code_train.jsonl")));
     }
 
+    @Test
+    void magnitudesAreAFixedUnmodifiableTable() {
+        assertEquals(List.of("small", "medium", "large", "xlarge"), List.copyOf(Synthesizer.MAGNITUDES.keySet()));
+        assertEquals(List.of(1L, 10L, 1_000L, 1_000_000L), List.copyOf(Synthesizer.MAGNITUDES.values()));
+        assertThrows(UnsupportedOperationException.class, () -> Synthesizer.MAGNITUDES.put("huge", 1_000_000_000L));
+        assertThrows(UnsupportedOperationException.class, () -> Synthesizer.MAGNITUDES.remove("small"));
+    }
+
+    /** Pins the bytes a seed gives, so that refactoring the tables cannot change a data set silently. */
+    @Test
+    void seedFiveGivesThePinnedBytes() throws Exception {
+        Synthesizer.write(Synthesizer.generate(300, 5), tmp.resolve("p"), 5, null);
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        List<Path> files;
+        try (var s = Files.list(tmp.resolve("p"))) {
+            files = s.sorted().toList();
+        }
+        StringBuilder got = new StringBuilder();
+        for (Path f : files) {
+            got.append(f.getFileName()).append(' ')
+                    .append(java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(f)))).append('\n');
+        }
+        assertEquals(PINNED_SEED5, got.toString());
+    }
+
+    /** SHA-256 of each file of {@code generate(300, 5)}, recorded before MAGNITUDES became a fixed table. */
+    private static final String PINNED_SEED5 = """
+            manifest.json 6c86cfbdb04e433d60d6f0b57541b32a36e32649921ed243317a8e7437c95e4c
+            stage1_cot_test.jsonl 4b7b999d7486edae494406ca601bbeaa3ac726501e0f87381d5159038b0c7d4f
+            stage1_cot_train.jsonl 20f7ebc97c309e5f27a547f7bbe645fefd3b6d623326e7fb9b5f1c4645e9ba0d
+            stage1_cot_val.jsonl 0fe7199cb5c1e82cc2ed381c2d40601cfc311078cbe6f2a0eb159bfe4b858c19
+            stage2_code_UNEXECUTED_test.jsonl 4c3b507f38918b80b23a9e45e852a4b6171db897d87a4a0e12dda577d4be8545
+            stage2_code_UNEXECUTED_train.jsonl 0d097f236255f0aa99cefa505d5aef0b74b40ea985b6a0838fafa9d5ff93b6b5
+            stage2_code_UNEXECUTED_val.jsonl 1513f8a36f4e2004a9a6d5cd99cb95d6e42d7633bc4327614ff865175bbc0c8d
+            """;
+
     private static final Pattern STEP = Pattern.compile("^.*: (-?\\d+) ([+\\-×÷]) (-?\\d+) = (-?\\d+)\\.$");
     private static final Pattern DIVMOD = Pattern.compile("^.*: (\\d+) ÷ (\\d+) = (\\d+) remainder (\\d+), so (\\d+)\\.$");
     private static final Pattern BOXED = Pattern.compile("\\\\boxed\\{(-?\\d+)}");
