@@ -40,7 +40,7 @@ public final class GradCheck {
      * @param entries one entry per parameter, in the order they were given
      */
     public record Report(List<Entry> entries) {
-        /** @return whether every parameter passed */
+        /** {@return whether every parameter passed} */
         public boolean ok() {
             return entries.stream().allMatch(Entry::ok);
         }

@@ -118,12 +118,12 @@ public final class Variable {
         return node == null;
     }
 
-    /** @return the name given to {@link #parameter(String, Tensor)}, or null */
+    /** {@return the name given to {@link #parameter(String, Tensor)}, or null} */
     public String name() {
         return name;
     }
 
-    /** @return a copy of the value's shape */
+    /** {@return a copy of the value's shape} */
     public int[] shape() {
         return value.shape();
     }

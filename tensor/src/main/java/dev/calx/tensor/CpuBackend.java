@@ -23,7 +23,7 @@ public final class CpuBackend implements Backend {
         this.simd = simd;
     }
 
-    /** @return whether this backend runs the Vector API kernels (false: the scalar reference loops) */
+    /** {@return whether this backend runs the Vector API kernels (false: the scalar reference loops)} */
     public boolean simd() {
         return simd;
     }

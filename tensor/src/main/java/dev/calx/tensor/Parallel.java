@@ -34,7 +34,7 @@ public final class Parallel {
 
     private Parallel() {}
 
-    /** @return the number of threads ops may use, {@code -Dcalx.threads} or the processor count (at least 1) */
+    /** {@return the number of threads ops may use, {@code -Dcalx.threads} or the processor count (at least 1)} */
     public static int threads() {
         return THREADS;
     }

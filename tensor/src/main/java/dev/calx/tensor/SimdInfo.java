@@ -10,7 +10,7 @@ public final class SimdInfo {
 
     private SimdInfo() {}
 
-    /** @return floats per vector of {@link #F} (16 with AVX-512, 8 with AVX2, 4 with 128-bit SIMD) */
+    /** {@return floats per vector of {@link #F} (16 with AVX-512, 8 with AVX2, 4 with 128-bit SIMD)} */
     public static int floatLanes() {
         return F.length();
     }
@@ -30,7 +30,7 @@ public final class SimdInfo {
         };
     }
 
-    /** @return {@code "(ISA, N float lanes)"}, for backend descriptions */
+    /** {@return {@code "(ISA, N float lanes)"}, for backend descriptions} */
     public static String describe() {
         return "(" + isaName() + ", " + floatLanes() + " float lanes)";
     }

@@ -118,9 +118,9 @@ public final class Tensor {
     }
 
     // ---- shape ----
-    /** @return the number of dimensions (0 for a tensor of shape []) */
+    /** {@return the number of dimensions (0 for a tensor of shape [])} */
     public int rank() { return shape.length; }
-    /** @return a copy of the dimensions */
+    /** {@return a copy of the dimensions} */
     public int[] shape() { return shape.clone(); }
     /**
      * Size of one dimension.
@@ -138,7 +138,7 @@ public final class Tensor {
      * @throws ArrayIndexOutOfBoundsException if i is outside [-rank, rank)
      */
     public int stride(int i) { return strides[i < 0 ? strides.length + i : i]; }
-    /** @return a copy of the strides, in floats */
+    /** {@return a copy of the strides, in floats} */
     public int[] strides() { return strides.clone(); }
     /**
      * The backing array itself (not a copy), shared with every view; element (i, j, ...) is at
@@ -147,7 +147,7 @@ public final class Tensor {
      * @return the backing array
      */
     public float[] data() { return data; }
-    /** @return the index in {@link #data()} of the first element */
+    /** {@return the index in {@link #data()} of the first element} */
     public int offset() { return offset; }
     /**
      * The modification counter bumped by {@link #touch()}; device caches compare it to decide
@@ -159,7 +159,7 @@ public final class Tensor {
     /** Marks the contents as changed (invalidates device caches keyed on the version). */
     public void touch() { version++; }
 
-    /** @return the number of elements, the product of the dimensions (1 for rank 0) */
+    /** {@return the number of elements, the product of the dimensions (1 for rank 0)} */
     public int size() {
         int n = 1;
         for (int d : shape) n *= d;

@@ -13,13 +13,13 @@ import java.lang.foreign.MemorySegment;
  * must come from a shared or automatic arena, not a confined one.
  */
 public sealed interface WeightMatrix permits F32Weights, BF16Weights, F16Weights, Q8Weights {
-    /** @return the number of rows: output features for a linear layer, vocabulary size for an embedding */
+    /** {@return the number of rows: output features for a linear layer, vocabulary size for an embedding} */
     int rows();
 
-    /** @return the number of columns: input features (the embedding width for a table) */
+    /** {@return the number of columns: input features (the embedding width for a table)} */
     int cols();
 
-    /** @return the storage format */
+    /** {@return the storage format} */
     DType dtype();
 
     /**

@@ -103,7 +103,7 @@ public final class CudaBackend implements Backend {
         return arena;
     }
 
-    /** @return the options this backend's device context was opened with */
+    /** {@return the options this backend's device context was opened with} */
     public CudaConfig config() {
         return ctx.config();
     }

@@ -59,7 +59,7 @@ public final class DeviceArena implements AutoCloseable {
         this.name = name;
     }
 
-    /** @return the name given by {@link CudaBackend#forModel} ("default" for the root backend) */
+    /** {@return the name given by {@link CudaBackend#forModel} ("default" for the root backend)} */
     public String name() { return name; }
 
     /**
@@ -184,7 +184,7 @@ public final class DeviceArena implements AutoCloseable {
         }
     }
 
-    /** @return whether {@link #close()} has run (clear() does not close) */
+    /** {@return whether {@link #close()} has run (clear() does not close)} */
     public synchronized boolean isClosed() { return closed; }
 
     @Override

@@ -23,13 +23,13 @@ public final class DeviceBuffer implements AutoCloseable {
         return new DeviceBuffer(device, device.malloc(bytes, what), bytes, what);
     }
 
-    /** @return the size in bytes */
+    /** {@return the size in bytes} */
     public long bytes() { return bytes; }
 
-    /** @return what this buffer holds (for messages) */
+    /** {@return what this buffer holds (for messages)} */
     public String what() { return what; }
 
-    /** @return whether {@link #close()} has freed the memory */
+    /** {@return whether {@link #close()} has freed the memory} */
     public boolean isClosed() { return closed; }
 
     Object handle() {

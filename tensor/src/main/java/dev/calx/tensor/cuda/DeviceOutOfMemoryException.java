@@ -27,13 +27,13 @@ public final class DeviceOutOfMemoryException extends RuntimeException {
         this.total = total;
     }
 
-    /** @return the size of the failed allocation, in bytes */
+    /** {@return the size of the failed allocation, in bytes} */
     public long requestedBytes() { return requested; }
 
-    /** @return the free device memory when it failed, in bytes */
+    /** {@return the free device memory when it failed, in bytes} */
     public long freeBytes() { return free; }
 
-    /** @return the device's total memory, in bytes */
+    /** {@return the device's total memory, in bytes} */
     public long totalBytes() { return total; }
 
     static String message(String device, String what, long requested, long free, long total) {
