@@ -150,8 +150,8 @@ final class WeightKernels {
         // ..., i+G-1) each stream ends after one row and the prefetchers start again. Measured
         // with GemvBenchmark -p shape=32000x768 -jvmArgsAppend "... -Dcalx.threads=1
         // -Dcalx.gemv.interleave=true|false", two alternating runs each (2026-12-01, noisy VM):
-        // fp32 356-358 vs 312-349 ops/s, bf16 643-650 vs 607-653; a small gain on short rows
-        // (a throwaway probe over memory segments had shown 15-25%), none on 16 KiB rows.
+        // fp32 356-358 vs 312-349 ops/s, bf16 643-650 vs 607-653: a small gain on short rows,
+        // none on 16 KiB rows.
         // The rows go out in blocks that the threads claim one by one (Parallel.forBlocks), so
         // a thread that starts late or runs slower does fewer of them; a static half each made
         // the faster thread wait for the other (GEMV is the whole of decode's time). The block
