@@ -144,7 +144,7 @@ final class WeightKernels {
             }
         }
         float[] xsplit = xs;
-        // Each thread's rows [o0, o1) are walked as G interleaved streams: the group at step i
+        // Each block's rows [o0, o1) are walked as G interleaved streams: the group at step i
         // is rows o0+i, o0+i+q, ..., o0+i+(G-1)q with q = (o1-o0)/G, so every stream runs on
         // through consecutive rows, which are contiguous in memory. With adjacent rows (i, i+1,
         // ..., i+G-1) each stream ends after one row and the prefetchers start again. Measured
