@@ -51,7 +51,10 @@ final class SmallBatchMatmul {
         float[] wa = heap == null ? null : heap.data();
         int wo = heap == null ? 0 : heap.offset();
         MemorySegment seg = f.segment();
-        Parallel.forRange((out + 1) / 2, 4L * in * n, (p0, p1) -> {
+        // Row pairs go out in claimed blocks (about 32 per call), as in the tensor module's GEMV,
+        // so neither thread waits for the other; each pair is computed the same in any block.
+        int pairs = (out + 1) / 2;
+        Parallel.forBlocks(pairs, Math.max(16, (pairs + 31) / 32), 4L * in * n, (p0, p1) -> {
             for (int o = 2 * p0; o < Math.min(out, 2 * p1); o += 2) {
                 int rowsHere = Math.min(2, out - o);
                 for (int b = 0; b < n; b += 4) {
