@@ -3,7 +3,8 @@
 
 Usage: /usr/bin/python3 tools/eval_breakdown.py EVAL.jsonl TEST.jsonl
 Prints accuracy with a 95% Wilson interval, accuracy per magnitude tier and for the training
-magnitudes (small+medium+large), tool calls per problem, problems with a tool timeout, how many
+magnitudes small+medium+large (the tiers every model here trained on; `long`, 7-12 digits, is
+trained only with `calx data synth --long-share`), tool calls per problem, problems with a tool timeout, how many
 last ```output blocks equal the reference, and how many boxed answers differ from that output.
 The eval must have been run without --no-outputs (transcripts are read).
 """
@@ -39,7 +40,8 @@ for r in rows:
     if outs and boxed and outs[-1].strip() != boxed[-1].strip():
         box_diff += 1
 print(f"accuracy {100 * k / n:.2f}% ({k}/{n}), 95% interval {wilson(k, n)[0]:.1f}-{wilson(k, n)[1]:.1f}%")
-for m in ("small", "medium", "large", "xlarge"):
+TIERS = ("small", "medium", "large", "long", "xlarge")
+for m in TIERS + tuple(sorted(set(tot) - set(TIERS))):
     if tot[m]:
         lo, hi = wilson(ok[m], tot[m])
         print(f"  {m}: {ok[m]}/{tot[m]} ({100 * ok[m] / tot[m]:.1f}%, {lo:.1f}-{hi:.1f}%)")
@@ -47,7 +49,7 @@ ti = sum(tot[m] for m in ("small", "medium", "large"))
 ki = sum(ok[m] for m in ("small", "medium", "large"))
 if ti:
     lo, hi = wilson(ki, ti)
-    print(f"  training magnitudes: {ki}/{ti} ({100 * ki / ti:.1f}%, {lo:.1f}-{hi:.1f}%)")
+    print(f"  small+medium+large: {ki}/{ti} ({100 * ki / ti:.1f}%, {lo:.1f}-{hi:.1f}%)")
 print(f"tool calls per problem {sum(r['tool_calls'] for r in rows) / n:.2f}; problems with a tool timeout "
       f"{sum(1 for r in rows if r['timeouts'])}")
 print(f"last output == reference: {out_eq}; boxed answer != last output: {box_diff}")

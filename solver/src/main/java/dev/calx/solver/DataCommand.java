@@ -57,11 +57,18 @@ public final class DataCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Output directory.") Path out;
         @Option(names = "--n", defaultValue = "1000", description = "Problems for train/val/test (default: ${DEFAULT-VALUE}); n/20 more xlarge test problems.") int n;
         @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--long-share", defaultValue = "0", description = "Fraction of the n problems drawn with 7-12 digit"
+                + " numbers (tier 'long', split like the others, so it trains; the xlarge test problems stay unseen); 0 keeps"
+                + " 7-12 digits test-only (default: ${DEFAULT-VALUE}).") double longShare;
         @picocli.CommandLine.Mixin Exec exec = new Exec();
 
         @Override
         public Integer call() throws Exception {
-            var problems = Synthesizer.generate(n, seed);
+            if (!(longShare >= 0 && longShare < 1)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--long-share must be at least 0 and below 1, got " + longShare);
+            }
+            var problems = Synthesizer.generate(n, seed, longShare);
             CodeRunner r = exec.open();
             Synthesizer.Report rep;
             try {

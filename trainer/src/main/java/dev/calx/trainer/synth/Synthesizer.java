@@ -24,12 +24,16 @@ import java.util.TreeMap;
  * a magnitude, numbers, a phrasing and a direction (forward, or backward hiding one given
  * number), and assigns the split from a hash of the problem's identity, so that two phrasings
  * or directions of the same numbers never land in different splits. The test split also gets
- * problems at a magnitude never used for training ("xlarge").
+ * problems at a magnitude never used for training ("xlarge"), unless a share of the main draw
+ * is asked for at that magnitude ("long": the same factor as xlarge, split by identity like the
+ * other trained tiers; an xlarge test problem never shares an identity with a long train or
+ * val problem of the same set).
  */
 public final class Synthesizer {
     /**
      * Magnitude tiers: name and the factor applied to the scalable ranges, unmodifiable, iterated
-     * smallest first: small 1, medium 10, large 1000, xlarge 1000000 (the test-only tier).
+     * smallest first: small 1, medium 10, large 1000, long 1000000 (trained only when asked for,
+     * see {@link #generate(int, long, double)}), xlarge 1000000 (the test-only tier).
      */
     public static final Map<String, Long> MAGNITUDES = magnitudes();
     static final double BACKWARD_RATE = 0.3;
@@ -39,6 +43,7 @@ public final class Synthesizer {
         m.put("small", 1L);
         m.put("medium", 10L);
         m.put("large", 1_000L);
+        m.put("long", 1_000_000L);
         m.put("xlarge", 1_000_000L);
         return java.util.Collections.unmodifiableMap(m);
     }
@@ -55,6 +60,25 @@ public final class Synthesizer {
      * @return the problems in draw order, the xlarge ones last
      */
     public static List<Problem> generate(int n, long seed) {
+        return generate(n, seed, 0);
+    }
+
+    /**
+     * Like {@link #generate(int, long)}, with a share of the {@code n} main problems drawn at the
+     * xlarge factor as the {@code long} tier (7-12 digit numbers), which is split by identity
+     * like small, medium and large, so it trains; the rest keep the 40/35/25% mix. With share 0
+     * the result is exactly {@code generate(n, seed)}'s.
+     *
+     * @param n         the number of small, medium, large and long problems wanted
+     * @param seed      the seed; the same seed and share give the same problems
+     * @param longShare the fraction of the main draw at the long tier, from 0 to 1 (exclusive)
+     * @return the problems in draw order, the xlarge ones last
+     * @throws IllegalArgumentException when the share is outside [0, 1)
+     */
+    public static List<Problem> generate(int n, long seed, double longShare) {
+        if (!(longShare >= 0 && longShare < 1)) {
+            throw new IllegalArgumentException("long share must be in [0, 1), got " + longShare);
+        }
         Rng rng = new Rng(seed);
         List<Problem> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -62,8 +86,10 @@ public final class Synthesizer {
         int attempts = 0;
         while (out.size() < n && attempts++ < n * 20 + 100) {
             double u = rng.uniform();
-            // a quarter large, so that long numbers are copied often enough to be learned
-            String mag = u < 0.4 ? "small" : u < 0.75 ? "medium" : "large";
+            // a quarter large, so that long numbers are copied often enough to be learned;
+            // with share 0, v == u exactly and the draw sequence is the one without the option
+            double v = (u - longShare) / (1 - longShare);
+            String mag = u < longShare ? "long" : v < 0.4 ? "small" : v < 0.75 ? "medium" : "large";
             Problem p = draw(rng, mag, out.size());
             if (p == null || !seen.add(p.identity() + "|" + p.hidden())) continue;
             out.add(p);
@@ -210,6 +236,8 @@ public final class Synthesizer {
         manifest.put("generator", "calx data synth");
         manifest.put("seed", seed);
         manifest.put("problems", problems.size());
+        long longProblems = problems.stream().filter(p -> p.magnitude().equals("long")).count();
+        if (longProblems > 0) manifest.put("long_problems", longProblems); // absent at share 0: same bytes as before
         manifest.put("executed", runner != null);
         manifest.put("executor", runner == null ? "none: stage-2 programs were NOT run and carry no output blocks" : runner.describe());
         manifest.set("stage1_rows", json.valueToTree(cotRows));

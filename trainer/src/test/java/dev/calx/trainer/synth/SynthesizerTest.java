@@ -45,8 +45,8 @@ class SynthesizerTest {
 
     @Test
     void magnitudesAreAFixedUnmodifiableTable() {
-        assertEquals(List.of("small", "medium", "large", "xlarge"), List.copyOf(Synthesizer.MAGNITUDES.keySet()));
-        assertEquals(List.of(1L, 10L, 1_000L, 1_000_000L), List.copyOf(Synthesizer.MAGNITUDES.values()));
+        assertEquals(List.of("small", "medium", "large", "long", "xlarge"), List.copyOf(Synthesizer.MAGNITUDES.keySet()));
+        assertEquals(List.of(1L, 10L, 1_000L, 1_000_000L, 1_000_000L), List.copyOf(Synthesizer.MAGNITUDES.values()));
         assertThrows(UnsupportedOperationException.class, () -> Synthesizer.MAGNITUDES.put("huge", 1_000_000_000L));
         assertThrows(UnsupportedOperationException.class, () -> Synthesizer.MAGNITUDES.remove("small"));
     }
@@ -149,6 +149,43 @@ class SynthesizerTest {
         Set<String> kinds = new HashSet<>();
         for (Problem p : ps) kinds.add(p.template().id() + "/" + p.kind() + "/" + p.phrasing());
         assertTrue(kinds.size() >= 40, "template/direction/phrasing combinations: " + kinds.size());
+    }
+
+    @Test
+    void longShareTrainsSevenToTwelveDigitsWhileXlargeStaysTestOnly() throws Exception {
+        // share 0 is the two-argument draw, problem for problem
+        assertEquals(Synthesizer.generate(400, 7).stream().map(Problem::question).toList(),
+                Synthesizer.generate(400, 7, 0).stream().map(Problem::question).toList());
+        List<Problem> ps = Synthesizer.generate(3000, 7, 0.4);
+        Map<String, Integer> byTier = new HashMap<>();
+        Set<String> trainOrVal = new HashSet<>();
+        int longTrain = 0;
+        for (Problem p : ps) {
+            byTier.merge(p.magnitude(), 1, Integer::sum);
+            String s = Synthesizer.split(p);
+            if (p.magnitude().equals("xlarge")) assertEquals("test", s);
+            if (p.magnitude().equals("long") && s.equals("train")) longTrain++;
+            if (!s.equals("test")) trainOrVal.add(p.identity());
+        }
+        int longs = byTier.getOrDefault("long", 0);
+        assertTrue(longs > 1050 && longs < 1350, "long problems of 3000 at share 0.4: " + byTier);
+        assertTrue(longTrain > 900, "long train problems: " + longTrain);
+        assertEquals(150, byTier.get("xlarge"));
+        for (Problem p : ps) {
+            if (p.magnitude().equals("xlarge")) assertFalse(trainOrVal.contains(p.identity()), p.identity());
+        }
+        // long numbers are as long as xlarge's: some given number of 7+ digits in most long problems
+        int withSeven = 0;
+        for (Problem p : ps) {
+            if (p.magnitude().equals("long") && Pattern.compile("\\d{7,}").matcher(p.question()).find()) withSeven++;
+        }
+        assertTrue(withSeven > longs * 0.8, withSeven + " of " + longs);
+        Synthesizer.write(ps, tmp.resolve("l"), 7, null);
+        JsonNode m = new ObjectMapper().readTree(tmp.resolve("l/manifest.json").toFile());
+        assertEquals(longs, m.get("long_problems").asInt());
+        assertThrows(IllegalArgumentException.class, () -> Synthesizer.generate(10, 1, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> Synthesizer.generate(10, 1, -0.1));
+        assertThrows(IllegalArgumentException.class, () -> Synthesizer.generate(10, 1, Double.NaN));
     }
 
     @Test
