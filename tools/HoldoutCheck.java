@@ -17,9 +17,10 @@ import java.util.Set;
  * Exact, unlike tools/holdout_filter.py's digit-multiset test, which it is meant to confirm.
  *
  * <pre>
- * java -cp trainer/target/classes:$(cat trainer/target/classpath.txt) tools/HoldoutCheck.java \
+ * java -cp trainer/target/classes:JACKSON_JARS tools/HoldoutCheck.java \
  *     HELDOUT.jsonl N SEED[:SHARE] TRAIN.jsonl N SEED[:SHARE] [TRAIN.jsonl N SEED[:SHARE] ...]
  * </pre>
+ * (JACKSON_JARS: jackson-core, -databind and -annotations from ~/.m2, as docs/RESULTS.md step 11 lists them.)
  * Each file is named with the {@code calx data synth --n N --seed SEED --long-share SHARE} that
  * made it; rows are matched to problems by id and question. Exits 1 when any row is held out.
  */
