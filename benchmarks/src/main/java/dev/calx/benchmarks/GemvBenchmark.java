@@ -16,6 +16,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Score unit: ops/s, one op = one product with w of shape "ROWSxCOLS" ([out][in]);
  * GB/s = ops/s x weight bytes / 1e9, where weight bytes = rows·cols·4 (F32), ·2 (BF16),
  * ·34/32 (Q8_0). Both shapes are larger than the 32 MiB L3 in fp32, so fp32 reads come from DRAM.
+ *
+ * <p>{@code -p copies=N} cycles through N distinct matrices of the shape, one product each per
+ * op (score = products/s; GB/s = ops/s x weight bytes): decode's matrices are small (768x768 at
+ * stories110M) but a token reads 100+ of them, so they come from DRAM, not the cache; e.g.
+ * {@code -p shape=768x768 -p copies=150}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -31,7 +36,11 @@ public class GemvBenchmark {
     @Param({"F32", "BF16", "Q8_0"})
     public String dtype;
 
-    WeightMatrix w;
+    @Param({"1"})
+    public int copies;
+
+    WeightMatrix[] ws;
+    int next;
     Tensor x, y;
     final CpuBackend cpu = new CpuBackend(true);
 
@@ -40,10 +49,13 @@ public class GemvBenchmark {
         String[] d = shape.split("x");
         int rows = Integer.parseInt(d[0]), cols = Integer.parseInt(d[1]);
         Random r = new Random(42);
-        Tensor wt = Tensor.zeros(rows, cols);
-        float[] wd = wt.data();
-        for (int i = 0; i < wd.length; i++) wd[i] = (float) r.nextGaussian() * 0.02f;
-        w = WeightMatrix.convert(wt, DType.valueOf(dtype));
+        ws = new WeightMatrix[copies];
+        for (int c = 0; c < copies; c++) {
+            Tensor wt = Tensor.zeros(rows, cols);
+            float[] wd = wt.data();
+            for (int i = 0; i < wd.length; i++) wd[i] = (float) r.nextGaussian() * 0.02f;
+            ws[c] = WeightMatrix.convert(wt, DType.valueOf(dtype));
+        }
         x = Tensor.zeros(1, cols);
         for (int i = 0; i < cols; i++) x.data()[i] = (float) r.nextGaussian();
         y = Tensor.zeros(1, rows);
@@ -51,6 +63,8 @@ public class GemvBenchmark {
 
     @Benchmark
     public float gemv() {
+        WeightMatrix w = ws[next];
+        next = next + 1 == ws.length ? 0 : next + 1;
         cpu.matmul(x, w, y);
         return y.data()[0];
     }

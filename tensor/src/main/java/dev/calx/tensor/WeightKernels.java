@@ -157,7 +157,7 @@ final class WeightKernels {
         // the faster thread wait for the other (GEMV is the whole of decode's time). The block
         // size depends on the row count only, so every row is computed by the same kernel
         // whatever the thread count and timing: results are reproducible bit for bit.
-        Parallel.forBlocks(w.rows(), gemvBlock(w.rows()), 2L * in, (o0, o1) -> {
+        Parallel.forBlocks(w.rows(), gemvBlock(w), 2L * in, (o0, o1) -> {
             int done = o0;
             if (!interleave(w)) {
                 gemvAdjacent(x, xo, w, y, yo, xsplit, o0, o1);
@@ -182,10 +182,42 @@ final class WeightKernels {
         });
     }
 
-    /** Rows per claimed block: about 32 blocks, a multiple of 8 (the bf16 group), at least 32. */
-    static int gemvBlock(int rows) {
-        int b = (rows + 31) / 32;
-        return Math.max(32, (b + 7) / 8 * 8);
+    /**
+     * {@code -Dcalx.gemv.streamKiB=N} (default 64): the bytes each interleaved row stream of a
+     * GEMV block should cover; 0 restores the earlier rule (about 32 blocks of at least 32 rows).
+     */
+    private static final int STREAM_KIB = Math.max(0, Integer.getInteger("calx.gemv.streamKiB", 64));
+
+    /**
+     * Rows per claimed block, from the matrix's shape and format only (never the thread count,
+     * so a row is computed by the same kernel however many threads run): enough rows that each
+     * of the block's G interleaved streams (4 rows at a time for fp32 and Q8_0, 8 for bf16)
+     * reads {@link #STREAM_KIB} KiB of consecutive rows, but at most a quarter of the rows, so
+     * there are at least 4 blocks to balance; a multiple of 8, at least 32.
+     *
+     * <p>Why long streams: with short rows the old rule's blocks gave each stream only 4-8 rows
+     * (6 KiB at 768 Q8_0 columns), too short for the hardware prefetcher, and a core running
+     * the Q8_0 kernel (about 13 instructions per 34-byte block) has too few loads in flight to
+     * cover DRAM latency by itself. Measured with {@code /tmp}-style probes of 150 distinct
+     * 768x768 matrices (2 threads, 2026-12-01): Q8_0 20.0 GB/s with 32-row blocks, 42.1 with
+     * 192; bf16 41.0 / 50.8; fp32 51.6 / 62.8; the decode numbers are in benchmarks/README.md.
+     */
+    static int gemvBlock(WeightMatrix w) {
+        int rows = w.rows();
+        if (STREAM_KIB == 0) {
+            int b = (rows + 31) / 32;
+            return Math.max(32, (b + 7) / 8 * 8);
+        }
+        int streams = switch (w) {
+            case BF16Weights b -> 8;
+            case F32Weights f -> 4;
+            case Q8Weights q -> 4;
+            case F16Weights h -> 1;
+        };
+        long rowBytes = Math.max(1L, (long) w.cols() * w.dtype().blockBytes / w.dtype().blockSize);
+        long want = streams * ((STREAM_KIB * 1024L + rowBytes - 1) / rowBytes);
+        long b = Math.min(want, rows / 4);
+        return (int) Math.max(32, (b + 7) / 8 * 8);
     }
 
     /** {@code -Dcalx.gemv.interleave=auto|true|false}: interleaved row streams (see {@link #gemv}). */
