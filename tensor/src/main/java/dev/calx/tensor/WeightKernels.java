@@ -198,9 +198,11 @@ final class WeightKernels {
      * <p>Why long streams: with short rows the old rule's blocks gave each stream only 4-8 rows
      * (6 KiB at 768 Q8_0 columns), too short for the hardware prefetcher, and a core running
      * the Q8_0 kernel (about 13 instructions per 34-byte block) has too few loads in flight to
-     * cover DRAM latency by itself. Measured with {@code /tmp}-style probes of 150 distinct
-     * 768x768 matrices (2 threads, 2026-12-01): Q8_0 20.0 GB/s with 32-row blocks, 42.1 with
-     * 192; bf16 41.0 / 50.8; fp32 51.6 / 62.8; the decode numbers are in benchmarks/README.md.
+     * cover DRAM latency by itself. Measured with {@code GemvBenchmark -p shape=768x768 -p
+     * copies=150} (150 distinct matrices, 2 threads, two alternated runs each, 2026-12-01),
+     * {@code -Dcalx.gemv.streamKiB=0} vs the default: Q8_0 31.2-32.1k vs 65.6-66.9k products/s
+     * (20 vs 42 GB/s), bf16 34.1k vs 36.9-39.3k, fp32 23.6-24.0k vs 25.1-25.2k; the decode
+     * numbers are in benchmarks/README.md.
      */
     static int gemvBlock(WeightMatrix w) {
         int rows = w.rows();
