@@ -30,6 +30,16 @@ public class HoldoutCheck {
             System.err.println("usage: HoldoutCheck HELDOUT.jsonl N SEED[:SHARE] TRAIN.jsonl N SEED[:SHARE] ...");
             System.exit(2);
         }
+        try {
+            run(a);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            // NumberFormatException (a bad N or SEED) is an IllegalArgumentException
+            System.err.println("HoldoutCheck: " + e);
+            System.exit(2);
+        }
+    }
+
+    static void run(String[] a) throws Exception {
         Set<String> held = new HashSet<>();
         for (String id : identities(Path.of(a[0]), Integer.parseInt(a[1]), a[2])) held.add(id);
         System.out.println(a[0] + ": " + held.size() + " held-out identities");
