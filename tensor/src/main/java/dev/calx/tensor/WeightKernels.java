@@ -184,7 +184,8 @@ final class WeightKernels {
 
     /**
      * {@code -Dcalx.gemv.streamKiB=N} (default 64): the bytes each interleaved row stream of a
-     * GEMV block should cover; 0 restores the earlier rule (about 32 blocks of at least 32 rows).
+     * GEMV block should cover for fp32 and bf16, 4N for Q8_0; 0 restores the earlier rule (about
+     * 32 blocks of at least 32 rows).
      */
     private static final int STREAM_KIB = Math.max(0, Integer.getInteger("calx.gemv.streamKiB", 64));
 
@@ -192,7 +193,7 @@ final class WeightKernels {
      * Rows per claimed block, from the matrix's shape and format only (never the thread count,
      * so a row is computed by the same kernel however many threads run): enough rows that each
      * of the block's G interleaved streams (4 rows at a time for fp32 and Q8_0, 8 for bf16)
-     * reads {@link #STREAM_KIB} KiB of consecutive rows, but at most a quarter of the rows, so
+     * reads {@link #STREAM_KIB} KiB (Q8_0: 4x) of consecutive rows, but at most a quarter of the rows, so
      * there are at least 4 blocks to balance; a multiple of 8, at least 32.
      *
      * <p>Why long streams: with short rows the old rule's blocks gave each stream only 4-8 rows
@@ -217,7 +218,12 @@ final class WeightKernels {
             case F16Weights h -> 1;
         };
         long rowBytes = Math.max(1L, (long) w.cols() * w.dtype().blockBytes / w.dtype().blockSize);
-        long want = streams * ((STREAM_KIB * 1024L + rowBytes - 1) / rowBytes);
+        // Q8_0 does about three times the work per byte of bf16, so it leans on the prefetcher
+        // most: 4x longer streams gave stories110M Q8_0 decode 358-366 tokens/s against 315-316
+        // (DecodeBenchmark, -Dcalx.gemv.streamKiB=256 vs 64 alternated twice; bf16 177-181 vs
+        // 184-186, so not for bf16).
+        long target = STREAM_KIB * 1024L * (w instanceof Q8Weights ? 4 : 1);
+        long want = streams * ((target + rowBytes - 1) / rowBytes);
         long b = Math.min(want, rows / 4);
         return (int) Math.max(32, (b + 7) / 8 * 8);
     }
