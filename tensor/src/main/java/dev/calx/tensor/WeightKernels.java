@@ -197,9 +197,10 @@ final class WeightKernels {
      * there are at least 4 blocks to balance; a multiple of 8, at least 32.
      *
      * <p>Why long streams: with short rows the old rule's blocks gave each stream only 4-8 rows
-     * (6 KiB at 768 Q8_0 columns), too short for the hardware prefetcher, and a core running
-     * the Q8_0 kernel (about 13 instructions per 34-byte block) has too few loads in flight to
-     * cover DRAM latency by itself. Measured with {@code GemvBenchmark -p shape=768x768 -p
+     * (6 KiB at 768 Q8_0 columns), likely too short for the hardware prefetcher, and a core
+     * running the Q8_0 kernel (two widenings, two conversions and a scale per 32 values) does
+     * not keep enough loads in flight to cover DRAM latency by itself (the explanation that fits
+     * the numbers below; not measured directly). Measured with {@code GemvBenchmark -p shape=768x768 -p
      * copies=150} (150 distinct matrices, 2 threads, two alternated runs each, 2026-12-01),
      * {@code -Dcalx.gemv.streamKiB=0} vs the default: Q8_0 31.2-32.1k vs 65.6-66.9k products/s
      * (20 vs 42 GB/s), bf16 34.1k vs 36.9-39.3k, fp32 23.6-24.0k vs 25.1-25.2k; the decode
@@ -218,8 +219,8 @@ final class WeightKernels {
             case F16Weights h -> 1;
         };
         long rowBytes = Math.max(1L, (long) w.cols() * w.dtype().blockBytes / w.dtype().blockSize);
-        // Q8_0 does about three times the work per byte of bf16, so it leans on the prefetcher
-        // most: 4x longer streams gave stories110M Q8_0 decode 358-366 tokens/s against 315-316
+        // Q8_0 does more work per byte than bf16 (widening, conversion, a scale per block), so
+        // it leans on the prefetcher most: 4x longer streams gave stories110M Q8_0 decode 358-366 tokens/s against 315-316
         // (DecodeBenchmark, -Dcalx.gemv.streamKiB=256 vs 64 alternated twice; bf16 177-181 vs
         // 184-186, so not for bf16).
         long target = STREAM_KIB * 1024L * (w instanceof Q8Weights ? 4 : 1);
