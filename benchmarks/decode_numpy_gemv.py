@@ -1,10 +1,30 @@
 # Matrix-vector bandwidth of numpy (OpenBLAS sgemv) on this machine, for the decode memory bound.
-import os, time, numpy as np
-for rows, cols in [(2048, 768), (32000, 768), (8192, 8192)]:
+#   python3 decode_numpy_gemv.py            three shapes, 2 s each, one line per shape
+#   python3 decode_numpy_gemv.py --serve S  8192x8192 only: each line "go" on stdin measures for
+#                                           S seconds and answers with the GB/s on one line
+#                                           (DecodeBoundCheck alternates this with Calx's decode)
+import os, sys, time, numpy as np
+
+def bandwidth(w, x, seconds):
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds: w @ x; n += 1
+    return w.nbytes / ((time.perf_counter() - t0) / n) / 1e9
+
+def matrix(rows, cols):
     w = np.random.default_rng(0).standard_normal((rows, cols), dtype=np.float32)
     x = np.ones(cols, dtype=np.float32)
     for _ in range(3): w @ x
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < 2: w @ x; n += 1
-    dt = (time.perf_counter() - t0) / n
-    print(f"sgemv [{rows}x{cols}] fp32 ({w.nbytes/1e6:.1f} MB): {w.nbytes/dt/1e9:.1f} GB/s, threads={os.environ.get('OPENBLAS_NUM_THREADS','default')}")
+    return w, x
+
+if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+    seconds = float(sys.argv[2])
+    w, x = matrix(8192, 8192)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "go": break
+        print(f"{bandwidth(w, x, seconds):.2f}", flush=True)
+else:
+    for rows, cols in [(2048, 768), (32000, 768), (8192, 8192)]:
+        w, x = matrix(rows, cols)
+        gbs = bandwidth(w, x, 2)
+        print(f"sgemv [{rows}x{cols}] fp32 ({w.nbytes/1e6:.1f} MB): {gbs:.1f} GB/s, threads={os.environ.get('OPENBLAS_NUM_THREADS','default')}")

@@ -1,0 +1,146 @@
+package dev.calx.benchmarks;
+
+import dev.calx.llama.InferenceSession;
+import dev.calx.llama.LlamaConfig;
+import dev.calx.llama.LlamaModel;
+import dev.calx.llama.LlamaWeights;
+import dev.calx.tensor.Backends;
+import dev.calx.tensor.DType;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decode speed against the memory bound, measured in pairs. This machine's matrix-vector
+ * bandwidth (numpy's 8192x8192 sgemv, the bound's denominator) changes from one minute to the
+ * next (51-53 or 74-79 GB/s in sessions 3-5), so a decode number and a numpy number taken
+ * minutes apart do not make a ratio. Here a numpy process ({@code decode_numpy_gemv.py
+ * --serve}) and Calx's decode take turns in slices of a few seconds: numpy, decode, numpy,
+ * decode, ... so every decode slice has a numpy reading right before and right after it. A
+ * slice's ratio is its achieved bandwidth (tokens/s times {@link DecodeShapes#bytesPerToken})
+ * over the faster of its two neighbours; a slice whose neighbours differ by more than 10% is
+ * reported but left out of the summary (the phase changed during it). Not a JMH benchmark:
+ * JMH forks cannot take turns with another process. Usage:
+ * <pre>
+ *   java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g -Dcalx.threads=2 \
+ *     -cp benchmarks/target/benchmarks.jar dev.calx.benchmarks.DecodeBoundCheck \
+ *     [--shape stories110M] [--dtypes F32,BF16,Q8_0] [--rounds 8] [--seconds 3] [--python python3]
+ * </pre>
+ * Each model is warmed up (JIT) for 10 s first. The numpy process runs alone while Calx waits
+ * (Calx's workers park after 200 µs).
+ */
+public final class DecodeBoundCheck {
+    private static final int CONTEXT = 64;
+
+    private DecodeBoundCheck() {}
+
+    public static void main(String[] args) throws Exception {
+        String shape = "stories110M", python = "python3";
+        List<String> dtypes = List.of("F32", "BF16", "Q8_0");
+        int rounds = 8;
+        double seconds = 3;
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--shape" -> shape = need(args[i], v);
+                case "--dtypes" -> dtypes = Arrays.asList(need(args[i], v).split(","));
+                case "--rounds" -> rounds = Integer.parseInt(need(args[i], v));
+                case "--seconds" -> seconds = Double.parseDouble(need(args[i], v));
+                case "--python" -> python = need(args[i], v);
+                default -> throw new IllegalArgumentException("DecodeBoundCheck: unknown option " + args[i]
+                        + " (--shape, --dtypes, --rounds, --seconds, --python)");
+            }
+            i++;
+        }
+        Path script = Path.of("benchmarks/decode_numpy_gemv.py");
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalStateException("DecodeBoundCheck: run from the repository root (" + script + " not found)");
+        }
+        LlamaConfig c = DecodeShapes.of(shape);
+        List<InferenceSession> sessions = new ArrayList<>();
+        for (String dt : dtypes) {
+            LlamaWeights w = DecodeShapes.weights(shape, dt);
+            InferenceSession s = LlamaModel.session(w, CONTEXT + 1);
+            int[] prompt = new int[CONTEXT];
+            for (int i = 0; i < CONTEXT; i++) prompt[i] = (i * 7919 + 1) % c.vocabSize();
+            s.append(prompt);
+            decode(s, 10);
+            sessions.add(s);
+        }
+        System.out.printf(Locale.ROOT, "%s, context %d, backend %s, %d rounds of %.1f s slices%n", shape, CONTEXT,
+                Backends.get().describe(), rounds, seconds);
+        Process numpy = new ProcessBuilder(python, script.toString(), "--serve", Double.toString(seconds))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (PrintWriter to = new PrintWriter(numpy.getOutputStream(), true, StandardCharsets.UTF_8);
+             BufferedReader from = new BufferedReader(new InputStreamReader(numpy.getInputStream(), StandardCharsets.UTF_8))) {
+            String ready = from.readLine();
+            if (!"ready".equals(ready)) throw new IOException("decode_numpy_gemv.py --serve said " + ready + ", not ready");
+            double[][] ratios = new double[dtypes.size()][rounds];
+            boolean[][] stable = new boolean[dtypes.size()][rounds];
+            double before = numpy(to, from);
+            System.out.println("dtype  tok/s   GB/s  numpy before/after  % of bound");
+            for (int r = 0; r < rounds; r++) {
+                for (int d = 0; d < dtypes.size(); d++) {
+                    double tps = decode(sessions.get(d), seconds);
+                    double after = numpy(to, from);
+                    double gbs = tps * DecodeShapes.bytesPerToken(c, DType.valueOf(dtypes.get(d)), CONTEXT) / 1e9;
+                    double bound = Math.max(before, after);
+                    ratios[d][r] = gbs / bound;
+                    stable[d][r] = Math.abs(before - after) <= 0.1 * bound;
+                    System.out.printf(Locale.ROOT, "%-5s %7.1f %6.1f  %6.1f / %6.1f  %5.1f%%%s%n", dtypes.get(d), tps, gbs, before,
+                            after, 100 * ratios[d][r], stable[d][r] ? "" : "  (neighbours differ by >10%, not counted)");
+                    before = after;
+                }
+            }
+            System.out.println("summary (slices with steady neighbours): median, min-max % of bound");
+            for (int d = 0; d < dtypes.size(); d++) {
+                double[] kept = new double[rounds];
+                int k = 0;
+                for (int r = 0; r < rounds; r++) if (stable[d][r]) kept[k++] = ratios[d][r];
+                kept = Arrays.copyOf(kept, k);
+                Arrays.sort(kept);
+                if (k == 0) System.out.printf("%-5s no steady slice%n", dtypes.get(d));
+                else System.out.printf(Locale.ROOT, "%-5s %5.1f%%  %5.1f-%5.1f%%  (%d of %d slices)%n", dtypes.get(d),
+                        100 * (k % 2 == 1 ? kept[k / 2] : (kept[k / 2 - 1] + kept[k / 2]) / 2), 100 * kept[0], 100 * kept[k - 1], k, rounds);
+            }
+            to.println("stop");
+        } finally {
+            numpy.destroy();
+            for (InferenceSession s : sessions) s.close();
+        }
+    }
+
+    private static String need(String opt, String v) {
+        if (v == null) throw new IllegalArgumentException("DecodeBoundCheck: " + opt + " needs a value");
+        return v;
+    }
+
+    /** Decode steps at a context of {@link #CONTEXT} for about {@code seconds}; tokens/s. */
+    private static double decode(InferenceSession s, double seconds) {
+        long t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9);
+        int n = 0;
+        long t;
+        do {
+            s.rollback(CONTEXT);
+            s.append(123);
+            n++;
+        } while ((t = System.nanoTime()) < end);
+        return n / ((t - t0) / 1e9);
+    }
+
+    private static double numpy(PrintWriter to, BufferedReader from) throws IOException {
+        to.println("go");
+        String line = from.readLine();
+        if (line == null) throw new IOException("decode_numpy_gemv.py --serve ended");
+        return Double.parseDouble(line.trim());
+    }
+}
