@@ -156,10 +156,11 @@ final class WeightKernels {
         // none on 16 KiB rows.
         // The rows go out in blocks that the threads claim one by one (Parallel.forBlocks), so
         // a thread that starts late or runs slower does fewer of them; a static half each made
-        // the faster thread wait for the other (GEMV is the whole of decode's time). The block
-        // size depends on the row count only, so every row is computed by the same kernel
-        // whatever the thread count and timing: results are reproducible bit for bit.
-        Parallel.forBlocks(w.rows(), gemvBlock(w), 2L * in, (o0, o1) -> {
+        // the faster thread wait for the other (GEMV is the whole of decode's time). Blocks are
+        // a multiple of 8 rows, so the rows a block's G interleaved streams leave over (G = 4
+        // or 8) are always the matrix's last rows % G: every row is computed by the same kernel
+        // whatever the thread count and timing, and results are reproducible bit for bit.
+        Parallel.forBlocks(w.rows(), gemvBlock(w, Parallel.threads()), 2L * in, (o0, o1) -> {
             int done = o0;
             if (!interleave(w)) {
                 gemvAdjacent(x, xo, w, y, yo, xsplit, o0, o1);
@@ -195,11 +196,15 @@ final class WeightKernels {
     private static final int STREAM_KIB = Math.max(0, Integer.getInteger("calx.gemv.streamKiB", 64));
 
     /**
-     * Rows per claimed block, from the matrix's shape and format only (never the thread count,
-     * so a row is computed by the same kernel however many threads run): enough rows that each
-     * of the block's G interleaved streams (4 rows at a time for fp32 and Q8_0, 8 for bf16)
-     * reads {@link #STREAM_KIB} KiB (Q8_0: 4x) of consecutive rows, but at most a quarter of the rows, so
-     * there are at least 4 blocks to balance; a multiple of 8, at least 32.
+     * Rows per claimed block: enough rows that each of the block's G interleaved streams (4 rows
+     * at a time for fp32 and Q8_0, 8 for bf16) reads {@link #STREAM_KIB} KiB (Q8_0: 4x) of
+     * consecutive rows, but at most rows / threads, so every thread gets a block; always a
+     * multiple of 8 (so results do not depend on the thread count, see {@link #gemv}), at least
+     * 32. Until session 5 the cap was a quarter of the rows: on 2 threads one block per thread
+     * instead of two on decode's 768- and 2048-row matrices gave stories110M Q8_0 decode 87.6%
+     * of the bound against 83.8% (numpy's slow phase) and 67.2% against 62.5% (fast phase),
+     * bf16 79.9/72.0% against 78.2/71.3%, fp32 unchanged (its blocks are below either cap);
+     * {@code DecodeBoundCheck --rounds 5}, the two caps alternated twice (2026-12-01).
      *
      * <p>Why long streams: with short rows the old rule's blocks gave each stream only 4-8 rows
      * (6 KiB at 768 Q8_0 columns), likely too short for the hardware prefetcher, and a core
@@ -211,7 +216,7 @@ final class WeightKernels {
      * (20 vs 42 GB/s), bf16 34.1k vs 36.9-39.3k, fp32 23.6-24.0k vs 25.1-25.2k; the decode
      * numbers are in benchmarks/README.md.
      */
-    static int gemvBlock(WeightMatrix w) {
+    static int gemvBlock(WeightMatrix w, int threads) {
         int rows = w.rows();
         if (STREAM_KIB == 0) {
             int b = (rows + 31) / 32;
@@ -230,7 +235,7 @@ final class WeightKernels {
         // 184-186, so not for bf16).
         long target = STREAM_KIB * 1024L * (w instanceof Q8Weights ? 4 : 1);
         long want = streams * ((target + rowBytes - 1) / rowBytes);
-        long b = Math.min(want, rows / 4);
+        long b = Math.min(want, rows / Math.max(1, threads));
         return (int) Math.max(32, (b + 7) / 8 * 8);
     }
 

@@ -106,27 +106,34 @@ class MatmulTest {
     }
 
     /**
-     * The GEMV block rule: a multiple of 8, at least 32 rows, at least 4 blocks per matrix where
-     * rows allow, and otherwise long enough that each interleaved stream covers 64 KiB of rows.
+     * The GEMV block rule: a multiple of 8 (then the rows that the 4- and 8-stream kernels leave
+     * over are the matrix's last rows whatever the thread count, so results do not depend on
+     * it), at least 32 rows, at least one block per thread where rows allow, and otherwise long
+     * enough that each interleaved stream covers 64 KiB of rows.
      */
     @Test
-    void gemvBlocksGiveLongStreamsAndAtLeastFourBlocks() {
-        for (DType dt : new DType[]{DType.F32, DType.BF16, DType.Q8_0}) {
-            int streams = dt == DType.BF16 ? 8 : 4;
-            for (int[] shape : new int[][]{{768, 768}, {2048, 768}, {768, 2048}, {32000, 768}, {32000, 288}, {64, 64}, {11008, 4096}}) {
-                WeightMatrix w = WeightMatrix.convert(Tensor.zeros(shape[0], shape[1]), dt);
-                int b = WeightKernels.gemvBlock(w);
-                String what = dt + " " + shape[0] + "x" + shape[1] + ": block " + b;
-                assertEquals(0, b % 8, what);
-                assertTrue(b >= 32, what);
-                long rowBytes = (long) shape[1] * dt.blockBytes / dt.blockSize;
-                boolean longStreams = (long) (b / streams) * rowBytes >= 64 * 1024 - rowBytes * 8;
-                boolean fourBlocks = b <= Math.max(32, (shape[0] / 4 + 7) / 8 * 8);
-                assertTrue(fourBlocks, what + " leaves fewer than 4 blocks");
-                assertTrue(longStreams || b >= shape[0] / 4 || b == 32, what + " gives streams of " + (b / streams) * rowBytes + " bytes");
+    void gemvBlocksGiveLongStreamsAndABlockPerThread() {
+        for (int threads : new int[]{1, 2, 4, 16}) {
+            for (DType dt : new DType[]{DType.F32, DType.BF16, DType.Q8_0}) {
+                int streams = dt == DType.BF16 ? 8 : 4;
+                for (int[] shape : new int[][]{{768, 768}, {2048, 768}, {768, 2048}, {32000, 768}, {32000, 288}, {64, 64}, {11008, 4096}}) {
+                    WeightMatrix w = WeightMatrix.convert(Tensor.zeros(shape[0], shape[1]), dt);
+                    int b = WeightKernels.gemvBlock(w, threads);
+                    String what = dt + " " + shape[0] + "x" + shape[1] + ", " + threads + " threads: block " + b;
+                    assertEquals(0, b % 8, what);
+                    assertTrue(b >= 32, what);
+                    long rowBytes = (long) shape[1] * dt.blockBytes / dt.blockSize;
+                    int cap = Math.max(32, (shape[0] / threads + 7) / 8 * 8);
+                    boolean longStreams = (long) (b / streams) * rowBytes >= 64 * 1024 - rowBytes * 8;
+                    assertTrue(b <= cap, what + " leaves fewer blocks than threads");
+                    assertTrue(longStreams || b == cap, what + " gives streams of " + (b / streams) * rowBytes + " bytes");
+                }
             }
         }
-        // 768x768 Q8_0 (816-byte rows): 4 streams of 64 KiB would be 324 rows, capped at a quarter
-        assertEquals(192, WeightKernels.gemvBlock(WeightMatrix.convert(Tensor.zeros(768, 768), DType.Q8_0)));
+        // 768x768 Q8_0 (816-byte rows): 4 streams of 256 KiB would be 1288 rows, capped at rows / threads
+        WeightMatrix q = WeightMatrix.convert(Tensor.zeros(768, 768), DType.Q8_0);
+        assertEquals(384, WeightKernels.gemvBlock(q, 2));
+        assertEquals(192, WeightKernels.gemvBlock(q, 4));
     }
+
 }
