@@ -83,7 +83,8 @@ public final class DecodeBoundCheck {
         try (PrintWriter to = new PrintWriter(numpy.getOutputStream(), true, StandardCharsets.UTF_8);
              BufferedReader from = new BufferedReader(new InputStreamReader(numpy.getInputStream(), StandardCharsets.UTF_8))) {
             String ready = from.readLine();
-            if (!"ready".equals(ready)) throw new IOException("decode_numpy_gemv.py --serve said " + ready + ", not ready");
+            if (ready == null) throw new IOException(python + " " + script + " --serve ended before it was ready (is numpy installed?)");
+            if (!"ready".equals(ready)) throw new IOException(script + " --serve said " + ready + ", not ready");
             double[][] ratios = new double[dtypes.size()][rounds];
             boolean[][] stable = new boolean[dtypes.size()][rounds];
             double before = numpy(to, from);
