@@ -201,10 +201,11 @@ final class WeightKernels {
      * consecutive rows, but at most rows / threads, so every thread gets a block; always a
      * multiple of 8 (so results do not depend on the thread count, see {@link #gemv}), at least
      * 32. Until session 5 the cap was a quarter of the rows: on 2 threads one block per thread
-     * instead of two on decode's 768- and 2048-row matrices gave stories110M Q8_0 decode 87.6%
-     * of the bound against 83.8% (numpy's slow phase) and 67.2% against 62.5% (fast phase),
-     * bf16 79.9/72.0% against 78.2/71.3%, fp32 unchanged (its blocks are below either cap);
-     * {@code DecodeBoundCheck --rounds 5}, the two caps alternated twice (2026-12-01).
+     * instead of two on decode's 768- and 2048-row matrices gave stories110M Q8_0 decode 89.2%
+     * of the bound against 85.3% (numpy's slow phase) and 65.7% against 60.9% (fast phase),
+     * bf16 79.9/72.0% against 78.4/71.9%, fp32 unchanged (its blocks are below either cap);
+     * {@code DecodeBoundCheck --rounds 4}, the commit before and this one alternated twice
+     * (2026-12-01, benchmarks/README.md session 5).
      *
      * <p>Why long streams: with short rows the old rule's blocks gave each stream only 4-8 rows
      * (6 KiB at 768 Q8_0 columns), likely too short for the hardware prefetcher, and a core
@@ -393,11 +394,11 @@ final class WeightKernels {
     /**
      * Four Q8_0 rows r, r+q, r+2q, r+3q against x, into y[yo + row], for 16-lane floats
      * (AVX-512): each block's 32 quants come in with one 256-bit load and are widened from the
-     * register in two halves. Two 128-bit loads per block, as {@link #q8Rows4Narrow} does, streamed
-     * at 22-25 GB/s from DRAM on one core, one load at 30.6-30.8 (throwaway probe, 22016x4096,
-     * 2026-12-01; the repository's numbers are in benchmarks/README.md, session 5). The halves
-     * are named by constants: with a variable part {@code convertShape} was not intrinsified
-     * and the kernel ran 4x slower.
+     * register in two halves. With two 128-bit loads per block, as {@link #q8Rows4Narrow} does,
+     * one core read 216-239 products/s from DRAM, with one 258-260 ({@code GemvBenchmark -p
+     * shape=22016x4096 -p dtype=Q8_0}, 1 thread, alternated twice, 2026-12-01). The halves are
+     * named by constants: with a variable part {@code convertShape} was not intrinsified and the
+     * kernel ran at a quarter of the speed.
      */
     private static void q8Rows4(MemorySegment seg, int r, int q, int n, float[] x, int xo, float[] y, int yo) {
         long rowBytes = (long) (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES, gap = rowBytes * q;

@@ -135,5 +135,4 @@ class MatmulTest {
         assertEquals(384, WeightKernels.gemvBlock(q, 2));
         assertEquals(192, WeightKernels.gemvBlock(q, 4));
     }
-
 }
