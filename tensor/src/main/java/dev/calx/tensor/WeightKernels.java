@@ -178,10 +178,7 @@ final class WeightKernels {
                 done = o0 + 4 * q;
             } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
                 int q = (o1 - o0) / 4;
-                for (int i = 0; i < q; i++) {
-                    if (L == 16) q8Rows4(w.segment(), o0 + i, q, in, x, xo, y, yo);
-                    else q8Rows4Narrow(w.segment(), o0 + i, q, in, x, xo, y, yo);
-                }
+                for (int i = 0; i < q; i++) q8Rows4(w.segment(), o0 + i, q, in, x, xo, y, yo);
                 done = o0 + 4 * q;
             }
             for (int o = done; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
@@ -266,10 +263,7 @@ final class WeightKernels {
             int in = w.cols();
             for (; o + 4 <= o1; o += 4) f32Rows4(h.data(), h.offset() + o * in, in, in, x, xo, y, yo + o, 1);
         } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
-            for (; o + 4 <= o1; o += 4) {
-                if (L == 16) q8Rows4(w.segment(), o, 1, w.cols(), x, xo, y, yo);
-                else q8Rows4Narrow(w.segment(), o, 1, w.cols(), x, xo, y, yo);
-            }
+            for (; o + 4 <= o1; o += 4) q8Rows4(w.segment(), o, 1, w.cols(), x, xo, y, yo);
         }
         for (; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
     }
@@ -392,58 +386,45 @@ final class WeightKernels {
     }
 
     /**
-     * Four Q8_0 rows r, r+q, r+2q, r+3q against x, into y[yo + row], for 16-lane floats
-     * (AVX-512): each block's 32 quants come in with one 256-bit load and are widened from the
-     * register in two halves. With two 128-bit loads per block, as {@link #q8Rows4Narrow} does,
-     * one core read 216-239 products/s from DRAM, with one 258-260 ({@code GemvBenchmark -p
-     * shape=22016x4096 -p dtype=Q8_0}, 1 thread, alternated twice, 2026-12-01). The halves are
-     * named by constants: with a variable part {@code convertShape} was not intrinsified and the
-     * kernel ran at a quarter of the speed.
+     * Four Q8_0 rows r, r+q, r+2q, r+3q against x, into y[yo + row] (8 or 16 float lanes).
+     * With 16 lanes (AVX-512) each block's 32 quants come in with one 256-bit load and are
+     * widened from the register in two halves; with two 128-bit loads per block (the 8-lane
+     * path's way, L quants per load) one core read 216-239 products/s from DRAM, with one
+     * 258-260 ({@code GemvBenchmark -p shape=22016x4096 -p dtype=Q8_0}, 1 thread, alternated
+     * twice, 2026-12-01). The halves are named by constants: with a variable part
+     * {@code convertShape} was not intrinsified and the kernel was several times slower.
+     * L is a constant, so C2 keeps only one of the two block bodies.
      */
     private static void q8Rows4(MemorySegment seg, int r, int q, int n, float[] x, int xo, float[] y, int yo) {
         long rowBytes = (long) (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES, gap = rowBytes * q;
         long b0 = rowBytes * r, b1 = b0 + gap, b2 = b1 + gap, b3 = b2 + gap;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int i = 0; i < n; i += Q8Weights.BLOCK) {
-            FloatVector x0 = FloatVector.fromArray(F, x, xo + i), x1 = FloatVector.fromArray(F, x, xo + i + 16);
-            ByteVector v0 = ByteVector.fromMemorySegment(QB, seg, b0 + 2, LE), v1 = ByteVector.fromMemorySegment(QB, seg, b1 + 2, LE);
-            ByteVector v2 = ByteVector.fromMemorySegment(QB, seg, b2 + 2, LE), v3 = ByteVector.fromMemorySegment(QB, seg, b3 + 2, LE);
-            FloatVector k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-            k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k0);
-            FloatVector k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-            k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k1);
-            FloatVector k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-            k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k2);
-            FloatVector k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-            k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k3);
-            a0 = k0.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b0))), a0);
-            a1 = k1.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b1))), a1);
-            a2 = k2.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b2))), a2);
-            a3 = k3.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b3))), a3);
-            b0 += Q8Weights.BLOCK_BYTES;
-            b1 += Q8Weights.BLOCK_BYTES;
-            b2 += Q8Weights.BLOCK_BYTES;
-            b3 += Q8Weights.BLOCK_BYTES;
-        }
-        y[yo + r] = a0.reduceLanes(VectorOperators.ADD);
-        y[yo + r + q] = a1.reduceLanes(VectorOperators.ADD);
-        y[yo + r + 2 * q] = a2.reduceLanes(VectorOperators.ADD);
-        y[yo + r + 3 * q] = a3.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** {@link #q8Rows4} for 8-lane floats (AVX2): one 64-bit load per L quants. */
-    private static void q8Rows4Narrow(MemorySegment seg, int r, int q, int n, float[] x, int xo, float[] y, int yo) {
-        long rowBytes = (long) (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES, gap = rowBytes * q;
-        long b0 = rowBytes * r, b1 = b0 + gap, b2 = b1 + gap, b3 = b2 + gap;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        for (int i = 0; i < n; i += Q8Weights.BLOCK) {
-            FloatVector k0 = FloatVector.zero(F), k1 = k0, k2 = k0, k3 = k0;
-            for (int v = 0; v < Q8Weights.BLOCK; v += L) {
-                FloatVector xv = FloatVector.fromArray(F, x, xo + i + v);
-                k0 = q8(seg, b0 + 2 + v).fma(xv, k0);
-                k1 = q8(seg, b1 + 2 + v).fma(xv, k1);
-                k2 = q8(seg, b2 + 2 + v).fma(xv, k2);
-                k3 = q8(seg, b3 + 2 + v).fma(xv, k3);
+            FloatVector k0, k1, k2, k3;
+            if (L == 16) {
+                FloatVector x0 = FloatVector.fromArray(F, x, xo + i), x1 = FloatVector.fromArray(F, x, xo + i + 16);
+                ByteVector v0 = ByteVector.fromMemorySegment(QB, seg, b0 + 2, LE), v1 = ByteVector.fromMemorySegment(QB, seg, b1 + 2, LE);
+                ByteVector v2 = ByteVector.fromMemorySegment(QB, seg, b2 + 2, LE), v3 = ByteVector.fromMemorySegment(QB, seg, b3 + 2, LE);
+                k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k0);
+                k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k1);
+                k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k2);
+                k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k3);
+            } else {
+                k0 = FloatVector.zero(F);
+                k1 = k0;
+                k2 = k0;
+                k3 = k0;
+                for (int v = 0; v < Q8Weights.BLOCK; v += L) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xo + i + v);
+                    k0 = q8(seg, b0 + 2 + v).fma(xv, k0);
+                    k1 = q8(seg, b1 + 2 + v).fma(xv, k1);
+                    k2 = q8(seg, b2 + 2 + v).fma(xv, k2);
+                    k3 = q8(seg, b3 + 2 + v).fma(xv, k3);
+                }
             }
             a0 = k0.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b0))), a0);
             a1 = k1.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b1))), a1);
