@@ -168,7 +168,7 @@ final class WeightKernels {
             }
             if (xsplit != null) {
                 int q = (o1 - o0) / 8;
-                for (int i = 0; i < q; i++) bf16Rows8(w.segment(), o0 + i, q, in, xsplit, y, yo);
+                bf16Rows8(w.segment(), o0, q, 1, q, in, xsplit, y, yo);
                 done = o0 + 8 * q;
                 for (; done + 4 <= o1; done += 4) bf16Rows4(w.segment(), done, in, xsplit, y, yo + done);
             } else if (w instanceof F32Weights f && f.heapTensor() != null) {
@@ -176,9 +176,13 @@ final class WeightKernels {
                 int q = (o1 - o0) / 4;
                 for (int i = 0; i < q; i++) f32Rows4(h.data(), h.offset() + (o0 + i) * in, q * in, in, x, xo, y, yo + o0 + i, q);
                 done = o0 + 4 * q;
+            } else if (w instanceof F32Weights) {
+                int q = (o1 - o0) / 4;
+                f32SegRows4(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
+                done = o0 + 4 * q;
             } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
                 int q = (o1 - o0) / 4;
-                for (int i = 0; i < q; i++) q8Rows4(w.segment(), o0 + i, q, in, x, xo, y, yo);
+                q8Rows4(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
                 done = o0 + 4 * q;
             }
             for (int o = done; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
@@ -257,13 +261,21 @@ final class WeightKernels {
     private static void gemvAdjacent(float[] x, int xo, WeightMatrix w, float[] y, int yo, float[] xsplit, int o0, int o1) {
         int o = o0;
         if (xsplit != null) {
-            for (; o + 8 <= o1; o += 8) bf16Rows8(w.segment(), o, 1, w.cols(), xsplit, y, yo);
+            int groups = (o1 - o) / 8;
+            bf16Rows8(w.segment(), o, groups, 8, 1, w.cols(), xsplit, y, yo);
+            o += 8 * groups;
         } else if (w instanceof F32Weights f && f.heapTensor() != null) {
             Tensor h = f.heapTensor();
             int in = w.cols();
             for (; o + 4 <= o1; o += 4) f32Rows4(h.data(), h.offset() + o * in, in, in, x, xo, y, yo + o, 1);
+        } else if (w instanceof F32Weights) {
+            int groups = (o1 - o) / 4;
+            f32SegRows4(w.segment(), o, groups, 4, 1, w.cols(), x, xo, y, yo);
+            o += 4 * groups;
         } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
-            for (; o + 4 <= o1; o += 4) q8Rows4(w.segment(), o, 1, w.cols(), x, xo, y, yo);
+            int groups = (o1 - o) / 4;
+            q8Rows4(w.segment(), o, groups, 4, 1, w.cols(), x, xo, y, yo);
+            o += 4 * groups;
         }
         for (; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
     }
@@ -299,51 +311,109 @@ final class WeightKernels {
     }
 
     /**
-     * Eight bf16 rows r, r+q, ..., r+7q against x split into even and odd halves, one accumulator
-     * per row, into y[yo + row].
-     * Eight weight streams in flight instead of four, which a throwaway probe of both kernels
-     * found faster on this 2-core EPYC (the limit looked like loads in flight, not the
-     * shift/and/FMA work). Measured with the repository's benchmark
-     * ({@code GemvBenchmark -p shape=11008x4096 -jvmArgsAppend -Dcalx.threads=1}): bf16 205.6
-     * products/s against fp32's 131.1, after the fix below; 76.5 before it.
+     * fp32 rows of a memory segment (a mapped checkpoint) in groups of four, grouped as in
+     * {@link #bf16Rows8}, into y[yo + row]: the same sums in the same order as
+     * {@link #f32Rows4} does for heap rows, so a mapped matrix gives the heap matrix's bits.
+     * Until session 6 these rows went one at a time through {@link #dotRow}.
      */
-    private static void bf16Rows8(MemorySegment seg, int r, int q, int n, float[] xs, float[] y, int yo) {
-        int h = n / 2;
-        long rowBytes = 2L * n, gap = rowBytes * q, b0 = rowBytes * r, b1 = b0 + gap, b2 = b1 + gap, b3 = b2 + gap;
-        long b4 = b3 + gap, b5 = b4 + gap, b6 = b5 + gap, b7 = b6 + gap;
-        IntVector hi = IntVector.broadcast(I, 0xffff0000);
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        int j = 0;
-        for (; j <= h - L; j += L) {
-            FloatVector xe = FloatVector.fromArray(F, xs, j), xd = FloatVector.fromArray(F, xs, h + j);
-            long off = 4L * j;
-            IntVector p;
-            p = IntVector.fromMemorySegment(I, seg, b0 + off, LE);
-            a0 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a0));
-            p = IntVector.fromMemorySegment(I, seg, b1 + off, LE);
-            a1 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a1));
-            p = IntVector.fromMemorySegment(I, seg, b2 + off, LE);
-            a2 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a2));
-            p = IntVector.fromMemorySegment(I, seg, b3 + off, LE);
-            a3 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a3));
-            p = IntVector.fromMemorySegment(I, seg, b4 + off, LE);
-            a4 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a4));
-            p = IntVector.fromMemorySegment(I, seg, b5 + off, LE);
-            a5 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a5));
-            p = IntVector.fromMemorySegment(I, seg, b6 + off, LE);
-            a6 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a6));
-            p = IntVector.fromMemorySegment(I, seg, b7 + off, LE);
-            a7 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a7));
+    private static void f32SegRows4(MemorySegment seg, int o0, int groups, int gs, int rs, int n, float[] x, int xo, float[] y, int yo) {
+        long rowBytes = 4L * n, gap = rowBytes * rs;
+        for (int g = 0; g < groups; g++) {
+            int r = o0 + g * gs;
+            long b0 = rowBytes * r;
+            MemorySegment s0 = seg.asSlice(b0, rowBytes), s1 = seg.asSlice(b0 + gap, rowBytes);
+            MemorySegment s2 = seg.asSlice(b0 + 2 * gap, rowBytes), s3 = seg.asSlice(b0 + 3 * gap, rowBytes);
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            int i = 0;
+            for (; i <= n - L; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xo + i);
+                long off = 4L * i;
+                a0 = FloatVector.fromMemorySegment(F, s0, off, LE).fma(xv, a0);
+                a1 = FloatVector.fromMemorySegment(F, s1, off, LE).fma(xv, a1);
+                a2 = FloatVector.fromMemorySegment(F, s2, off, LE).fma(xv, a2);
+                a3 = FloatVector.fromMemorySegment(F, s3, off, LE).fma(xv, a3);
+            }
+            float t0 = a0.reduceLanes(VectorOperators.ADD), t1 = a1.reduceLanes(VectorOperators.ADD);
+            float t2 = a2.reduceLanes(VectorOperators.ADD), t3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                float xv = x[xo + i];
+                long off = 4L * i;
+                t0 += s0.get(F32Weights.LE_FLOAT, off) * xv;
+                t1 += s1.get(F32Weights.LE_FLOAT, off) * xv;
+                t2 += s2.get(F32Weights.LE_FLOAT, off) * xv;
+                t3 += s3.get(F32Weights.LE_FLOAT, off) * xv;
+            }
+            y[yo + r] = t0;
+            y[yo + r + rs] = t1;
+            y[yo + r + 2 * rs] = t2;
+            y[yo + r + 3 * rs] = t3;
         }
-        // Reduce before anything else sees the accumulators: a vector that flows into an array
-        // (or any escaping use) makes C2 box the loop's vector phis on every iteration (measured
-        // 76.5 instead of 205.6 products/s in GemvBenchmark at 11008x4096 on one thread).
-        float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
-                a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD), a4.reduceLanes(VectorOperators.ADD),
-                a5.reduceLanes(VectorOperators.ADD), a6.reduceLanes(VectorOperators.ADD), a7.reduceLanes(VectorOperators.ADD)};
-        for (int k = 0; k < 8; k++) y[yo + r + k * q] = bf16PairTail(seg, b0 + k * gap, j, h, xs, sums[k]);
     }
 
+    /**
+     * bf16 rows in groups of eight, one accumulator per row, into y[yo + row]: group g is rows
+     * r, r+rs, ..., r+7rs with r = o0 + g*gs, against x split into even and odd halves. The
+     * interleaved walk is (gs, rs) = (1, q), so each of the eight streams runs on through
+     * consecutive rows; adjacent groups are (8, 1).
+     * Eight weight streams in flight instead of four, which a throwaway probe of both kernels
+     * found faster on this 2-core EPYC (the limit looked like loads in flight, not the
+     * shift/and/FMA work). One call covers a whole block (session 6): with one call per group
+     * {@code GemvBenchmark -p shape=11008x4096 -p dtype=BF16} (1 thread, the commit before and
+     * this one alternated four times, 2026-12-01, a noisy hour) gave 276.8-327.5 products/s,
+     * with the group loop inside the kernel 325.3-360.4. Why a call per group cost that much is
+     * not known: C2's code for the inner loop was the same either way (read with hsdis). Each
+     * row gets its own slice, so a load's range check is one compare against the row length;
+     * offsets into the whole segment made C2 re-derive a clamped range per load (about 25
+     * instructions each, several through the stack). Accumulators are reduced straight into y:
+     * a vector that escapes (into an array of vectors, say) makes C2 box the loop's vector phis.
+     */
+    private static void bf16Rows8(MemorySegment seg, int o0, int groups, int gs, int rs, int n, float[] xs, float[] y, int yo) {
+        int h = n / 2;
+        long rowBytes = 2L * n, gap = rowBytes * rs;
+        IntVector hi = IntVector.broadcast(I, 0xffff0000);
+        for (int g = 0; g < groups; g++) {
+            int r = o0 + g * gs;
+            long b0 = rowBytes * r;
+            MemorySegment s0 = seg.asSlice(b0, rowBytes), s1 = seg.asSlice(b0 + gap, rowBytes);
+            MemorySegment s2 = seg.asSlice(b0 + 2 * gap, rowBytes), s3 = seg.asSlice(b0 + 3 * gap, rowBytes);
+            MemorySegment s4 = seg.asSlice(b0 + 4 * gap, rowBytes), s5 = seg.asSlice(b0 + 5 * gap, rowBytes);
+            MemorySegment s6 = seg.asSlice(b0 + 6 * gap, rowBytes), s7 = seg.asSlice(b0 + 7 * gap, rowBytes);
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            int j = 0;
+            for (; j <= h - L; j += L) {
+                FloatVector xe = FloatVector.fromArray(F, xs, j), xd = FloatVector.fromArray(F, xs, h + j);
+                long off = 4L * j;
+                IntVector p;
+                p = IntVector.fromMemorySegment(I, s0, off, LE);
+                a0 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a0));
+                p = IntVector.fromMemorySegment(I, s1, off, LE);
+                a1 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a1));
+                p = IntVector.fromMemorySegment(I, s2, off, LE);
+                a2 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a2));
+                p = IntVector.fromMemorySegment(I, s3, off, LE);
+                a3 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a3));
+                p = IntVector.fromMemorySegment(I, s4, off, LE);
+                a4 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a4));
+                p = IntVector.fromMemorySegment(I, s5, off, LE);
+                a5 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a5));
+                p = IntVector.fromMemorySegment(I, s6, off, LE);
+                a6 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a6));
+                p = IntVector.fromMemorySegment(I, s7, off, LE);
+                a7 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, p.and(hi).reinterpretAsFloats().fma(xd, a7));
+            }
+            y[yo + r] = a0.reduceLanes(VectorOperators.ADD);
+            y[yo + r + rs] = a1.reduceLanes(VectorOperators.ADD);
+            y[yo + r + 2 * rs] = a2.reduceLanes(VectorOperators.ADD);
+            y[yo + r + 3 * rs] = a3.reduceLanes(VectorOperators.ADD);
+            y[yo + r + 4 * rs] = a4.reduceLanes(VectorOperators.ADD);
+            y[yo + r + 5 * rs] = a5.reduceLanes(VectorOperators.ADD);
+            y[yo + r + 6 * rs] = a6.reduceLanes(VectorOperators.ADD);
+            y[yo + r + 7 * rs] = a7.reduceLanes(VectorOperators.ADD);
+            if (j < h) {
+                for (int k = 0; k < 8; k++) y[yo + r + k * rs] = bf16PairTail(seg, b0 + k * gap, j, h, xs, y[yo + r + k * rs]);
+            }
+        }
+    }
 
     /** s plus the packed bf16 pairs [from, h) of the row at byte offset rb against the split x (the scalar tail). */
     private static float bf16PairTail(MemorySegment seg, long rb, int from, int h, float[] xs, float s) {
@@ -386,59 +456,66 @@ final class WeightKernels {
     }
 
     /**
-     * Four Q8_0 rows r, r+q, r+2q, r+3q against x, into y[yo + row] (8 or 16 float lanes).
+     * Q8_0 rows in groups of four against x, into y[yo + row] (8 or 16 float lanes): group g is
+     * rows r, r+rs, r+2rs, r+3rs with r = o0 + g*gs ((1, q) interleaved, (4, 1) adjacent, as in
+     * {@link #bf16Rows8}); one call covers a whole block.
      * With 16 lanes (AVX-512) each block's 32 quants come in with one 256-bit load and are
      * widened from the register in two halves; with two 128-bit loads per block (the 8-lane
      * path's way, L quants per load) one core read 216-239 products/s from DRAM, with one
      * 258-260 ({@code GemvBenchmark -p shape=22016x4096 -p dtype=Q8_0}, 1 thread, alternated
      * twice, 2026-12-01). The halves are named by constants: with a variable part
      * {@code convertShape} was not intrinsified and the kernel was several times slower.
-     * L is a constant, so C2 keeps only one of the two block bodies.
+     * L is a constant, so C2 keeps only one of the two block bodies. One slice per row, as in
+     * {@link #bf16Rows8}. The group loop inside the kernel: {@code GemvBenchmark -p
+     * shape=11008x4096 -p dtype=Q8_0}, 1 thread, commit before / this one alternated four times:
+     * 508.7-533.0 / 538.0-568.0 products/s.
      */
-    private static void q8Rows4(MemorySegment seg, int r, int q, int n, float[] x, int xo, float[] y, int yo) {
-        long rowBytes = (long) (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES, gap = rowBytes * q;
-        long b0 = rowBytes * r, b1 = b0 + gap, b2 = b1 + gap, b3 = b2 + gap;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        for (int i = 0; i < n; i += Q8Weights.BLOCK) {
-            FloatVector k0, k1, k2, k3;
-            if (L == 16) {
-                FloatVector x0 = FloatVector.fromArray(F, x, xo + i), x1 = FloatVector.fromArray(F, x, xo + i + 16);
-                ByteVector v0 = ByteVector.fromMemorySegment(QB, seg, b0 + 2, LE), v1 = ByteVector.fromMemorySegment(QB, seg, b1 + 2, LE);
-                ByteVector v2 = ByteVector.fromMemorySegment(QB, seg, b2 + 2, LE), v3 = ByteVector.fromMemorySegment(QB, seg, b3 + 2, LE);
-                k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k0);
-                k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k1);
-                k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k2);
-                k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k3);
-            } else {
-                k0 = FloatVector.zero(F);
-                k1 = k0;
-                k2 = k0;
-                k3 = k0;
-                for (int v = 0; v < Q8Weights.BLOCK; v += L) {
-                    FloatVector xv = FloatVector.fromArray(F, x, xo + i + v);
-                    k0 = q8(seg, b0 + 2 + v).fma(xv, k0);
-                    k1 = q8(seg, b1 + 2 + v).fma(xv, k1);
-                    k2 = q8(seg, b2 + 2 + v).fma(xv, k2);
-                    k3 = q8(seg, b3 + 2 + v).fma(xv, k3);
+    private static void q8Rows4(MemorySegment seg, int o0, int groups, int gs, int rs, int n, float[] x, int xo, float[] y, int yo) {
+        long rowBytes = (long) (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES, gap = rowBytes * rs;
+        for (int g = 0; g < groups; g++) {
+            int r = o0 + g * gs;
+            long b0 = rowBytes * r;
+            MemorySegment s0 = seg.asSlice(b0, rowBytes), s1 = seg.asSlice(b0 + gap, rowBytes);
+            MemorySegment s2 = seg.asSlice(b0 + 2 * gap, rowBytes), s3 = seg.asSlice(b0 + 3 * gap, rowBytes);
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            long o = 0;
+            for (int i = 0; i < n; i += Q8Weights.BLOCK, o += Q8Weights.BLOCK_BYTES) {
+                FloatVector k0, k1, k2, k3;
+                if (L == 16) {
+                    FloatVector x0 = FloatVector.fromArray(F, x, xo + i), x1 = FloatVector.fromArray(F, x, xo + i + 16);
+                    ByteVector v0 = ByteVector.fromMemorySegment(QB, s0, o + 2, LE), v1 = ByteVector.fromMemorySegment(QB, s1, o + 2, LE);
+                    ByteVector v2 = ByteVector.fromMemorySegment(QB, s2, o + 2, LE), v3 = ByteVector.fromMemorySegment(QB, s3, o + 2, LE);
+                    k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                    k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k0);
+                    k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                    k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k1);
+                    k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                    k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k2);
+                    k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                    k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k3);
+                } else {
+                    k0 = FloatVector.zero(F);
+                    k1 = k0;
+                    k2 = k0;
+                    k3 = k0;
+                    for (int v = 0; v < Q8Weights.BLOCK; v += L) {
+                        FloatVector xv = FloatVector.fromArray(F, x, xo + i + v);
+                        k0 = q8(s0, o + 2 + v).fma(xv, k0);
+                        k1 = q8(s1, o + 2 + v).fma(xv, k1);
+                        k2 = q8(s2, o + 2 + v).fma(xv, k2);
+                        k3 = q8(s3, o + 2 + v).fma(xv, k3);
+                    }
                 }
+                a0 = k0.fma(FloatVector.broadcast(F, Float.float16ToFloat(s0.get(LE_SHORT, o))), a0);
+                a1 = k1.fma(FloatVector.broadcast(F, Float.float16ToFloat(s1.get(LE_SHORT, o))), a1);
+                a2 = k2.fma(FloatVector.broadcast(F, Float.float16ToFloat(s2.get(LE_SHORT, o))), a2);
+                a3 = k3.fma(FloatVector.broadcast(F, Float.float16ToFloat(s3.get(LE_SHORT, o))), a3);
             }
-            a0 = k0.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b0))), a0);
-            a1 = k1.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b1))), a1);
-            a2 = k2.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b2))), a2);
-            a3 = k3.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(LE_SHORT, b3))), a3);
-            b0 += Q8Weights.BLOCK_BYTES;
-            b1 += Q8Weights.BLOCK_BYTES;
-            b2 += Q8Weights.BLOCK_BYTES;
-            b3 += Q8Weights.BLOCK_BYTES;
+            y[yo + r] = a0.reduceLanes(VectorOperators.ADD);
+            y[yo + r + rs] = a1.reduceLanes(VectorOperators.ADD);
+            y[yo + r + 2 * rs] = a2.reduceLanes(VectorOperators.ADD);
+            y[yo + r + 3 * rs] = a3.reduceLanes(VectorOperators.ADD);
         }
-        y[yo + r] = a0.reduceLanes(VectorOperators.ADD);
-        y[yo + r + q] = a1.reduceLanes(VectorOperators.ADD);
-        y[yo + r + 2 * q] = a2.reduceLanes(VectorOperators.ADD);
-        y[yo + r + 3 * q] = a3.reduceLanes(VectorOperators.ADD);
     }
 
     /** dot(w[r], x[xo .. xo+cols)). */

@@ -43,15 +43,24 @@ class MatmulTest {
     @Test
     void mappedStyleF32SegmentWeightsMatchHeapWeights() {
         Random r = new Random(22);
-        Tensor wt = random(r, 45, 70, 1f);
-        MemorySegment seg = Arena.ofAuto().allocate(45L * 70 * 4);
-        for (int i = 0; i < 45 * 70; i++) seg.set(F32Weights.LE_FLOAT, 4L * i, wt.data()[i]);
-        WeightMatrix mapped = F32Weights.of(seg, 45, 70), heap = F32Weights.of(wt);
-        for (int t : new int[]{1, 3, 20}) {
-            Tensor x = random(r, t, 70, 1f), y1 = Tensor.zeros(t, 45), y2 = Tensor.zeros(t, 45);
-            SIMD.matmul(x, mapped, y1);
-            SIMD.matmul(x, heap, y2);
-            assertClose("segment vs heap T=" + t, y2, y1, 1e-5, 1e-5);
+        // 45x70: one block with a 1-row remainder; 1003x50 and 515x96: interleaved groups over
+        // several blocks, with remainders; 70x4096: adjacent groups (16 KiB rows)
+        for (int[] s : new int[][]{{45, 70}, {1003, 50}, {515, 96}, {70, 4096}}) {
+            int rows = s[0], cols = s[1];
+            Tensor wt = random(r, rows, cols, 1f);
+            // 4 bytes past a 64-byte boundary, as a tensor inside a mapped file can be
+            MemorySegment seg = Arena.ofAuto().allocate(4L * rows * cols + 4, 64).asSlice(4);
+            for (int i = 0; i < rows * cols; i++) seg.set(F32Weights.LE_FLOAT, 4L * i, wt.data()[i]);
+            WeightMatrix mapped = F32Weights.of(seg, rows, cols), heap = F32Weights.of(wt);
+            for (int t : new int[]{1, 3, 20}) {
+                Tensor x = random(r, t, cols, 1f), y1 = Tensor.zeros(t, rows), y2 = Tensor.zeros(t, rows), y3 = Tensor.zeros(t, rows);
+                SIMD.matmul(x, mapped, y1);
+                SIMD.matmul(x, heap, y2);
+                SCALAR.matmul(x, heap, y3);
+                String what = "segment vs heap " + rows + "x" + cols + " T=" + t;
+                assertClose(what, y2, y1, Math.max(1e-5, 4e-7 * cols), 1e-5);
+                assertClose(what + " (scalar)", y3, y1, Math.max(1e-4, 4e-7 * cols), 1e-4);
+            }
         }
     }
 
