@@ -2,10 +2,14 @@ package dev.calx.benchmarks;
 
 import dev.calx.tensor.CpuBackend;
 import dev.calx.tensor.DType;
+import dev.calx.tensor.F32Weights;
 import dev.calx.tensor.Tensor;
 import dev.calx.tensor.WeightMatrix;
 import org.openjdk.jmh.annotations.*;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +43,14 @@ public class GemvBenchmark {
     @Param({"1"})
     public int copies;
 
+    /**
+     * {@code heap} (default: what {@code WeightMatrix.convert} gives) or {@code segment}: fp32
+     * weights in an off-heap segment, as a memory-mapped checkpoint gives them (other dtypes are
+     * off-heap either way).
+     */
+    @Param({"heap"})
+    public String storage;
+
     WeightMatrix[] ws;
     int next;
     Tensor x, y;
@@ -54,7 +66,15 @@ public class GemvBenchmark {
             Tensor wt = Tensor.zeros(rows, cols);
             float[] wd = wt.data();
             for (int i = 0; i < wd.length; i++) wd[i] = (float) r.nextGaussian() * 0.02f;
-            ws[c] = WeightMatrix.convert(wt, DType.valueOf(dtype));
+            if (storage.equals("segment") && dtype.equals("F32")) {
+                MemorySegment seg = Arena.ofAuto().allocate(4L * wd.length, 64);
+                MemorySegment.copy(wd, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, wd.length);
+                ws[c] = F32Weights.of(seg, rows, cols);
+            } else if (storage.equals("heap") || storage.equals("segment")) {
+                ws[c] = WeightMatrix.convert(wt, DType.valueOf(dtype));
+            } else {
+                throw new IllegalArgumentException("GemvBenchmark: storage '" + storage + "' (heap or segment)");
+            }
         }
         x = Tensor.zeros(1, cols);
         for (int i = 0; i < cols; i++) x.data()[i] = (float) r.nextGaussian();
