@@ -173,13 +173,17 @@ final class WeightKernels {
                 for (; done + 4 <= o1; done += 4) bf16Rows4(w.segment(), done, in, xsplit, y, yo + done);
             } else if (w instanceof F32Weights f && f.heapTensor() != null) {
                 Tensor h = f.heapTensor();
-                int q = (o1 - o0) / 4;
-                for (int i = 0; i < q; i++) f32Rows4(h.data(), h.offset() + (o0 + i) * in, q * in, in, x, xo, y, yo + o0 + i, q);
-                done = o0 + 4 * q;
+                int q = (o1 - o0) / 8;
+                for (int i = 0; i < q; i++) f32Rows8(h.data(), h.offset() + (o0 + i) * in, q * in, in, x, xo, y, yo + o0 + i, q);
+                done = o0 + 8 * q;
+                for (; done + 4 <= o1; done += 4) f32Rows4(h.data(), h.offset() + done * in, in, in, x, xo, y, yo + done, 1);
             } else if (w instanceof F32Weights) {
-                int q = (o1 - o0) / 4;
-                f32SegRows4(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
-                done = o0 + 4 * q;
+                int q = (o1 - o0) / 8;
+                f32SegRows8(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
+                done = o0 + 8 * q;
+                int fours = (o1 - done) / 4;
+                f32SegRows4(w.segment(), done, fours, 4, 1, in, x, xo, y, yo);
+                done += 4 * fours;
             } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
                 int q = (o1 - o0) / 4;
                 q8Rows4(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
@@ -198,7 +202,7 @@ final class WeightKernels {
 
     /**
      * Rows per claimed block: enough rows that each of the block's G interleaved streams (4 rows
-     * at a time for fp32 and Q8_0, 8 for bf16) reads {@link #STREAM_KIB} KiB (Q8_0: 4x) of
+     * at a time for Q8_0, 8 for bf16; fp32 runs 8 but is sized as 4, see below) reads {@link #STREAM_KIB} KiB (Q8_0: 4x) of
      * consecutive rows, but at most rows / threads, so every thread gets a block; always a
      * multiple of 8 (so results do not depend on the thread count, see {@link #gemv}), at least
      * 32. Until session 5 the cap was a quarter of the rows: on 2 threads one block per thread
@@ -226,6 +230,8 @@ final class WeightKernels {
         }
         int streams = switch (w) {
             case BF16Weights b -> 8;
+            // fp32 has an eight-row kernel since session 7; its blocks are still sized for
+            // four streams, the size it was measured with.
             case F32Weights f -> 4;
             case Q8Weights q -> 4;
             case F16Weights h -> 1;
@@ -308,6 +314,112 @@ final class WeightKernels {
         y[yi + ys] = s1;
         y[yi + 2 * ys] = s2;
         y[yi + 3 * ys] = s3;
+    }
+
+    /**
+     * Eight fp32 rows at w[wo + k*rs] (k = 0..7, row length n) against x, into y[yi + k*ys]:
+     * the interleaved walk's kernel for heap rows, each row summed exactly as {@link #f32Rows4}
+     * sums it (one vector accumulator, lanes reduced, then the scalar tail), so which of the two
+     * kernels takes a row does not change its bits. Eight weight streams instead of four (as
+     * {@link #bf16Rows8} has had since session 5): {@code DecodeBoundCheck --dtypes F32 --rounds
+     * 8} (stories110M, 2 threads, heap fp32), the commit before and this one alternated five
+     * times (2026-12-01, session 7): where numpy read 46-54 GB/s, medians 83.0, 84.7, 84.4% /
+     * 86.1, 87.1, 85.6% of the bound; where it read 68-72 (one pair), 83.6 / 82.4%. Written out
+     * per row for the reason given in
+     * {@link #bf16Rows8}.
+     */
+    private static void f32Rows8(float[] w, int wo, int rs, int n, float[] x, int xo, float[] y, int yi, int ys) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int w1 = wo + rs, w2 = w1 + rs, w3 = w2 + rs, w4 = w3 + rs, w5 = w4 + rs, w6 = w5 + rs, w7 = w6 + rs;
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xo + i);
+            a0 = FloatVector.fromArray(F, w, wo + i).fma(xv, a0);
+            a1 = FloatVector.fromArray(F, w, w1 + i).fma(xv, a1);
+            a2 = FloatVector.fromArray(F, w, w2 + i).fma(xv, a2);
+            a3 = FloatVector.fromArray(F, w, w3 + i).fma(xv, a3);
+            a4 = FloatVector.fromArray(F, w, w4 + i).fma(xv, a4);
+            a5 = FloatVector.fromArray(F, w, w5 + i).fma(xv, a5);
+            a6 = FloatVector.fromArray(F, w, w6 + i).fma(xv, a6);
+            a7 = FloatVector.fromArray(F, w, w7 + i).fma(xv, a7);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s4 = a4.reduceLanes(VectorOperators.ADD), s5 = a5.reduceLanes(VectorOperators.ADD);
+        float s6 = a6.reduceLanes(VectorOperators.ADD), s7 = a7.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float xv = x[xo + i];
+            s0 += w[wo + i] * xv;
+            s1 += w[w1 + i] * xv;
+            s2 += w[w2 + i] * xv;
+            s3 += w[w3 + i] * xv;
+            s4 += w[w4 + i] * xv;
+            s5 += w[w5 + i] * xv;
+            s6 += w[w6 + i] * xv;
+            s7 += w[w7 + i] * xv;
+        }
+        y[yi] = s0;
+        y[yi + ys] = s1;
+        y[yi + 2 * ys] = s2;
+        y[yi + 3 * ys] = s3;
+        y[yi + 4 * ys] = s4;
+        y[yi + 5 * ys] = s5;
+        y[yi + 6 * ys] = s6;
+        y[yi + 7 * ys] = s7;
+    }
+
+    /**
+     * fp32 rows of a memory segment in groups of eight, grouped as in {@link #bf16Rows8}, into
+     * y[yo + row]: {@link #f32Rows8} for a mapped checkpoint, each row summed in the same order.
+     */
+    private static void f32SegRows8(MemorySegment seg, int o0, int groups, int gs, int rs, int n, float[] x, int xo, float[] y, int yo) {
+        long rowBytes = 4L * n, gap = rowBytes * rs;
+        for (int g = 0; g < groups; g++) {
+            int r = o0 + g * gs;
+            long b0 = rowBytes * r;
+            MemorySegment s0 = seg.asSlice(b0, rowBytes), s1 = seg.asSlice(b0 + gap, rowBytes);
+            MemorySegment s2 = seg.asSlice(b0 + 2 * gap, rowBytes), s3 = seg.asSlice(b0 + 3 * gap, rowBytes);
+            MemorySegment s4 = seg.asSlice(b0 + 4 * gap, rowBytes), s5 = seg.asSlice(b0 + 5 * gap, rowBytes);
+            MemorySegment s6 = seg.asSlice(b0 + 6 * gap, rowBytes), s7 = seg.asSlice(b0 + 7 * gap, rowBytes);
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            int i = 0;
+            for (; i <= n - L; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xo + i);
+                long off = 4L * i;
+                a0 = FloatVector.fromMemorySegment(F, s0, off, LE).fma(xv, a0);
+                a1 = FloatVector.fromMemorySegment(F, s1, off, LE).fma(xv, a1);
+                a2 = FloatVector.fromMemorySegment(F, s2, off, LE).fma(xv, a2);
+                a3 = FloatVector.fromMemorySegment(F, s3, off, LE).fma(xv, a3);
+                a4 = FloatVector.fromMemorySegment(F, s4, off, LE).fma(xv, a4);
+                a5 = FloatVector.fromMemorySegment(F, s5, off, LE).fma(xv, a5);
+                a6 = FloatVector.fromMemorySegment(F, s6, off, LE).fma(xv, a6);
+                a7 = FloatVector.fromMemorySegment(F, s7, off, LE).fma(xv, a7);
+            }
+            float t0 = a0.reduceLanes(VectorOperators.ADD), t1 = a1.reduceLanes(VectorOperators.ADD);
+            float t2 = a2.reduceLanes(VectorOperators.ADD), t3 = a3.reduceLanes(VectorOperators.ADD);
+            float t4 = a4.reduceLanes(VectorOperators.ADD), t5 = a5.reduceLanes(VectorOperators.ADD);
+            float t6 = a6.reduceLanes(VectorOperators.ADD), t7 = a7.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                float xv = x[xo + i];
+                long off = 4L * i;
+                t0 += s0.get(F32Weights.LE_FLOAT, off) * xv;
+                t1 += s1.get(F32Weights.LE_FLOAT, off) * xv;
+                t2 += s2.get(F32Weights.LE_FLOAT, off) * xv;
+                t3 += s3.get(F32Weights.LE_FLOAT, off) * xv;
+                t4 += s4.get(F32Weights.LE_FLOAT, off) * xv;
+                t5 += s5.get(F32Weights.LE_FLOAT, off) * xv;
+                t6 += s6.get(F32Weights.LE_FLOAT, off) * xv;
+                t7 += s7.get(F32Weights.LE_FLOAT, off) * xv;
+            }
+            y[yo + r] = t0;
+            y[yo + r + rs] = t1;
+            y[yo + r + 2 * rs] = t2;
+            y[yo + r + 3 * rs] = t3;
+            y[yo + r + 4 * rs] = t4;
+            y[yo + r + 5 * rs] = t5;
+            y[yo + r + 6 * rs] = t6;
+            y[yo + r + 7 * rs] = t7;
+        }
     }
 
     /**

@@ -15,8 +15,10 @@ class MatmulTest {
     @Test
     void everyFormatAndRowCountMatchesScalarPath() {
         Random r = new Random(21);
-        // 1003x50 and 515x70: decode's interleaved row streams with a remainder in every thread's share
-        int[][] shapes = {{1, 32}, {7, 64}, {67, 96}, {130, 320}, {1003, 50}, {515, 70}, {1003, 96},
+        // 1003x50 and 515x70: decode's interleaved row streams with a remainder in every thread's share;
+        // 1005x70: the last block leaves 5 rows (a group of four and one single row) after its
+        // groups of eight
+        int[][] shapes = {{1, 32}, {7, 64}, {67, 96}, {130, 320}, {1003, 50}, {515, 70}, {1005, 70}, {1003, 96},
                 // rows of 16 KiB and more take the adjacent-group path: fp32 4096, bf16 8192, Q8_0 16384 columns
                 {70, 4096}, {41, 8192}, {19, 16384}};
         int[] rowCounts = {1, 2, 4, 5, 37};
@@ -44,8 +46,9 @@ class MatmulTest {
     void mappedStyleF32SegmentWeightsMatchHeapWeights() {
         Random r = new Random(22);
         // 45x70: one block with a 1-row remainder; 1003x50 and 515x96: interleaved groups over
-        // several blocks, with remainders; 70x4096: adjacent groups (16 KiB rows)
-        for (int[] s : new int[][]{{45, 70}, {1003, 50}, {515, 96}, {70, 4096}}) {
+        // several blocks, with remainders; 1005x70: eight-row groups, then a four-row group and a
+        // single row in the last block; 70x4096: adjacent groups (16 KiB rows)
+        for (int[] s : new int[][]{{45, 70}, {1003, 50}, {515, 96}, {1005, 70}, {70, 4096}}) {
             int rows = s[0], cols = s[1];
             Tensor wt = random(r, rows, cols, 1f);
             // 4 bytes past a 64-byte boundary, as a tensor inside a mapped file can be
