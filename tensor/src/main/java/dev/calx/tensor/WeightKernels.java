@@ -202,10 +202,10 @@ final class WeightKernels {
 
     /**
      * Rows per claimed block: enough rows that each of the block's G interleaved streams (4 rows
-     * at a time for Q8_0, 8 for bf16; fp32 runs 8 but is sized as 4, see below) reads {@link #STREAM_KIB} KiB (Q8_0: 4x) of
-     * consecutive rows, but at most rows / threads, so every thread gets a block; always a
-     * multiple of 8 (so results do not depend on the thread count, see {@link #gemv}), at least
-     * 32. Until session 5 the cap was a quarter of the rows: on 2 threads one block per thread
+     * at a time for Q8_0, 8 for bf16; fp32 runs 8 but is sized as 4, see below) reads
+     * {@link #STREAM_KIB} KiB (Q8_0: 4x) of consecutive rows, but at most rows / threads, so
+     * every thread gets a block; always a multiple of 8 (so results do not depend on the thread
+     * count, see {@link #gemv}), at least 32. Until session 5 the cap was a quarter of the rows: on 2 threads one block per thread
      * instead of two on decode's 768- and 2048-row matrices gave stories110M Q8_0 decode 89.2%
      * of the bound against 85.3% (numpy's slow phase) and 65.7% against 60.9% (fast phase),
      * bf16 79.9/72.0% against 78.4/71.9%, fp32 unchanged (its blocks are below either cap);
@@ -323,10 +323,9 @@ final class WeightKernels {
      * kernels takes a row does not change its bits. Eight weight streams instead of four (as
      * {@link #bf16Rows8} has had since session 5): {@code DecodeBoundCheck --dtypes F32 --rounds
      * 8} (stories110M, 2 threads, heap fp32), the commit before and this one alternated five
-     * times (2026-12-01, session 7): where numpy read 46-54 GB/s, medians 83.0, 84.7, 84.4% /
+     * times (2026-12-01, session 7): where numpy read 45-52 GB/s, medians 83.0, 84.7, 84.4% /
      * 86.1, 87.1, 85.6% of the bound; where it read 68-72 (one pair), 83.6 / 82.4%. Written out
-     * per row for the reason given in
-     * {@link #bf16Rows8}.
+     * per row for the reason given in {@link #bf16Rows8}.
      */
     private static void f32Rows8(float[] w, int wo, int rs, int n, float[] x, int xo, float[] y, int yi, int ys) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
