@@ -4,6 +4,7 @@ import dev.calx.tensor.Backend;
 import dev.calx.tensor.Backends;
 import dev.calx.tensor.Parallel;
 import dev.calx.tensor.Tensor;
+import dev.calx.tensor.WeightMatrix;
 
 import java.util.Arrays;
 
@@ -128,9 +129,7 @@ final class LlamaSession implements InferenceSession {
             be.rmsNorm(x, lw.inputLayernorm(), c.rmsNormEps(), xb);
             Tensor kc = Tensor.wrapAt(keys[l], pos0 * kv, new int[]{t, kv});
             Tensor vc = Tensor.wrapAt(values[l], pos0 * kv, new int[]{t, kv});
-            be.matmul(xb, lw.qProj(), q);
-            be.matmul(xb, lw.kProj(), kc);
-            be.matmul(xb, lw.vProj(), vc);
+            be.matmul(xb, new WeightMatrix[]{lw.qProj(), lw.kProj(), lw.vProj()}, new Tensor[]{q, kc, vc});
             if (w.hfRopeOrder()) {
                 toInterleaved(q, c.headDim());
                 toInterleaved(kc, c.headDim());
@@ -142,8 +141,7 @@ final class LlamaSession implements InferenceSession {
             be.add(x, o, x);
             // feed-forward block
             be.rmsNorm(x, lw.postAttentionLayernorm(), c.rmsNormEps(), xb);
-            be.matmul(xb, lw.gateProj(), gate);
-            be.matmul(xb, lw.upProj(), up);
+            be.matmul(xb, new WeightMatrix[]{lw.gateProj(), lw.upProj()}, new Tensor[]{gate, up});
             be.swiglu(gate, up, gate);
             be.matmul(gate, lw.downProj(), o);
             be.add(x, o, x);

@@ -116,6 +116,23 @@ public interface Backend extends AutoCloseable {
      */
     void matmul(Tensor x, WeightMatrix w, Tensor y);
 
+    /**
+     * {@code ys[i] = x · ws[i]ᵀ} for every i, one input against several weight matrices
+     * (decode's q, k and v; gate and up): the same results as {@link #matmul} for each pair
+     * (the CPU backend computes every row with the same kernel either way, and may run a one-row
+     * x as one parallel call over all the matrices' rows). The default calls {@link #matmul} for
+     * each pair.
+     *
+     * @param x  the activations [T][in]
+     * @param ws the weights, each [out_i][in]
+     * @param ys the outputs, each [T][out_i], written in place; none may overlap x or another
+     * @throws ShapeException if ws and ys differ in length or a pair's shapes do not fit
+     */
+    default void matmul(Tensor x, WeightMatrix[] ws, Tensor[] ys) {
+        Checks.matmulMany(x, ws, ys);
+        for (int i = 0; i < ws.length; i++) matmul(x, ws[i], ys[i]);
+    }
+
     // ---------------------------------------------------------------- row kernels
 
     /**

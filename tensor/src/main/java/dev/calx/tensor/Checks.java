@@ -122,6 +122,41 @@ public final class Checks {
     }
 
     /**
+     * Requires the shapes of {@code ys[i] = x · ws[i]ᵀ} for every i (as {@link #matmul}), as
+     * many outputs as weights, and outputs that share no element with x or with each other.
+     *
+     * @param x  the activations
+     * @param ws the weights
+     * @param ys the outputs
+     * @throws ShapeException if a pair does not fit (the message names its index), the arrays
+     *                        differ in length, or two of the tensors overlap
+     */
+    public static void matmulMany(Tensor x, WeightMatrix[] ws, Tensor[] ys) {
+        if (ws.length != ys.length) {
+            throw new ShapeException("matmul: " + ws.length + " weight matrices but " + ys.length + " outputs");
+        }
+        for (int i = 0; i < ws.length; i++) {
+            try {
+                matmul(x, ws[i], ys[i]);
+            } catch (ShapeException e) {
+                throw new ShapeException("matmul pair " + i + ": " + e.getMessage());
+            }
+            if (overlap(x, ys[i])) throw new ShapeException("matmul pair " + i + ": the output overlaps x");
+            for (int j = 0; j < i; j++) {
+                if (overlap(ys[j], ys[i])) throw new ShapeException("matmul: outputs " + j + " and " + i + " overlap");
+            }
+        }
+    }
+
+    /** Whether a and b share a data array and their element ranges (first to last element) intersect. */
+    private static boolean overlap(Tensor a, Tensor b) {
+        if (a.data() != b.data() || a.rows() == 0 || b.rows() == 0 || a.cols() == 0 || b.cols() == 0) return false;
+        long a0 = a.rowOffset(0), a1 = a.rowOffset(a.rows() - 1) + a.cols();
+        long b0 = b.rowOffset(0), b1 = b.rowOffset(b.rows() - 1) + b.cols();
+        return a0 < b1 && b0 < a1;
+    }
+
+    /**
      * Requires an output [ids.length][dim] and ids inside the table.
      *
      * @param table the table [vocab][dim]

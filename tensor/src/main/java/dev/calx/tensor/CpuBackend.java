@@ -81,6 +81,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmul(Tensor x, WeightMatrix[] ws, Tensor[] ys) {
+        Checks.matmulMany(x, ws, ys);
+        if (!simd || x.rows() != 1) {
+            for (int i = 0; i < ws.length; i++) matmul(x, ws[i], ys[i]);
+            return;
+        }
+        float[][] yd = new float[ys.length][];
+        int[] yo = new int[ys.length];
+        for (int i = 0; i < ys.length; i++) {
+            yd[i] = ys[i].data();
+            yo[i] = ys[i].rowOffset(0);
+        }
+        WeightKernels.gemvMany(x.data(), x.rowOffset(0), ws, yd, yo);
+    }
+
+    @Override
     public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
         Checks.rowwise("rmsNorm", x, out);
         Checks.vector("rmsNorm weight", weight, x.cols());

@@ -133,19 +133,7 @@ final class WeightKernels {
 
     /** y[yo + o] = dot(x[xo ..], w[o]) for every output row o. */
     static void gemv(float[] x, int xo, WeightMatrix w, float[] y, int yo) {
-        int in = w.cols();
-        // bf16: one int holds two neighbours; the even one is its low half. Splitting x into
-        // even and odd halves once lets the kernel widen with a shift and a mask, no shuffles.
-        float[] xs = null;
-        if (w instanceof BF16Weights && VEC_CONVERT && in % 2 == 0) {
-            xs = new float[in];
-            int h = in / 2;
-            for (int i = 0; i < h; i++) {
-                xs[i] = x[xo + 2 * i];
-                xs[h + i] = x[xo + 2 * i + 1];
-            }
-        }
-        float[] xsplit = xs;
+        float[] xsplit = bf16Split(x, xo, w);
         // Each block's rows [o0, o1) are walked as G interleaved streams: the group at step i
         // is rows o0+i, o0+i+q, ..., o0+i+(G-1)q with q = (o1-o0)/G, so every stream runs on
         // through consecutive rows, which are contiguous in memory. With adjacent rows (i, i+1,
@@ -160,37 +148,121 @@ final class WeightKernels {
         // a multiple of 8 rows, so the rows a block's G interleaved streams leave over (G = 4
         // or 8) are always the matrix's last rows % G: every row is computed by the same kernel
         // whatever the thread count and timing, and results are reproducible bit for bit.
-        Parallel.forBlocks(w.rows(), gemvBlock(w, Parallel.threads()), 2L * in, (o0, o1) -> {
-            int done = o0;
-            if (!interleave(w)) {
-                gemvAdjacent(x, xo, w, y, yo, xsplit, o0, o1);
-                return;
+        Parallel.forBlocks(w.rows(), gemvBlock(w, Parallel.threads()), 2L * w.cols(),
+                (o0, o1) -> gemvRows(x, xo, w, y, yo, xsplit, o0, o1));
+    }
+
+    /**
+     * bf16: one int holds two neighbours; the even one is its low half. Splitting x into even
+     * and odd halves once lets the kernel widen with a shift and a mask, no shuffles.
+     * {@return x's even elements then its odd ones for a bf16 w, else null}
+     */
+    private static float[] bf16Split(float[] x, int xo, WeightMatrix w) {
+        int in = w.cols();
+        if (!(w instanceof BF16Weights) || !VEC_CONVERT || in % 2 != 0) return null;
+        float[] xs = new float[in];
+        int h = in / 2;
+        for (int i = 0; i < h; i++) {
+            xs[i] = x[xo + 2 * i];
+            xs[h + i] = x[xo + 2 * i + 1];
+        }
+        return xs;
+    }
+
+    /**
+     * The same products as {@link #gemv} for each (ws[i], ys[i]) with one x: decode's q, k and
+     * v (and gate and up) take the same input. Every row is computed by the same kernel as in
+     * {@link #gemv}, so the results are those of separate calls (bit for bit under
+     * {@code -Xint}; compiled and interpreted code sum a vector's lanes in different orders, so
+     * any two calls can differ in the last bits while C2 is still compiling); what changes is
+     * how rows go to threads. A matrix whose blocks {@link #gemvBlock} caps at rows / threads (Q8_0 on decode's
+     * shapes: its streams want more rows than that) runs as one whole-matrix block when the
+     * list has a matrix for every thread, so each thread streams a whole matrix with streams
+     * twice as long instead of half of each; the matrices that remain (the third of three on 2
+     * threads) keep the usual blocks, and all of them go out as one parallel call, blocks listed
+     * matrix by matrix and claimed in order. Where no matrix runs whole (fp32 and bf16 on
+     * decode's shapes) the matrices run one after another, as separate calls to {@link #gemv}:
+     * a joined list of the usual blocks made no difference in session 6.
+     *
+     * <p>Measured (benchmarks/README.md, session 8): stories110M Q8_0 decode,
+     * {@code DecodeBoundCheck}, the commit before and this one alternated: fast phase 69.2% vs
+     * 71.0% of the bound (median slices), slow phase about 90% vs 93%.
+     */
+    static void gemvMany(float[] x, int xo, WeightMatrix[] ws, float[][] ys, int[] yos) {
+        int m = ws.length, threads = Parallel.threads(), whole = m - m % threads;
+        boolean anyWhole = false;
+        for (int i = 0; i < whole && threads > 1 && STREAM_KIB > 0; i++) {
+            anyWhole |= gemvStreamRows(ws[i]) >= ws[i].rows() / threads;
+        }
+        if (!anyWhole) {
+            // Only whole-matrix blocks were measured to gain (benchmarks/README.md session 8):
+            // fp32 and bf16 matrices run one after another, as separate matmuls do.
+            for (int i = 0; i < m; i++) gemv(x, xo, ws[i], ys[i], yos[i]);
+            return;
+        }
+        float[][] xsplit = new float[m][];
+        int[] mat = new int[16], from = new int[16], to = new int[16];
+        int n = 0;
+        long cost = 0;
+        for (int i = 0; i < m; i++) {
+            WeightMatrix w = ws[i];
+            boolean sameSplit = w instanceof BF16Weights && i > 0 && ws[i - 1] instanceof BF16Weights && ws[i - 1].cols() == w.cols();
+            xsplit[i] = sameSplit ? xsplit[i - 1] : bf16Split(x, xo, w);
+            int rows = w.rows(), b = gemvBlock(w, threads);
+            if (i < whole && threads > 1 && STREAM_KIB > 0 && gemvStreamRows(w) >= rows / threads) b = Math.max(1, rows);
+            for (int o0 = 0; o0 < rows; o0 += b) {
+                if (n == mat.length) {
+                    mat = java.util.Arrays.copyOf(mat, 2 * n);
+                    from = java.util.Arrays.copyOf(from, 2 * n);
+                    to = java.util.Arrays.copyOf(to, 2 * n);
+                }
+                mat[n] = i;
+                from[n] = o0;
+                to[n++] = Math.min(rows, o0 + b);
             }
-            if (xsplit != null) {
-                int q = (o1 - o0) / 8;
-                bf16Rows8(w.segment(), o0, q, 1, q, in, xsplit, y, yo);
-                done = o0 + 8 * q;
-                for (; done + 4 <= o1; done += 4) bf16Rows4(w.segment(), done, in, xsplit, y, yo + done);
-            } else if (w instanceof F32Weights f && f.heapTensor() != null) {
-                Tensor h = f.heapTensor();
-                int q = (o1 - o0) / 8;
-                for (int i = 0; i < q; i++) f32Rows8(h.data(), h.offset() + (o0 + i) * in, q * in, in, x, xo, y, yo + o0 + i, q);
-                done = o0 + 8 * q;
-                for (; done + 4 <= o1; done += 4) f32Rows4(h.data(), h.offset() + done * in, in, in, x, xo, y, yo + done, 1);
-            } else if (w instanceof F32Weights) {
-                int q = (o1 - o0) / 8;
-                f32SegRows8(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
-                done = o0 + 8 * q;
-                int fours = (o1 - done) / 4;
-                f32SegRows4(w.segment(), done, fours, 4, 1, in, x, xo, y, yo);
-                done += 4 * fours;
-            } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
-                int q = (o1 - o0) / 4;
-                q8Rows4(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
-                done = o0 + 4 * q;
+            cost += 2L * rows * w.cols();
+        }
+        int[] bm = mat, bf = from, bt = to;
+        Parallel.forBlocks(n, 1, cost / Math.max(1, n), (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int i = bm[b];
+                gemvRows(x, xo, ws[i], ys[i], yos[i], xsplit[i], bf[b], bt[b]);
             }
-            for (int o = done; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
         });
+    }
+
+    /** Output rows [o0, o1) of {@link #gemv}: the interleaved kernels, then the leftovers row by row. */
+    private static void gemvRows(float[] x, int xo, WeightMatrix w, float[] y, int yo, float[] xsplit, int o0, int o1) {
+        int in = w.cols();
+        int done = o0;
+        if (!interleave(w)) {
+            gemvAdjacent(x, xo, w, y, yo, xsplit, o0, o1);
+            return;
+        }
+        if (xsplit != null) {
+            int q = (o1 - o0) / 8;
+            bf16Rows8(w.segment(), o0, q, 1, q, in, xsplit, y, yo);
+            done = o0 + 8 * q;
+            for (; done + 4 <= o1; done += 4) bf16Rows4(w.segment(), done, in, xsplit, y, yo + done);
+        } else if (w instanceof F32Weights f && f.heapTensor() != null) {
+            Tensor h = f.heapTensor();
+            int q = (o1 - o0) / 8;
+            for (int i = 0; i < q; i++) f32Rows8(h.data(), h.offset() + (o0 + i) * in, q * in, in, x, xo, y, yo + o0 + i, q);
+            done = o0 + 8 * q;
+            for (; done + 4 <= o1; done += 4) f32Rows4(h.data(), h.offset() + done * in, in, in, x, xo, y, yo + done, 1);
+        } else if (w instanceof F32Weights) {
+            int q = (o1 - o0) / 8;
+            f32SegRows8(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
+            done = o0 + 8 * q;
+            int fours = (o1 - done) / 4;
+            f32SegRows4(w.segment(), done, fours, 4, 1, in, x, xo, y, yo);
+            done += 4 * fours;
+        } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
+            int q = (o1 - o0) / 4;
+            q8Rows4(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
+            done = o0 + 4 * q;
+        }
+        for (int o = done; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
     }
 
     /**
@@ -228,6 +300,12 @@ final class WeightKernels {
             int b = (rows + 31) / 32;
             return Math.max(32, (b + 7) / 8 * 8);
         }
+        long b = Math.min(gemvStreamRows(w), rows / Math.max(1, threads));
+        return (int) Math.max(32, (b + 7) / 8 * 8);
+    }
+
+    /** {@return the rows a block needs for each of its interleaved streams to read the target bytes (see {@link #gemvBlock})} */
+    static long gemvStreamRows(WeightMatrix w) {
         int streams = switch (w) {
             case BF16Weights b -> 8;
             // fp32 has an eight-row kernel since session 7; its blocks are still sized for
@@ -242,9 +320,7 @@ final class WeightKernels {
         // (DecodeBenchmark, -Dcalx.gemv.streamKiB=256 vs 64 alternated twice; bf16 177-181 vs
         // 184-186, so not for bf16).
         long target = STREAM_KIB * 1024L * (w instanceof Q8Weights ? 4 : 1);
-        long want = streams * ((target + rowBytes - 1) / rowBytes);
-        long b = Math.min(want, rows / Math.max(1, threads));
-        return (int) Math.max(32, (b + 7) / 8 * 8);
+        return streams * ((target + rowBytes - 1) / rowBytes);
     }
 
     /** {@code -Dcalx.gemv.interleave=auto|true|false}: interleaved row streams (see {@link #gemv}). */

@@ -147,4 +147,66 @@ class MatmulTest {
         assertEquals(384, WeightKernels.gemvBlock(q, 2));
         assertEquals(192, WeightKernels.gemvBlock(q, 4));
     }
+
+    /**
+     * One x against several matrices (decode's q, k, v; gate, up) gives what separate matmuls
+     * give, in every format: on a one-row x Q8_0's matrices go out as one parallel call, the
+     * first ones as whole-matrix blocks. Every row runs through the same kernel either way, but
+     * the Vector API sums a vector's lanes in another order before C2 compiles a kernel than
+     * after, so two calls can differ in the last bits (even two separate matmuls do); under
+     * {@code -Xint} this test passes bit for bit with assertArrayEquals (run by hand, 126 s).
+     */
+    @Test
+    void severalMatricesAtOnceMatchSeparateMatmuls() {
+        Random r = new Random(23);
+        int[][][] groups = {
+                {{768, 768}, {768, 768}, {768, 768}},   // q, k, v of stories110M
+                {{2048, 768}, {2048, 768}},             // gate, up
+                {{1005, 96}, {45, 96}, {1003, 96}, {8, 96}, {130, 96}},
+                {{67, 320}}};
+        for (int[][] g : groups) {
+            int cols = g[0][1];
+            Tensor[] wts = new Tensor[g.length];
+            for (int i = 0; i < g.length; i++) wts[i] = random(r, g[i][0], cols, 1f);
+            for (DType dt : DType.values()) {
+                WeightMatrix[] ws = new WeightMatrix[g.length];
+                for (int i = 0; i < g.length; i++) ws[i] = WeightMatrix.convert(wts[i], dt);
+                for (int t : new int[]{1, 3}) {
+                    Tensor x = TestData.strided(r, t, cols, 1f);
+                    for (CpuBackend be : new CpuBackend[]{SIMD, SCALAR}) {
+                        Tensor[] together = new Tensor[g.length];
+                        for (int i = 0; i < g.length; i++) together[i] = Tensor.zeros(t, g[i][0]);
+                        be.matmul(x, ws, together);
+                        for (int i = 0; i < g.length; i++) {
+                            Tensor alone = Tensor.zeros(t, g[i][0]);
+                            be.matmul(x, ws[i], alone);
+                            assertClose(dt + " matrix " + i + " of " + g.length + " (" + g[i][0] + "x" + cols + "), T=" + t
+                                    + ", simd=" + be.simd(), alone, together[i], 1e-5, 1e-5);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void severalMatricesAtOnceRejectBadArgumentsByIndex() {
+        WeightMatrix a = WeightMatrix.convert(Tensor.zeros(8, 32), DType.F32), b = WeightMatrix.convert(Tensor.zeros(16, 32), DType.Q8_0);
+        Tensor x = Tensor.zeros(1, 32);
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> SIMD.matmul(x, new WeightMatrix[]{a, b}, new Tensor[]{Tensor.zeros(1, 8)}));
+        assertTrue(e.getMessage().contains("2 weight matrices but 1 outputs"), e.getMessage());
+        e = assertThrows(ShapeException.class,
+                () -> SIMD.matmul(x, new WeightMatrix[]{a, b}, new Tensor[]{Tensor.zeros(1, 8), Tensor.zeros(1, 15)}));
+        assertTrue(e.getMessage().contains("pair 1") && e.getMessage().contains("[16][32]"), e.getMessage());
+        Tensor shared = Tensor.zeros(1, 24);
+        Tensor y0 = Tensor.wrapAt(shared.data(), 0, new int[]{1, 8}), y1 = Tensor.wrapAt(shared.data(), 4, new int[]{1, 16});
+        e = assertThrows(ShapeException.class, () -> SIMD.matmul(x, new WeightMatrix[]{a, b}, new Tensor[]{y0, y1}));
+        assertTrue(e.getMessage().contains("outputs 0 and 1 overlap"), e.getMessage());
+        Tensor y2 = Tensor.wrapAt(shared.data(), 8, new int[]{1, 16});
+        SIMD.matmul(x, new WeightMatrix[]{a, b}, new Tensor[]{y0, y2}); // adjacent, not overlapping
+        Tensor xy = Tensor.zeros(1, 40), xin = Tensor.wrapAt(xy.data(), 0, new int[]{1, 32}), yin = Tensor.wrapAt(xy.data(), 30, new int[]{1, 8});
+        e = assertThrows(ShapeException.class, () -> SIMD.matmul(xin, new WeightMatrix[]{a}, new Tensor[]{yin}));
+        assertTrue(e.getMessage().contains("pair 0: the output overlaps x"), e.getMessage());
+    }
 }
