@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * {@code y = x·wᵀ} for weights in any storage format, and fast row conversion.
@@ -147,7 +148,8 @@ final class WeightKernels {
         // the faster thread wait for the other (GEMV is the whole of decode's time). Blocks are
         // a multiple of 8 rows, so the rows a block's G interleaved streams leave over (G = 4
         // or 8) are always the matrix's last rows % G: every row is computed by the same kernel
-        // whatever the thread count and timing, and results are reproducible bit for bit.
+        // whatever the thread count and timing, and results are reproducible bit for bit (once
+        // the kernels are compiled: see gemvMany).
         Parallel.forBlocks(w.rows(), gemvBlock(w, Parallel.threads()), 2L * w.cols(),
                 (o0, o1) -> gemvRows(x, xo, w, y, yo, xsplit, o0, o1));
     }
@@ -175,28 +177,24 @@ final class WeightKernels {
      * {@link #gemv}, so the results are those of separate calls (bit for bit under
      * {@code -Xint}; compiled and interpreted code sum a vector's lanes in different orders, so
      * any two calls can differ in the last bits while C2 is still compiling); what changes is
-     * how rows go to threads. A matrix whose blocks {@link #gemvBlock} caps at rows / threads (Q8_0 on decode's
-     * shapes: its streams want more rows than that) runs as one whole-matrix block when the
-     * list has a matrix for every thread, so each thread streams a whole matrix with streams
-     * twice as long instead of half of each; the matrices that remain (the third of three on 2
-     * threads) keep the usual blocks, and all of them go out as one parallel call, blocks listed
-     * matrix by matrix and claimed in order. Where no matrix runs whole (fp32 and bf16 on
-     * decode's shapes) the matrices run one after another, as separate calls to {@link #gemv}:
-     * a joined list of the usual blocks made no difference in session 6.
+     * how rows go to threads. A matrix whose blocks {@link #gemvBlock} caps at rows / threads
+     * (Q8_0 on decode's shapes: its streams want more rows than that) runs as one whole-matrix
+     * block when the list has a matrix for every thread, so each thread streams a whole matrix,
+     * with streams twice as long, instead of half of each; the matrices that remain (the third
+     * of three on 2 threads) keep the usual blocks, and all of them go out as one parallel call,
+     * blocks listed matrix by matrix and claimed in order. Where no matrix runs whole (fp32 and
+     * bf16 on decode's shapes) the matrices run one after another, as separate calls to
+     * {@link #gemv}: a joined list of the usual blocks made no difference (sessions 6 and 8).
      *
      * <p>Measured (benchmarks/README.md, session 8): stories110M Q8_0 decode,
-     * {@code DecodeBoundCheck}, the commit before and this one alternated: fast phase 69.2% vs
-     * 71.0% of the bound (median slices), slow phase about 90% vs 93%.
+     * {@code DecodeBoundCheck --dtypes Q8_0}, the commit before and this one alternated three
+     * times: fast phase 69.2% vs 70.9% of the bound (median slices), slow phase about 90% vs 93%.
      */
     static void gemvMany(float[] x, int xo, WeightMatrix[] ws, float[][] ys, int[] yos) {
         int m = ws.length, threads = Parallel.threads(), whole = m - m % threads;
         boolean anyWhole = false;
-        for (int i = 0; i < whole && threads > 1 && STREAM_KIB > 0; i++) {
-            anyWhole |= gemvStreamRows(ws[i]) >= ws[i].rows() / threads;
-        }
+        for (int i = 0; i < whole; i++) anyWhole |= runsWhole(ws[i], threads);
         if (!anyWhole) {
-            // Only whole-matrix blocks were measured to gain (benchmarks/README.md session 8):
-            // fp32 and bf16 matrices run one after another, as separate matmuls do.
             for (int i = 0; i < m; i++) gemv(x, xo, ws[i], ys[i], yos[i]);
             return;
         }
@@ -208,13 +206,12 @@ final class WeightKernels {
             WeightMatrix w = ws[i];
             boolean sameSplit = w instanceof BF16Weights && i > 0 && ws[i - 1] instanceof BF16Weights && ws[i - 1].cols() == w.cols();
             xsplit[i] = sameSplit ? xsplit[i - 1] : bf16Split(x, xo, w);
-            int rows = w.rows(), b = gemvBlock(w, threads);
-            if (i < whole && threads > 1 && STREAM_KIB > 0 && gemvStreamRows(w) >= rows / threads) b = Math.max(1, rows);
+            int rows = w.rows(), b = i < whole && runsWhole(w, threads) ? Math.max(1, rows) : gemvBlock(w, threads);
             for (int o0 = 0; o0 < rows; o0 += b) {
                 if (n == mat.length) {
-                    mat = java.util.Arrays.copyOf(mat, 2 * n);
-                    from = java.util.Arrays.copyOf(from, 2 * n);
-                    to = java.util.Arrays.copyOf(to, 2 * n);
+                    mat = Arrays.copyOf(mat, 2 * n);
+                    from = Arrays.copyOf(from, 2 * n);
+                    to = Arrays.copyOf(to, 2 * n);
                 }
                 mat[n] = i;
                 from[n] = o0;
@@ -229,6 +226,11 @@ final class WeightKernels {
                 gemvRows(x, xo, ws[i], ys[i], yos[i], xsplit[i], bf[b], bt[b]);
             }
         });
+    }
+
+    /** {@return whether {@link #gemvMany} gives w one whole-matrix block: its blocks are capped at rows / threads} */
+    private static boolean runsWhole(WeightMatrix w, int threads) {
+        return threads > 1 && STREAM_KIB > 0 && gemvStreamRows(w) >= w.rows() / threads;
     }
 
     /** Output rows [o0, o1) of {@link #gemv}: the interleaved kernels, then the leftovers row by row. */
@@ -783,7 +785,7 @@ final class WeightKernels {
             float[] buf = CHUNK_BUF.get();
             float[] acc = new float[t];
             for (int o = o0; o < o1; o++) {
-                java.util.Arrays.fill(acc, 0f);
+                Arrays.fill(acc, 0f);
                 for (int c = 0; c < in; c += CHUNK) {
                     int m = Math.min(CHUNK, in - c);
                     toFloat(w, o, c, m, buf, 0);
