@@ -177,13 +177,13 @@ final class WeightKernels {
      * {@link #gemv}, so the results are those of separate calls (bit for bit under
      * {@code -Xint}; compiled and interpreted code sum a vector's lanes in different orders, so
      * any two calls can differ in the last bits while C2 is still compiling); what changes is
-     * how rows go to threads. A matrix whose blocks {@link #gemvBlock} caps at rows / threads
-     * (Q8_0 on decode's shapes: its streams want more rows than that) runs as one whole-matrix
+     * how rows go to threads. A Q8_0 matrix whose blocks {@link #gemvBlock} caps at rows /
+     * threads (decode's shapes: its streams want more rows than that) runs as one whole-matrix
      * block when the list has a matrix for every thread, so each thread streams a whole matrix,
      * with streams twice as long, instead of half of each; the matrices that remain (the third
      * of three on 2 threads) keep the usual blocks, and all of them go out as one parallel call,
      * blocks listed matrix by matrix and claimed in order. Where no matrix runs whole (fp32 and
-     * bf16 on decode's shapes) the matrices run one after another, as separate calls to
+     * bf16 always) the matrices run one after another, as separate calls to
      * {@link #gemv}: a joined list of the usual blocks made no difference (sessions 6 and 8).
      *
      * <p>Measured (benchmarks/README.md, session 8): stories110M Q8_0 decode,
@@ -228,9 +228,15 @@ final class WeightKernels {
         });
     }
 
-    /** {@return whether {@link #gemvMany} gives w one whole-matrix block: its blocks are capped at rows / threads} */
+    /**
+     * {@return whether {@link #gemvMany} gives w one whole-matrix block: Q8_0 whose blocks are
+     * capped at rows / threads} Only Q8_0 was measured to gain. fp32 and bf16 stay with their
+     * 64 KiB streams: longer bf16 streams were slower in session 5, and stories15M decode with
+     * whole fp32 and bf16 matrices too (an uncommitted variant, `DecodeBenchmark -p
+     * shape=stories15M`, alternated twice, session 8 review) showed no gain for them.
+     */
     private static boolean runsWhole(WeightMatrix w, int threads) {
-        return threads > 1 && STREAM_KIB > 0 && gemvStreamRows(w) >= w.rows() / threads;
+        return w instanceof Q8Weights && threads > 1 && STREAM_KIB > 0 && gemvStreamRows(w) >= w.rows() / threads;
     }
 
     /** Output rows [o0, o1) of {@link #gemv}: the interleaved kernels, then the leftovers row by row. */

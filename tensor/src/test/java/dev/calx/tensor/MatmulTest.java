@@ -153,8 +153,9 @@ class MatmulTest {
      * give, in every format: on a one-row x Q8_0's matrices go out as one parallel call, the
      * first ones as whole-matrix blocks. Every row runs through the same kernel either way, but
      * the Vector API sums a vector's lanes in another order before C2 compiles a kernel than
-     * after, so two calls can differ in the last bits (even two separate matmuls do); under
-     * {@code -Xint} this test passes bit for bit with assertArrayEquals (run by hand, 126 s).
+     * after, so two calls can differ in the last bits (even two separate matmuls do). With
+     * assertArrayEquals in place of assertClose this test fails at varying rows, and passes
+     * under {@code -Dsurefire.argLine=-Xint} (both tried by hand, session 8).
      */
     @Test
     void severalMatricesAtOnceMatchSeparateMatmuls() {
