@@ -33,20 +33,20 @@ import java.util.Locale;
  * <pre>
  *   java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g -Dcalx.threads=2 \
  *     -cp benchmarks/target/benchmarks.jar dev.calx.benchmarks.DecodeBoundCheck \
- *     [--shape stories110M] [--dtypes F32,BF16,Q8_0] [--rounds 8] [--seconds 3] [--python python3]
+ *     [--shape stories110M] [--dtypes F32,BF16,Q8_0] [--rounds 8] [--seconds 3] [--context 64] [--python python3]
  * </pre>
+ * {@code --context N}: the cached tokens each decode step attends to (default 64; the bound's
+ * bytes include the fp32 KV cache up to N, which at 1000 is 74 MB, 63% of the 116 MB of a Q8_0 stories110M step's weights).
  * Each model is warmed up (JIT) for 10 s first. The numpy process runs alone while Calx waits
  * (Calx's workers park after 200 µs).
  */
 public final class DecodeBoundCheck {
-    private static final int CONTEXT = 64;
-
     private DecodeBoundCheck() {}
 
     public static void main(String[] args) throws Exception {
         String shape = "stories110M", python = "python3";
         List<String> dtypes = List.of("F32", "BF16", "Q8_0");
-        int rounds = 8;
+        int rounds = 8, context = 64;
         double seconds = 3;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -56,11 +56,13 @@ public final class DecodeBoundCheck {
                 case "--rounds" -> rounds = Integer.parseInt(need(args[i], v));
                 case "--seconds" -> seconds = Double.parseDouble(need(args[i], v));
                 case "--python" -> python = need(args[i], v);
+                case "--context" -> context = Integer.parseInt(need(args[i], v));
                 default -> throw new IllegalArgumentException("DecodeBoundCheck: unknown option " + args[i]
-                        + " (--shape, --dtypes, --rounds, --seconds, --python)");
+                        + " (--shape, --dtypes, --rounds, --seconds, --context, --python)");
             }
             i++;
         }
+        if (context < 1) throw new IllegalArgumentException("DecodeBoundCheck: --context " + context + " must be at least 1");
         Path script = Path.of("benchmarks/decode_numpy_gemv.py");
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException("DecodeBoundCheck: run from the repository root (" + script + " not found)");
@@ -69,14 +71,14 @@ public final class DecodeBoundCheck {
         List<InferenceSession> sessions = new ArrayList<>();
         for (String dt : dtypes) {
             LlamaWeights w = DecodeShapes.weights(shape, dt);
-            InferenceSession s = LlamaModel.session(w, CONTEXT + 1);
-            int[] prompt = new int[CONTEXT];
-            for (int i = 0; i < CONTEXT; i++) prompt[i] = (i * 7919 + 1) % c.vocabSize();
+            InferenceSession s = LlamaModel.session(w, context + 1);
+            int[] prompt = new int[context];
+            for (int i = 0; i < context; i++) prompt[i] = (i * 7919 + 1) % c.vocabSize();
             s.append(prompt);
-            decode(s, 10);
+            decode(s, context, 10);
             sessions.add(s);
         }
-        System.out.printf(Locale.ROOT, "%s, context %d, backend %s, %d rounds of %.1f s slices%n", shape, CONTEXT,
+        System.out.printf(Locale.ROOT, "%s, context %d, backend %s, %d rounds of %.1f s slices%n", shape, context,
                 Backends.get().describe(), rounds, seconds);
         Process numpy = new ProcessBuilder(python, script.toString(), "--serve", Double.toString(seconds))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -91,9 +93,9 @@ public final class DecodeBoundCheck {
             System.out.println("dtype  tok/s   GB/s  numpy before/after  % of bound");
             for (int r = 0; r < rounds; r++) {
                 for (int d = 0; d < dtypes.size(); d++) {
-                    double tps = decode(sessions.get(d), seconds);
+                    double tps = decode(sessions.get(d), context, seconds);
                     double after = numpy(to, from);
-                    double gbs = tps * DecodeShapes.bytesPerToken(c, DType.valueOf(dtypes.get(d)), CONTEXT) / 1e9;
+                    double gbs = tps * DecodeShapes.bytesPerToken(c, DType.valueOf(dtypes.get(d)), context) / 1e9;
                     double bound = Math.max(before, after);
                     ratios[d][r] = gbs / bound;
                     stable[d][r] = Math.abs(before - after) <= 0.1 * bound;
@@ -125,13 +127,13 @@ public final class DecodeBoundCheck {
         return v;
     }
 
-    /** Decode steps at a context of {@link #CONTEXT} for about {@code seconds}; tokens/s. */
-    private static double decode(InferenceSession s, double seconds) {
+    /** Decode steps at a context of {@code context} cached tokens for about {@code seconds}; tokens/s. */
+    private static double decode(InferenceSession s, int context, double seconds) {
         long t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9);
         int n = 0;
         long t;
         do {
-            s.rollback(CONTEXT);
+            s.rollback(context);
             s.append(123);
             n++;
         } while ((t = System.nanoTime()) < end);

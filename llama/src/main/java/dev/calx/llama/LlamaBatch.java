@@ -162,8 +162,7 @@ public final class LlamaBatch {
             for (int i = 0; i < n; i++) {
                 be.rope(q.slice(0, i, i + 1), hd, pos[i], c.ropeTheta(), false);
                 be.rope(k.slice(0, i, i + 1), hd, pos[i], c.ropeTheta(), false);
-                System.arraycopy(k.data(), k.rowOffset(i), s[i].keyCache(l), pos[i] * kv, kv);
-                System.arraycopy(v.data(), v.rowOffset(i), s[i].valueCache(l), pos[i] * kv, kv);
+                s[i].storeOne(l, k, v, i);
             }
             attention(be, l, s, pos, q, att);
             project(be, att, lw.oProj(), o);
@@ -197,22 +196,15 @@ public final class LlamaBatch {
      * spread over (sequence, head) pairs.
      */
     private void attention(Backend be, int l, LlamaSession[] s, int[] pos, Tensor q, Tensor out) {
-        int heads = c.numAttentionHeads(), hd = c.headDim(), kv = c.kvDim(), d = c.hiddenSize();
-        int group = heads / c.numKeyValueHeads();
-        float scale = (float) (1 / Math.sqrt(hd));
-        float[] qd = q.data(), od = out.data();
+        int heads = c.numAttentionHeads();
         int maxLen = 0;
         for (int p : pos) maxLen = Math.max(maxLen, p + 1);
         int scratch = maxLen;
-        Parallel.forRange(s.length * heads, (long) maxLen * hd * 4, (from, to) -> {
+        Parallel.forRange(s.length * heads, (long) maxLen * c.headDim() * 4, (from, to) -> {
             float[] sc = new float[scratch];
             for (int job = from; job < to; job++) {
-                int i = job / heads, head = job % heads, g = head / group, len = pos[i] + 1;
-                float[] kc = s[i].keyCache(l), vc = s[i].valueCache(l);
-                Tensor scores = Tensor.wrapAt(sc, 0, 1, len);
-                be.gemm(false, true, 1, len, hd, scale, qd, q.rowOffset(i) + head * hd, d, kc, g * hd, kv, 0f, sc, 0, len);
-                be.softmax(scores, scores, true, pos[i]);
-                be.gemm(false, false, 1, hd, len, 1f, sc, 0, len, vc, g * hd, kv, 0f, od, out.rowOffset(i) + head * hd, d);
+                int i = job / heads, head = job % heads;
+                s[i].attendOne(be, l, q, out, i, head, head + 1, sc);
             }
         });
     }

@@ -15,8 +15,15 @@ import java.util.Arrays;
  * causal softmax and a GEMM with the cached values. Long prompts are split into chunks of
  * {@link #CHUNK} tokens to bound the scratch memory.
  *
- * <p>The cache holds, per layer, keys and values [capacity][kvDim] (after RoPE for keys); it
- * grows by doubling up to {@link #maxLength()}.
+ * <p>The cache holds, per layer, keys (after RoPE) and values head-major, [kvHeads][capacity][headDim]:
+ * key/value head g's position p is at (g * capacity + p) * headDim, so each head's cached rows are
+ * one contiguous run that attention reads front to back. It grows by doubling up to
+ * {@link #maxLength()}. Position-major rows ([capacity][kvDim], every head in one row, as until
+ * session 9) gave each head a strided walk of headDim floats per position, which decode reads
+ * from DRAM (the weights stream through the caches between two visits of a layer) as many short
+ * runs. stories110M shape at a context of 1000, {@code DecodeBoundCheck --context 1000 --rounds 4},
+ * the commit before and this one alternated twice, fast-phase slices: Q8_0 187-204 tokens/s
+ * position-major, 215-249 head-major; bf16 114-150 and 160-171 (benchmarks/README.md, session 9).
  */
 final class LlamaSession implements InferenceSession {
     static final int CHUNK = 512;
@@ -44,26 +51,51 @@ final class LlamaSession implements InferenceSession {
         this.maxLength = o.maxLength;
         this.capacity = o.capacity;
         this.position = o.position;
-        int kv = c.kvDim();
         this.keys = new float[o.keys.length][];
         this.values = new float[o.values.length][];
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = new float[capacity * kv];
-            values[l] = new float[capacity * kv];
-            System.arraycopy(o.keys[l], 0, keys[l], 0, position * kv);
-            System.arraycopy(o.values[l], 0, values[l], 0, position * kv);
+            keys[l] = relayout(o.keys[l], capacity, capacity, position);
+            values[l] = relayout(o.values[l], capacity, capacity, position);
         }
     }
 
     private void grow(int need) {
         if (need <= capacity) return;
         int cap = Math.min(maxLength, Math.max(need, capacity * 2));
-        int kv = c.kvDim();
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = keys[l] == null ? new float[cap * kv] : Arrays.copyOf(keys[l], cap * kv);
-            values[l] = values[l] == null ? new float[cap * kv] : Arrays.copyOf(values[l], cap * kv);
+            keys[l] = relayout(keys[l], capacity, cap, position);
+            values[l] = relayout(values[l], capacity, cap, position);
         }
         capacity = cap;
+    }
+
+    /** A new head-major cache of cap positions holding the first rows positions of old (capacity oldCap; null: none). */
+    private float[] relayout(float[] old, int oldCap, int cap, int rows) {
+        int hd = c.headDim(), kvHeads = c.numKeyValueHeads();
+        float[] a = new float[Math.multiplyExact(kvHeads * hd, cap)];
+        if (old != null) {
+            for (int g = 0; g < kvHeads; g++) System.arraycopy(old, g * oldCap * hd, a, g * cap * hd, rows * hd);
+        }
+        return a;
+    }
+
+    /** The offset of kv head g's position p in a layer's cache. */
+    private int cacheOffset(int g, int p) {
+        return (g * capacity + p) * c.headDim();
+    }
+
+    /** Copies rows [0, t) of k and v ([t][kvDim]) into layer l's cache at positions pos0 .. pos0+t-1. */
+    private void store(int l, Tensor k, Tensor v, int pos0) {
+        int hd = c.headDim();
+        float[] kd = k.data(), vd = v.data(), kc = keys[l], vc = values[l];
+        for (int i = 0; i < k.rows(); i++) {
+            int ko = k.rowOffset(i), vo = v.rowOffset(i);
+            for (int g = 0; g < c.numKeyValueHeads(); g++) {
+                int at = cacheOffset(g, pos0 + i);
+                System.arraycopy(kd, ko + g * hd, kc, at, hd);
+                System.arraycopy(vd, vo + g * hd, vc, at, hd);
+            }
+        }
     }
 
     @Override public int position() { return position; }
@@ -82,11 +114,19 @@ final class LlamaSession implements InferenceSession {
         grow(position + 1);
     }
 
-    /** Layer l's key cache [capacity][kvDim]; valid after {@link #reserveOne}. */
-    float[] keyCache(int l) { return keys[l]; }
+    /** Writes row i of k and v ([rows][kvDim]) into layer l's cache at position(); valid after {@link #reserveOne}. */
+    void storeOne(int l, Tensor k, Tensor v, int i) {
+        store(l, k.slice(0, i, i + 1), v.slice(0, i, i + 1), position);
+    }
 
-    /** Layer l's value cache [capacity][kvDim]; valid after {@link #reserveOne}. */
-    float[] valueCache(int l) { return values[l]; }
+    /**
+     * Attention of one query per row of q ([rows][hiddenSize]; row i is this session's new
+     * token, at position()) over this session's cache [0, position() + 1) into row i of out,
+     * for query heads [h0, h1); exactly {@link #forward}'s attention for one new token.
+     */
+    void attendOne(Backend be, int l, Tensor q, Tensor out, int i, int h0, int h1, float[] scratch) {
+        attendHeads(be, l, q.data(), q.rowOffset(i), out.data(), out.rowOffset(i), position, 1, h0, h1, scratch);
+    }
 
     /** The token at position() has been written to the cache by a batched step. */
     void advance() { position++; }
@@ -122,20 +162,20 @@ final class LlamaSession implements InferenceSession {
         Tensor x = Tensor.zeros(t, d);
         be.embedding(w.embedTokens(), tokens, x);
         Tensor xb = Tensor.zeros(t, d), q = Tensor.zeros(t, d), att = Tensor.zeros(t, d), o = Tensor.zeros(t, d);
+        Tensor kn = Tensor.zeros(t, kv), vn = Tensor.zeros(t, kv);
         Tensor gate = Tensor.zeros(t, h), up = Tensor.zeros(t, h);
         for (int l = 0; l < c.numHiddenLayers(); l++) {
             LlamaWeights.Layer lw = w.layer(l);
             // attention block
             be.rmsNorm(x, lw.inputLayernorm(), c.rmsNormEps(), xb);
-            Tensor kc = Tensor.wrapAt(keys[l], pos0 * kv, new int[]{t, kv});
-            Tensor vc = Tensor.wrapAt(values[l], pos0 * kv, new int[]{t, kv});
-            be.matmul(xb, new WeightMatrix[]{lw.qProj(), lw.kProj(), lw.vProj()}, new Tensor[]{q, kc, vc});
+            be.matmul(xb, new WeightMatrix[]{lw.qProj(), lw.kProj(), lw.vProj()}, new Tensor[]{q, kn, vn});
             if (w.hfRopeOrder()) {
                 toInterleaved(q, c.headDim());
-                toInterleaved(kc, c.headDim());
+                toInterleaved(kn, c.headDim());
             }
             be.rope(q, c.headDim(), pos0, c.ropeTheta(), false);
-            be.rope(kc, c.headDim(), pos0, c.ropeTheta(), false);
+            be.rope(kn, c.headDim(), pos0, c.ropeTheta(), false);
+            store(l, kn, vn, pos0);
             attention(be, l, q, att, pos0, t);
             be.matmul(att, lw.oProj(), o);
             be.add(x, o, x);
@@ -176,20 +216,29 @@ final class LlamaSession implements InferenceSession {
      * key/value head i / (heads / kvHeads) (grouped-query attention).
      */
     private void attention(Backend be, int l, Tensor q, Tensor out, int pos0, int t) {
-        int heads = c.numAttentionHeads(), hd = c.headDim(), d = c.hiddenSize(), kv = c.kvDim();
-        int group = heads / c.numKeyValueHeads(), len = pos0 + t;
+        int len = pos0 + t;
+        float[] qd = q.data(), od = out.data();
+        Parallel.forRange(c.numAttentionHeads(), (long) t * len * c.headDim() * 4, (from, to) ->
+                attendHeads(be, l, qd, 0, od, 0, pos0, t, from, to, new float[t * len]));
+    }
+
+    /**
+     * Query heads [h0, h1) of {@link #attention} for the t queries at q[qo ..] (row stride
+     * hiddenSize, positions pos0 ..), into out[oo ..]; sc holds at least t * (pos0 + t) floats.
+     * Each head's keys and values are one run of the head-major cache (row stride headDim).
+     */
+    private void attendHeads(Backend be, int l, float[] qd, int qo, float[] od, int oo, int pos0, int t,
+                             int h0, int h1, float[] sc) {
+        int hd = c.headDim(), d = c.hiddenSize(), group = c.numAttentionHeads() / c.numKeyValueHeads(), len = pos0 + t;
         float scale = (float) (1 / Math.sqrt(hd));
-        float[] kc = keys[l], vc = values[l], qd = q.data(), od = out.data();
-        Parallel.forRange(heads, (long) t * len * hd * 4, (from, to) -> {
-            float[] sc = new float[t * len];
-            Tensor scores = Tensor.wrap(sc, new int[]{t, len});
-            for (int head = from; head < to; head++) {
-                int g = head / group;
-                be.gemm(false, true, t, len, hd, scale, qd, head * hd, d, kc, g * hd, kv, 0f, sc, 0, len);
-                be.softmax(scores, scores, true, pos0);
-                be.gemm(false, false, t, hd, len, 1f, sc, 0, len, vc, g * hd, kv, 0f, od, head * hd, d);
-            }
-        });
+        float[] kc = keys[l], vc = values[l];
+        Tensor scores = Tensor.wrapAt(sc, 0, t, len);
+        for (int head = h0; head < h1; head++) {
+            int at = cacheOffset(head / group, 0);
+            be.gemm(false, true, t, len, hd, scale, qd, qo + head * hd, d, kc, at, hd, 0f, sc, 0, len);
+            be.softmax(scores, scores, true, pos0);
+            be.gemm(false, false, t, hd, len, 1f, sc, 0, len, vc, at, hd, 0f, od, oo + head * hd, d);
+        }
     }
 
     private float[] logits(Tensor last) {

@@ -41,6 +41,48 @@ class InferenceSessionTest {
         }
     }
 
+    /**
+     * The cache starts at 64 positions and doubles; every growth re-lays out each kv head's run
+     * (head-major cache). Decoding 150 tokens one at a time (growths at 64 and 128), a one-shot
+     * prefill (one growth, to 150) and a fork taken after the first growth must all give the
+     * training forward's logits (autograd over the whole sequence, no cache) with grouped-query
+     * attention (6 heads over 2 kv heads).
+     */
+    @Test
+    void decodingPastTheCacheGrowthsMatchesTheTrainingForward() {
+        LlamaConfig cfg = new LlamaConfig(48, 100, 2, 6, 2, 37, 1e-5f, 10000f, 200, false, 1, 2);
+        LlamaWeights w = LlamaWeights.random(cfg, DType.F32, 11);
+        java.util.Random r = new java.util.Random(5);
+        int n = 150, v = cfg.vocabSize();
+        int[] toks = new int[n];
+        for (int i = 0; i < n; i++) toks[i] = r.nextInt(v);
+        dev.calx.tensor.Tensor ref = TrainableLlama.of(w).forward(toks, 1).value();
+        float[] at99 = new float[v], last = new float[v];
+        for (int j = 0; j < v; j++) {
+            at99[j] = ref.get(99, j);
+            last[j] = ref.get(n - 1, j);
+        }
+        try (InferenceSession s = LlamaModel.session(w, 200)) {
+            InferenceSession f = null;
+            float[] got = null;
+            for (int i = 0; i < n; i++) {
+                got = s.append(toks[i]);
+                if (i == 99) {
+                    close(at99, got, "token by token, position 99");
+                    f = s.fork();
+                }
+            }
+            close(last, got, "token by token, position 149");
+            try (InferenceSession fork = f) {
+                float[] fl = fork.append(java.util.Arrays.copyOfRange(toks, 100, n));
+                close(last, fl, "fork at 100, then the rest as one prefill");
+            }
+        }
+        try (InferenceSession s = LlamaModel.session(w, 200)) {
+            close(last, s.append(toks), "one prefill of all 150");
+        }
+    }
+
     @Test
     void forkIsIndependentAndRollbackReplaysTheSameLogits() {
         LlamaModel m = model();

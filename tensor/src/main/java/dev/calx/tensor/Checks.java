@@ -237,13 +237,17 @@ public final class Checks {
         if (m < 0 || n < 0 || k < 0) throw new ShapeException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
         int aRows = transA ? k : m, aCols = transA ? m : k;
         int bRows = transB ? n : k, bCols = transB ? k : n;
-        span("gemm A" + (transA ? "ᵀ" : ""), a, aOff, aRows, aCols, lda);
-        span("gemm B" + (transB ? "ᵀ" : ""), b, bOff, bRows, bCols, ldb);
-        span("gemm C", c, cOff, m, n, ldc);
+        // The operand names are built only for a message: decode attention makes a few hundred
+        // small gemm calls per token, and none of them should build strings.
+        span("gemm A", transA, a, aOff, aRows, aCols, lda);
+        span("gemm B", transB, b, bOff, bRows, bCols, ldb);
+        span("gemm C", false, c, cOff, m, n, ldc);
     }
 
-    private static void span(String what, float[] arr, int off, int rows, int cols, int ld) {
+    private static void span(String name, boolean transposed, float[] arr, int off, int rows, int cols, int ld) {
         if (rows == 0 || cols == 0) return;
+        if (ld >= cols && off >= 0 && (long) off + (long) (rows - 1) * ld + cols <= arr.length) return;
+        String what = transposed ? name + "ᵀ" : name;
         if (ld < cols) throw new ShapeException(what + ": leading dimension " + ld + " < columns " + cols);
         long last = (long) off + (long) (rows - 1) * ld + cols;
         if (off < 0 || last > arr.length) {
