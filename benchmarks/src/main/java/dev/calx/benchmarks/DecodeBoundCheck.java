@@ -35,8 +35,9 @@ import java.util.Locale;
  *     -cp benchmarks/target/benchmarks.jar dev.calx.benchmarks.DecodeBoundCheck \
  *     [--shape stories110M] [--dtypes F32,BF16,Q8_0] [--rounds 8] [--seconds 3] [--context 64] [--python python3]
  * </pre>
- * {@code --context N}: the cached tokens each decode step attends to (default 64; the bound's
- * bytes include the fp32 KV cache up to N, which at 1000 is 74 MB, 63% of the 116 MB of a Q8_0 stories110M step's weights).
+ * {@code --context N}: the cached tokens each decode step attends to (default 64). The bound's
+ * bytes include the fp32 KV cache up to N: at 1000 that is 74 MB, 63% of the 116 MB of a Q8_0
+ * stories110M step's weights.
  * Each model is warmed up (JIT) for 10 s first. The numpy process runs alone while Calx waits
  * (Calx's workers park after 200 µs).
  */
