@@ -285,8 +285,9 @@ final class WeightKernels {
      * at a time for Q8_0, 8 for bf16; fp32 runs 8 but is sized as 4, see below) reads
      * {@link #STREAM_KIB} KiB (Q8_0: 4x) of consecutive rows, but at most rows / threads, so
      * every thread gets a block; always a multiple of 8 (so results do not depend on the thread
-     * count, see {@link #gemv}), at least 32. Until session 5 the cap was a quarter of the rows: on 2 threads one block per thread
-     * instead of two on decode's 768- and 2048-row matrices gave stories110M Q8_0 decode 89.2%
+     * count, see {@link #gemv}), at least 32. Until session 5 the cap was a quarter of the rows:
+     * on 2 threads one block per thread instead of two on decode's 768- and 2048-row matrices
+     * gave stories110M Q8_0 decode 89.2%
      * of the bound against 85.3% (numpy's slow phase) and 65.7% against 60.9% (fast phase),
      * bf16 79.9/72.0% against 78.4/71.9%, fp32 unchanged (its blocks are below either cap);
      * {@code DecodeBoundCheck --rounds 4}, the commit before and this one alternated twice
