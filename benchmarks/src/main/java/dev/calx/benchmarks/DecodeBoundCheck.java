@@ -7,13 +7,6 @@ import dev.calx.llama.LlamaWeights;
 import dev.calx.tensor.Backends;
 import dev.calx.tensor.DType;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,10 +57,7 @@ public final class DecodeBoundCheck {
             i++;
         }
         if (context < 1) throw new IllegalArgumentException("DecodeBoundCheck: --context " + context + " must be at least 1");
-        Path script = Path.of("benchmarks/decode_numpy_gemv.py");
-        if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException("DecodeBoundCheck: run from the repository root (" + script + " not found)");
-        }
+        NumpyServe.requireScript("DecodeBoundCheck");
         LlamaConfig c = DecodeShapes.of(shape);
         List<InferenceSession> sessions = new ArrayList<>();
         for (String dt : dtypes) {
@@ -81,25 +71,19 @@ public final class DecodeBoundCheck {
         }
         System.out.printf(Locale.ROOT, "%s, context %d, backend %s, %d rounds of %.1f s slices%n", shape, context,
                 Backends.get().describe(), rounds, seconds);
-        Process numpy = new ProcessBuilder(python, script.toString(), "--serve", Double.toString(seconds))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (PrintWriter to = new PrintWriter(numpy.getOutputStream(), true, StandardCharsets.UTF_8);
-             BufferedReader from = new BufferedReader(new InputStreamReader(numpy.getInputStream(), StandardCharsets.UTF_8))) {
-            String ready = from.readLine();
-            if (ready == null) throw new IOException(python + " " + script + " --serve ended before it was ready (is numpy installed?)");
-            if (!"ready".equals(ready)) throw new IOException(script + " --serve said " + ready + ", not ready");
+        try (NumpyServe numpy = NumpyServe.start(python, seconds)) {
             double[][] ratios = new double[dtypes.size()][rounds];
             boolean[][] stable = new boolean[dtypes.size()][rounds];
-            double before = numpy(to, from);
+            double before = numpy.read();
             System.out.println("dtype  tok/s   GB/s  numpy before/after  % of bound");
             for (int r = 0; r < rounds; r++) {
                 for (int d = 0; d < dtypes.size(); d++) {
                     double tps = decode(sessions.get(d), context, seconds);
-                    double after = numpy(to, from);
+                    double after = numpy.read();
                     double gbs = tps * DecodeShapes.bytesPerToken(c, DType.valueOf(dtypes.get(d)), context) / 1e9;
                     double bound = Math.max(before, after);
                     ratios[d][r] = gbs / bound;
-                    stable[d][r] = Math.abs(before - after) <= 0.1 * bound;
+                    stable[d][r] = NumpyServe.steady(before, after);
                     System.out.printf(Locale.ROOT, "%-5s %7.1f %6.1f  %6.1f / %6.1f  %5.1f%%%s%n", dtypes.get(d), tps, gbs, before,
                             after, 100 * ratios[d][r], stable[d][r] ? "" : "  (neighbours differ by >10%, not counted)");
                     before = after;
@@ -114,11 +98,9 @@ public final class DecodeBoundCheck {
                 Arrays.sort(kept);
                 if (k == 0) System.out.printf("%-5s no steady slice%n", dtypes.get(d));
                 else System.out.printf(Locale.ROOT, "%-5s %5.1f%%  %5.1f-%5.1f%%  (%d of %d slices)%n", dtypes.get(d),
-                        100 * (k % 2 == 1 ? kept[k / 2] : (kept[k / 2 - 1] + kept[k / 2]) / 2), 100 * kept[0], 100 * kept[k - 1], k, rounds);
+                        100 * NumpyServe.median(kept), 100 * kept[0], 100 * kept[k - 1], k, rounds);
             }
-            to.println("stop");
         } finally {
-            numpy.destroy();
             for (InferenceSession s : sessions) s.close();
         }
     }
@@ -139,12 +121,5 @@ public final class DecodeBoundCheck {
             n++;
         } while ((t = System.nanoTime()) < end);
         return n / ((t - t0) / 1e9);
-    }
-
-    private static double numpy(PrintWriter to, BufferedReader from) throws IOException {
-        to.println("go");
-        String line = from.readLine();
-        if (line == null) throw new IOException("decode_numpy_gemv.py --serve ended");
-        return Double.parseDouble(line.trim());
     }
 }

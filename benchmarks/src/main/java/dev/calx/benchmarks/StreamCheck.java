@@ -9,17 +9,10 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,33 +72,24 @@ public final class StreamCheck {
             i++;
         }
         if (rounds < 1) throw new IllegalArgumentException("StreamCheck: --rounds " + rounds + " must be at least 1");
-        Path script = Path.of("benchmarks/decode_numpy_gemv.py");
-        if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException("StreamCheck: run from the repository root (" + script + " not found)");
-        }
+        NumpyServe.requireScript("StreamCheck");
         List<Task> tasks = new ArrayList<>();
         for (String name : names) tasks.add(task(name));
         for (Task t : tasks) timed(t, 3); // JIT warm-up
         String blas = System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "default");
         System.out.printf(Locale.ROOT, "Calx threads %d, numpy OPENBLAS_NUM_THREADS %s, %d rounds of %.1f s slices%n",
                 Parallel.threads(), blas, rounds, seconds);
-        Process numpy = new ProcessBuilder(python, script.toString(), "--serve", Double.toString(seconds))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (PrintWriter to = new PrintWriter(numpy.getOutputStream(), true, StandardCharsets.UTF_8);
-             BufferedReader from = new BufferedReader(new InputStreamReader(numpy.getInputStream(), StandardCharsets.UTF_8))) {
-            String ready = from.readLine();
-            if (ready == null) throw new IOException(python + " " + script + " --serve ended before it was ready (is numpy installed?)");
-            if (!"ready".equals(ready)) throw new IOException(script + " --serve said " + ready + ", not ready");
+        try (NumpyServe numpy = NumpyServe.start(python, seconds)) {
             double[][] gbs = new double[tasks.size()][rounds], ratio = new double[tasks.size()][rounds];
             boolean[][] steady = new boolean[tasks.size()][rounds];
-            double before = numpy(to, from);
+            double before = numpy.read();
             System.out.println("task    GB/s  numpy before/after  % of numpy");
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < tasks.size(); k++) {
                     gbs[k][r] = timed(tasks.get(k), seconds);
-                    double after = numpy(to, from), best = Math.max(before, after);
+                    double after = numpy.read(), best = Math.max(before, after);
                     ratio[k][r] = gbs[k][r] / best;
-                    steady[k][r] = Math.abs(before - after) <= 0.1 * best;
+                    steady[k][r] = NumpyServe.steady(before, after);
                     System.out.printf(Locale.ROOT, "%-5s %6.1f  %6.1f / %6.1f  %5.1f%%%s%n", names.get(k), gbs[k][r], before, after,
                             100 * ratio[k][r], steady[k][r] ? "" : "  (neighbours differ by >10%, not counted)");
                     before = after;
@@ -129,11 +113,8 @@ public final class StreamCheck {
                 Arrays.sort(g);
                 Arrays.sort(q);
                 System.out.printf(Locale.ROOT, "%-5s %6.1f GB/s  %5.1f%%  %5.1f-%5.1f%%  (%d of %d slices)%n", names.get(k),
-                        median(g), 100 * median(q), 100 * q[0], 100 * q[n - 1], n, rounds);
+                        NumpyServe.median(g), 100 * NumpyServe.median(q), 100 * q[0], 100 * q[n - 1], n, rounds);
             }
-            to.println("stop");
-        } finally {
-            numpy.destroy();
         }
     }
 
@@ -204,18 +185,6 @@ public final class StreamCheck {
             n++;
         } while ((now = System.nanoTime()) < end);
         return (double) n * t.bytes() / ((now - t0) / 1e9) / 1e9;
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static double numpy(PrintWriter to, BufferedReader from) throws IOException {
-        to.println("go");
-        String line = from.readLine();
-        if (line == null) throw new IOException("decode_numpy_gemv.py --serve ended");
-        return Double.parseDouble(line.trim());
     }
 
     private static String need(String opt, String v) {
