@@ -45,18 +45,19 @@ public final class DecodeBoundCheck {
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--shape" -> shape = need(args[i], v);
-                case "--dtypes" -> dtypes = Arrays.asList(need(args[i], v).split(","));
-                case "--rounds" -> rounds = Integer.parseInt(need(args[i], v));
-                case "--seconds" -> seconds = Double.parseDouble(need(args[i], v));
-                case "--python" -> python = need(args[i], v);
-                case "--context" -> context = Integer.parseInt(need(args[i], v));
+                case "--shape" -> shape = CheckOptions.need("DecodeBoundCheck", args[i], v);
+                case "--dtypes" -> dtypes = Arrays.asList(CheckOptions.need("DecodeBoundCheck", args[i], v).split(","));
+                case "--rounds" -> rounds = CheckOptions.intOption("DecodeBoundCheck", args[i], v);
+                case "--seconds" -> seconds = CheckOptions.secondsOption("DecodeBoundCheck", args[i], v);
+                case "--python" -> python = CheckOptions.need("DecodeBoundCheck", args[i], v);
+                case "--context" -> context = CheckOptions.intOption("DecodeBoundCheck", args[i], v);
                 default -> throw new IllegalArgumentException("DecodeBoundCheck: unknown option " + args[i]
                         + " (--shape, --dtypes, --rounds, --seconds, --context, --python)");
             }
             i++;
         }
         if (context < 1) throw new IllegalArgumentException("DecodeBoundCheck: --context " + context + " must be at least 1");
+        if (rounds < 1) throw new IllegalArgumentException("DecodeBoundCheck: --rounds " + rounds + " must be at least 1");
         NumpyServe.requireScript("DecodeBoundCheck");
         LlamaConfig c = DecodeShapes.of(shape);
         List<InferenceSession> sessions = new ArrayList<>();
@@ -103,11 +104,6 @@ public final class DecodeBoundCheck {
         } finally {
             for (InferenceSession s : sessions) s.close();
         }
-    }
-
-    private static String need(String opt, String v) {
-        if (v == null) throw new IllegalArgumentException("DecodeBoundCheck: " + opt + " needs a value");
-        return v;
     }
 
     /** Decode steps at a context of {@code context} cached tokens for about {@code seconds}; tokens/s. */

@@ -56,7 +56,11 @@ final class NumpyServe implements AutoCloseable {
         to.println("go");
         String line = from.readLine();
         if (line == null) throw new IOException(SCRIPT + " --serve ended");
-        return Double.parseDouble(line.trim());
+        try {
+            return Double.parseDouble(line.trim());
+        } catch (NumberFormatException e) {
+            throw new IOException(SCRIPT + " --serve answered '" + line + "', not a GB/s figure");
+        }
     }
 
     /** Whether a slice between numpy readings before and after counts (they differ by at most 10%). */

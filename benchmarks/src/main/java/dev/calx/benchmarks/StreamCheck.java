@@ -62,10 +62,10 @@ public final class StreamCheck {
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--tasks" -> names = Arrays.asList(need(args[i], v).split(","));
-                case "--rounds" -> rounds = Integer.parseInt(need(args[i], v));
-                case "--seconds" -> seconds = Double.parseDouble(need(args[i], v));
-                case "--python" -> python = need(args[i], v);
+                case "--tasks" -> names = Arrays.asList(CheckOptions.need("StreamCheck", args[i], v).split(","));
+                case "--rounds" -> rounds = CheckOptions.intOption("StreamCheck", args[i], v);
+                case "--seconds" -> seconds = CheckOptions.secondsOption("StreamCheck", args[i], v);
+                case "--python" -> python = CheckOptions.need("StreamCheck", args[i], v);
                 default -> throw new IllegalArgumentException("StreamCheck: unknown option " + args[i]
                         + " (--tasks, --rounds, --seconds, --python)");
             }
@@ -137,11 +137,7 @@ public final class StreamCheck {
         Tensor x = Tensor.zeros(1, N), y = Tensor.zeros(1, N);
         for (int i = 0; i < N; i++) x.data()[i] = (float) r.nextGaussian();
         CpuBackend cpu = new CpuBackend(true);
-        long bytes = switch (dt) {
-            case F32 -> 4L * N * N;
-            case BF16 -> 2L * N * N;
-            default -> (long) N * N / 32 * 34;
-        };
+        long bytes = dt.bytes((long) N * N);
         return new Task() {
             @Override public long bytes() { return bytes; }
             @Override public void pass() { cpu.matmul(x, w, y); sink += Float.floatToRawIntBits(y.data()[0]); }
@@ -185,10 +181,5 @@ public final class StreamCheck {
             n++;
         } while ((now = System.nanoTime()) < end);
         return (double) n * t.bytes() / ((now - t0) / 1e9) / 1e9;
-    }
-
-    private static String need(String opt, String v) {
-        if (v == null) throw new IllegalArgumentException("StreamCheck: " + opt + " needs a value");
-        return v;
     }
 }
