@@ -32,8 +32,6 @@ final class WeightKernels {
     static final VectorSpecies<Short> S = VEC_CONVERT ? VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16)) : null;
     static final VectorSpecies<Byte> B = VEC_CONVERT ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    /** One Q8_0 block's 32 quants in one vector (the 16-lane kernel's load). */
-    static final VectorSpecies<Byte> QB = ByteVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort LE_SHORT = BF16Weights.LE_SHORT;
     static final int FEW_ROWS = 4;
@@ -663,11 +661,19 @@ final class WeightKernels {
      * Q8_0 rows in groups of four against x, into y[yo + row] (8 or 16 float lanes): group g is
      * rows r, r+rs, r+2rs, r+3rs with r = o0 + g*gs ((1, q) interleaved, (4, 1) adjacent, as in
      * {@link #bf16Rows8}); one call covers a whole block.
-     * With 16 lanes (AVX-512) each block's 32 quants come in with one 256-bit load and are
-     * widened from the register in two halves; with two 128-bit loads per block (the 8-lane
-     * path's way, L quants per load) one core read 216-239 products/s from DRAM, with one
-     * 258-260 ({@code GemvBenchmark -p shape=22016x4096 -p dtype=Q8_0}, 1 thread, alternated
-     * twice, 2026-12-01). The halves are named by constants: with a variable part
+     * With 16 lanes (AVX-512) each block's 32 quants come in as two 128-bit loads, each widened
+     * and converted by {@code vpmovsxbd} and {@code vcvtdq2ps}. One 256-bit load split with
+     * {@code convertShape(B2F, F, 0)} and {@code (..., 1)} was used before (session 5): C2
+     * compiled the upper half as {@code vpermb}, a masked {@code vpblendmb} and two register
+     * moves (read with tools/c2_disasm.py, session 12): four more vector instructions per block
+     * and row, for one load fewer. From the cache ({@code GemvBenchmark -p shape=64x4096 -p dtype=Q8_0}, 1 thread,
+     * 2026-12-02, 01:11-01:14 UTC, one 256-bit load / two 128-bit loads alternated five times,
+     * median of each run's five iterations) one core did 86-129 / 108-136 thousand products/s,
+     * the two-load run ahead in every pair. From DRAM ({@code -p shape=22016x4096}, 1 thread,
+     * alternated twice in numpy's slow phase) the two were within the noise: 144-188 / 130-210
+     * products/s per iteration. (Session 5 had measured two 128-bit loads slower from DRAM,
+     * 216-239 / 258-260, with a loop over L-quant parts that started from zero and an FMA.)
+     * The halves are named by constants: with a variable part
      * {@code convertShape} was not intrinsified and the kernel was several times slower.
      * L is a constant, so C2 keeps only one of the two block bodies. One slice per row, as in
      * {@link #bf16Rows8}. The group loop inside the kernel: {@code GemvBenchmark -p
@@ -687,16 +693,14 @@ final class WeightKernels {
                 FloatVector k0, k1, k2, k3;
                 if (L == 16) {
                     FloatVector x0 = FloatVector.fromArray(F, x, xo + i), x1 = FloatVector.fromArray(F, x, xo + i + 16);
-                    ByteVector v0 = ByteVector.fromMemorySegment(QB, s0, o + 2, LE), v1 = ByteVector.fromMemorySegment(QB, s1, o + 2, LE);
-                    ByteVector v2 = ByteVector.fromMemorySegment(QB, s2, o + 2, LE), v3 = ByteVector.fromMemorySegment(QB, s3, o + 2, LE);
-                    k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                    k0 = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k0);
-                    k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                    k1 = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k1);
-                    k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                    k2 = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k2);
-                    k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                    k3 = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 1)).fma(x1, k3);
+                    k0 = q8(s0, o + 2).mul(x0);
+                    k0 = q8(s0, o + 18).fma(x1, k0);
+                    k1 = q8(s1, o + 2).mul(x0);
+                    k1 = q8(s1, o + 18).fma(x1, k1);
+                    k2 = q8(s2, o + 2).mul(x0);
+                    k2 = q8(s2, o + 18).fma(x1, k2);
+                    k3 = q8(s3, o + 2).mul(x0);
+                    k3 = q8(s3, o + 18).fma(x1, k3);
                 } else {
                     k0 = FloatVector.zero(F);
                     k1 = k0;
