@@ -666,16 +666,17 @@ final class WeightKernels {
      * {@code convertShape(B2F, F, 0)} and {@code (..., 1)} was used before (session 5): C2
      * compiled the upper half as {@code vpermb}, a masked {@code vpblendmb} and two register
      * moves (read with tools/c2_disasm.py, session 12): four more vector instructions per block
-     * and row, for one load fewer. From the cache ({@code GemvBenchmark -p shape=64x4096 -p dtype=Q8_0}, 1 thread,
-     * 2026-12-02, 01:11-01:14 UTC, one 256-bit load / two 128-bit loads alternated five times,
-     * median of each run's five iterations) one core did 86-129 / 108-136 thousand products/s,
-     * the two-load run ahead in every pair; on two threads at 768x768, 68.5k, 81.6k / 100.1k,
-     * 99.5k. From DRAM the two were level: {@code -p shape=22016x4096}, 1 thread, four pairs,
-     * 209-252 / 209-248 products/s; {@code -p shape=768x768 -p copies=150}, 2 threads, three
-     * pairs, 55.0k-63.2k / 52.9k-63.5k. (Session 5 had measured two 128-bit loads 8-17% slower
-     * from DRAM, with a loop over L-quant parts that started from zero and an FMA.)
-     * The halves are named by constants: with a variable part
-     * {@code convertShape} was not intrinsified and the kernel was several times slower.
+     * and row, for one load fewer. From the cache ({@code GemvBenchmark -p shape=64x4096 -p
+     * dtype=Q8_0}, 1 thread, 2026-12-02, 01:11-01:14 UTC, one 256-bit load / two 128-bit loads
+     * alternated five times, median of each run's five iterations) one core did 86-129 / 108-136
+     * thousand products/s, the two-load run ahead in every pair; on two threads at 768x768,
+     * 68.5k, 81.6k / 100.1k, 99.5k. From DRAM the two were level: {@code -p shape=22016x4096},
+     * 1 thread, four pairs, 209-252 / 209-248 products/s; {@code -p shape=768x768 -p
+     * copies=150}, 2 threads, three pairs, 55.0k-63.2k / 52.9k-63.5k. (Session 5 had measured
+     * two 128-bit loads 8-17% slower from DRAM, with a loop over L-quant parts that started from
+     * zero and an FMA.) In the one-load form the halves had to be named by constants: with a
+     * variable part {@code convertShape} was not intrinsified and the kernel was several times
+     * slower.
      * L is a constant, so C2 keeps only one of the two block bodies. One slice per row, as in
      * {@link #bf16Rows8}. The group loop inside the kernel: {@code GemvBenchmark -p
      * shape=11008x4096 -p dtype=Q8_0}, 1 thread, commit before / this one alternated four times:
