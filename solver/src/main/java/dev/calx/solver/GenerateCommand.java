@@ -10,6 +10,7 @@ import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.StreamingDecoder;
 import dev.calx.llama.tokenizer.Tokenizer;
 import dev.calx.llama.tokenizer.Tokenizers;
+import dev.calx.tensor.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -79,6 +80,9 @@ public final class GenerateCommand implements Callable<Integer> {
             Sampler sampler = new Sampler(temperature, topP, seed != null ? seed : System.nanoTime());
             int bos = tok != null ? tok.bosId() : c.bosTokenId(), eos = tok != null ? tok.eosId() : c.eosTokenId();
             TextStream text = tok == null ? null : new TextStream(tok, promptIds);
+            // Choose the backend now: its one-line notice on stderr would otherwise land in the
+            // middle of the prompt's echo on a terminal.
+            Backends.get();
             if (tok != null && !prompt.isEmpty()) out.print(prompt);
             long[] firstToken = {0};
             long start = System.nanoTime();

@@ -125,7 +125,8 @@ public final class SolveCommand implements Callable<Integer> {
         SolveOptions options = decoding.solveOptions(format);
         try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(1, true)) {
             Solution s = solve(format, model, executor, question, options, System.out, System.console() != null);
-            System.err.printf("[%d tool calls, %s, python %.1f s]%n", s.toolCalls(), s.stats(), s.executionNanos() / 1e9);
+            System.err.printf("[%d tool call%s, %s, python %.1f s]%n", s.toolCalls(), s.toolCalls() == 1 ? "" : "s", s.stats(),
+                    s.executionNanos() / 1e9);
             return 0;
         }
     }
