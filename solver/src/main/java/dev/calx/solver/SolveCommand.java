@@ -10,6 +10,7 @@ import dev.calx.decode.format.Solution;
 import dev.calx.decode.format.SolveOptions;
 import dev.calx.decode.format.SpanKind;
 import dev.calx.decode.format.TranscriptSink;
+import dev.calx.decode.generate.StopReason;
 import dev.calx.decode.sample.SamplerConfig;
 import dev.calx.interpreter.InterpreterOptions;
 import picocli.CommandLine;
@@ -119,15 +120,35 @@ public final class SolveCommand implements Callable<Integer> {
     @Parameters(paramLabel = "QUESTION", description = "The question (quote it).")
     String question;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        if (question.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "QUESTION is empty: pass the question as one quoted argument");
+        }
         PromptFormat format = decoding.promptFormat();
         SolveOptions options = decoding.solveOptions(format);
-        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(1, true)) {
-            Solution s = solve(format, model, executor, question, options, System.out, System.console() != null);
-            System.err.printf("[%d tool call%s, %s, python %.1f s]%n", s.toolCalls(), s.toolCalls() == 1 ? "" : "s", s.stats(),
-                    s.executionNanos() / 1e9);
-            return 0;
+        try (LlamaSessionFactory model = decoding.openModel()) {
+            // A prompt that cannot fit would end the solve at once with an empty answer; say so
+            // before starting Python. (The evaluation harness records such problems instead.)
+            int promptTokens = model.tokenizer().encode(format.renderPrompt(question), true).length;
+            if (promptTokens >= model.maxLength()) {
+                throw new IllegalArgumentException("the question does not fit the model's context: its " + format.name()
+                        + " prompt is " + promptTokens + " tokens and the context is " + model.maxLength()
+                        + " (--max-length, at most the model's max_position_embeddings), leaving no room for an answer");
+            }
+            try (PythonExecutor executor = decoding.openExecutor(1, true)) {
+                Solution s = solve(format, model, executor, question, options, System.out, System.console() != null);
+                if (s.lastStop() == StopReason.CONTEXT_FULL) {
+                    System.err.println("calx: the model's context (" + model.maxLength() + " tokens) filled up before the"
+                            + " solution ended; the answer is from what fit");
+                }
+                System.err.printf("[%d tool call%s, %s, python %.1f s]%n", s.toolCalls(), s.toolCalls() == 1 ? "" : "s", s.stats(),
+                        s.executionNanos() / 1e9);
+                return 0;
+            }
         }
     }
 

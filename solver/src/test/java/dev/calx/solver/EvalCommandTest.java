@@ -102,4 +102,33 @@ class EvalCommandTest {
         assertTrue(out.lines().anyMatch(l -> l.startsWith("Answer: ")), out);
         assertTrue(out.length() > "Answer: \n".length() + 20, "the transcript is streamed: " + out);
     }
+    @Test
+    void solveRejectsABlankQuestion() {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        assertEquals(2, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "  "));
+        assertTrue(stderr.toString().contains("QUESTION is empty"), stderr.toString());
+        assertEquals("", stdout.toString());
+    }
+
+    @Test
+    void solveSaysWhenTheQuestionDoesNotFitTheContext() throws IOException {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        String question = "Lily had 3 balls.";
+        int promptTokens = dev.calx.llama.tokenizer.Tokenizers.load(tok)
+                .encode(dev.calx.decode.format.Formats.get("cot").renderPrompt(question), true).length;
+        // A context one token short of the prompt: an error naming both lengths, no transcript.
+        assertEquals(1, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot",
+                "--max-length", String.valueOf(promptTokens - 1), question));
+        String err = stderr.toString();
+        assertTrue(err.contains("prompt is " + promptTokens + " tokens and the context is " + (promptTokens - 1)), err);
+        assertEquals("", stdout.toString());
+
+        // Room for five generated tokens: the solve runs and says the context filled up.
+        stderr.reset();
+        assertEquals(0, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot",
+                "--temperature", "0", "--max-length", String.valueOf(promptTokens + 5), "--max-new-tokens", "50", question));
+        err = stderr.toString();
+        assertTrue(err.contains("context (" + (promptTokens + 5) + " tokens) filled up"), err);
+        assertTrue(stdout.toString().lines().anyMatch(l -> l.startsWith("Answer: ")), stdout.toString());
+    }
 }

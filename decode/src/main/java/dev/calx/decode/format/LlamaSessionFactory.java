@@ -117,6 +117,11 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
         return model;
     }
 
+    /** {@return the context length of each session in tokens} */
+    public int maxLength() {
+        return maxLength;
+    }
+
     @Override
     public InferenceSession newSession() {
         return model.newSession(maxLength);
