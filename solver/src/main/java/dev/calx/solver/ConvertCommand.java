@@ -6,6 +6,7 @@ import dev.calx.llama.format.Llama2c;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,6 +37,14 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Checked before the model loads, so a wrong --out costs nothing and says what is wrong.
+        if (to == Target.llama2c && Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a directory; --to llama2c writes one file (e.g. "
+                    + out.resolve("model.bin") + ")");
+        }
+        if (to == Target.hf && Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file; --to hf writes a directory (config.json and safetensors)");
+        }
         try (LlamaModel m = LlamaModel.load(model)) {
             switch (to) {
                 case hf -> {

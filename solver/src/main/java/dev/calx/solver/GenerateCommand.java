@@ -56,6 +56,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (steps < 0) throw new IllegalArgumentException("--steps must be 0 or more, got " + steps);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (LlamaModel m = LlamaModel.load(model)) {
             LlamaConfig c = m.config();

@@ -68,6 +68,27 @@ class LlamaCommandsTest {
     }
 
     @Test
+    void convertAndGenerateRejectBadOptionsBeforeLoading() throws Exception {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        Path file = Files.writeString(tmp.resolve("taken"), "keep me");
+        try {
+            // A model path that does not exist: the --out check must come first.
+            String missing = tmp.resolve("no-such-model.bin").toString();
+            assertEquals(1, Main.run("convert", "--model", missing, "--to", "llama2c", "--out", tmp.toString()));
+            assertTrue(err.toString().contains("--out " + tmp + " is a directory; --to llama2c writes one file"), err.toString());
+            assertEquals(1, Main.run("convert", "--model", missing, "--to", "hf", "--out", file.toString()));
+            assertTrue(err.toString().contains("--out " + file + " is a file; --to hf writes a directory"), err.toString());
+            assertEquals("keep me", Files.readString(file));
+            assertEquals(1, Main.run("generate", "--model", missing, "--steps", "-1"));
+            assertTrue(err.toString().contains("--steps must be 0 or more, got -1"), err.toString());
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    @Test
     void infoReadsHeadersOnly() throws Exception {
         Assumptions.assumeTrue(Files.exists(FIXTURES.resolve("fixtures.json")), "missing " + FIXTURES);
         String out = run("info", "--model", FIXTURES.resolve("b_hf_bf16_sharded").toString());
