@@ -53,10 +53,30 @@ public final class Main implements Callable<Integer> {
             return new CommandLine.RunLast().execute(parsed);
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("calx: " + ex.getMessage());
+            cmd.getErr().println("calx: " + describe(ex));
             return ex instanceof BackendUnavailableException ? 3 : 1;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * A failure as one line for the user. java.nio's file exceptions carry only the path as
+     * their message ("calx: /data.jsonl" said nothing about what was wrong with it).
+     */
+    static String describe(Throwable ex) {
+        String what = switch (ex) {
+            case java.nio.file.NoSuchFileException e -> "no such file or directory";
+            case java.nio.file.AccessDeniedException e -> "permission denied";
+            case java.nio.file.FileAlreadyExistsException e -> "already exists";
+            case java.nio.file.NotDirectoryException e -> "not a directory";
+            case java.nio.file.DirectoryNotEmptyException e -> "directory not empty";
+            default -> null;
+        };
+        if (what != null && ex instanceof java.nio.file.FileSystemException f) {
+            String path = f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
+            return path + ": " + what + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getName();
     }
 
     @Override

@@ -131,4 +131,17 @@ class EvalCommandTest {
         assertTrue(err.contains("context (" + (promptTokens + 5) + " tokens) filled up"), err);
         assertTrue(stdout.toString().lines().anyMatch(l -> l.startsWith("Answer: ")), stdout.toString());
     }
+    @Test
+    void evalRefusesANegativeLimitAndAFileWithoutProblems() throws IOException {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path empty = Files.writeString(dir.resolve("empty.jsonl"), "");
+        Path out = dir.resolve("out.jsonl");
+        assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", empty.toString(),
+                "--out", out.toString()));
+        assertTrue(stderr.toString().contains(empty + ": no problems in the file"), stderr.toString());
+        assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", empty.toString(),
+                "--limit", "-2"));
+        assertTrue(stderr.toString().contains("--limit must be 0 (all) or more, got -2"), stderr.toString());
+        assertTrue(Files.notExists(out), "nothing written");
+    }
 }

@@ -107,4 +107,10 @@ class GradeCommandTest {
         assertTrue(rc != 0, "exit code " + rc);
         assertTrue(stderr.toString().contains(missing), stderr.toString());
     }
+    @Test
+    void aMissingDataFileIsNamedAndSaidToBeMissing() {
+        String missing = "/nonexistent/calx-data-" + System.nanoTime() + ".jsonl";
+        assertEquals(1, Main.run("grade", "--data", missing));
+        assertTrue(stderr.toString().contains("calx: " + missing + ": no such file or directory"), stderr.toString());
+    }
 }
