@@ -91,7 +91,8 @@ public final class TokenizeCommand implements Callable<Integer> {
             try {
                 node = JSON.readTree(line);
             } catch (IOException e) {
-                throw new IllegalArgumentException("stdin line " + lineNo + ": not JSON: " + e.getMessage());
+                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                throw new IllegalArgumentException("stdin line " + lineNo + ": not JSON: " + why);
             }
             JsonNode text = node == null ? null : node.get("text");
             if (text == null || !text.isTextual()) {

@@ -70,6 +70,10 @@ class TokenizeCommandTest {
         assertTrue(r[2].contains("stdin line 2"), r[2]);
         String[] r2 = run("", "--tokenizer", model().toString(), "--decode", "12x");
         assertTrue(r2[2].contains("'12x' is not a token id"), r2[2]);
+        String[] r4 = run("{\"text\": \"ok\"}\n{oops\n", "--tokenizer", model().toString(), "--jsonl");
+        assertEquals("1", r4[0]);
+        assertTrue(r4[2].contains("stdin line 2: not JSON: "), r4[2]);
+        assertTrue(r4[2].lines().count() == 1 && !r4[2].contains("[Source:"), "one line, no parser location dump: " + r4[2]);
         String[] r3 = run("", "--tokenizer", "/nonexistent/tok.model", "x");
         assertTrue(r3[2].contains("/nonexistent/tok.model"), r3[2]);
     }
