@@ -61,13 +61,15 @@ public final class DataCommand implements Callable<Integer> {
                 + " numbers (tier 'long', split like the others, so it trains; the xlarge test problems stay unseen); 0 keeps"
                 + " 7-12 digits test-only (default: ${DEFAULT-VALUE}).") double longShare;
         @picocli.CommandLine.Mixin Exec exec = new Exec();
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             if (!(longShare >= 0 && longShare < 1)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--long-share must be at least 0 and below 1, got " + longShare);
             }
+            if (n < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--n must be 1 or more, got " + n);
             var problems = Synthesizer.generate(n, seed, longShare);
             CodeRunner r = exec.open();
             Synthesizer.Report rep;

@@ -38,6 +38,10 @@ public final class SolveCommand implements Callable<Integer> {
 
     /** Model, format and decoding options shared by solve and eval. */
     static final class Decoding {
+        /** The command this mixin is part of (solve or eval), for its usage in errors. */
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
         @Option(names = "--model", paramLabel = "PATH",
                 description = "Checkpoint: Hugging Face directory, .gguf, or llama2.c .bin (default: the small model embedded in"
                         + " this build, trained by Calx on synthetic word problems; use --format tora with it).")
@@ -91,7 +95,7 @@ public final class SolveCommand implements Callable<Integer> {
             Path m = model;
             if (m == null) {
                 if (!DefaultModel.present()) {
-                    throw new CommandLine.ParameterException(new CommandLine(this),
+                    throw new CommandLine.ParameterException(command.commandLine(),
                             "no default model is embedded in this build: pass --model PATH (a Hugging Face directory, .gguf or llama2.c .bin)");
                 }
                 m = DefaultModel.directory();

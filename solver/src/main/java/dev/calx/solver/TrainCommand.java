@@ -74,16 +74,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (config != null) return rerunWithConfig(spec, config);
-        require(base, "--base");
-        require(data, "--data");
-        require(out, "--out");
+        require(spec, base, "--base");
+        require(spec, data, "--data");
+        require(spec, out, "--out");
         Trainer.Result r = TrainRun.run(new TrainRun.Stage(base, tokenizer, data, val, DataFormat.parse(format), out, hyper.config()), System.err);
         System.out.println((r.finished() ? "finished" : "stopped") + " at step " + r.finalStep() + "; checkpoint " + r.lastCheckpoint());
         return 0;
     }
 
-    static void require(Object v, String name) {
-        if (v == null) throw new CommandLine.ParameterException(new CommandLine(new TrainCommand()), "missing " + name + " (or give it in --config)");
+    static void require(CommandSpec spec, Object v, String name) {
+        if (v == null) throw new CommandLine.ParameterException(spec.commandLine(), "missing " + name + " (or give it in --config)");
     }
 
     /** Parses the config file into options placed before the command line's own (which therefore win) and runs again. */
@@ -96,7 +96,11 @@ public final class TrainCommand implements Callable<Integer> {
             if (!(y instanceof Map)) throw new IllegalArgumentException(config + ": expected a mapping of option names to values");
             n = mapper.valueToTree(y);
         } else {
-            n = mapper.readTree(config.toFile());
+            try {
+                n = mapper.readTree(Files.readString(config));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException(config + ": not valid JSON: " + e.getOriginalMessage());
+            }
             if (n == null || !n.isObject()) throw new IllegalArgumentException(config + ": expected a JSON object of option names to values");
         }
         List<String> args = new ArrayList<>();
@@ -108,17 +112,24 @@ public final class TrainCommand implements Callable<Integer> {
             args.add("--" + e.getKey());
             args.add(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
         }
-        List<String> orig = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        for (int i = 0; i < orig.size(); i++) {
-            if (orig.get(i).equals("--config")) {
-                orig.remove(i + 1);
-                orig.remove(i--);
-            } else if (orig.get(i).startsWith("--config=")) {
-                orig.remove(i--);
+        // The command line's own options, rebuilt from what this command matched: its
+        // ParseResult's originalArgs() is the whole line, "calx"'s options and the subcommand's
+        // name included, which the rerun below would reject.
+        CommandLine cl = new CommandLine(spec.userObject().getClass().getDeclaredConstructor().newInstance());
+        cl.setCommandName(spec.qualifiedName());
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String opt = o.longestName();
+            // --backend (an option of calx, inherited) was applied before this command ran.
+            if (opt.equals("--config") || cl.getCommandSpec().findOption(opt) == null) continue;
+            if (o.arity().max() == 0) {
+                args.add(opt);
+            } else {
+                for (String v : o.originalStringValues()) {
+                    args.add(opt);
+                    args.add(v);
+                }
             }
         }
-        args.addAll(orig);
-        CommandLine cl = new CommandLine(spec.userObject().getClass().getDeclaredConstructor().newInstance());
         cl.setOverwrittenOptionsAllowed(true);
         cl.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
         return cl.execute(args.toArray(String[]::new));

@@ -40,10 +40,10 @@ public final class TrainTwoStageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (config != null) return TrainCommand.rerunWithConfig(spec, config);
-        TrainCommand.require(base, "--base");
-        TrainCommand.require(stage1, "--stage1");
-        TrainCommand.require(stage2, "--stage2");
-        TrainCommand.require(out, "--out");
+        TrainCommand.require(spec, base, "--base");
+        TrainCommand.require(spec, stage1, "--stage1");
+        TrainCommand.require(spec, stage2, "--stage2");
+        TrainCommand.require(spec, out, "--out");
         var cfg = hyper.config();
         Trainer.Result r = TrainRun.twoStage(
                 new TrainRun.Stage(base, tokenizer, stage1, stage1Val, DataFormat.parse(stage1Format), out.resolve("stage1"), cfg),

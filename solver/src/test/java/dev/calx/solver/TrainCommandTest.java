@@ -1,0 +1,98 @@
+package dev.calx.solver;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** calx train through Main.run: --config files (JSON, YAML) under the command line's own options, and their errors. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();
+    private PrintStream oldOut, oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(stdout, true));
+        System.setErr(new PrintStream(stderr, true));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private static Path shared(String rel) {
+        Path p = Path.of(System.getProperty("calx.shared", "../../shared")).resolve(rel);
+        Assumptions.assumeTrue(Files.exists(p), "missing " + p);
+        return p;
+    }
+
+    /** Twelve short one-turn ToRA chats (prompt/completion) that fit stories260K's context with tok512. */
+    private Path data() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add("{\"prompt\": \"What is " + i + " plus 2?\", \"completion\": \"```python\\nprint(" + i
+                    + " + 2)\\n```\\n```output\\n" + (i + 2) + "\\n```\\nSo $\\\\boxed{" + (i + 2) + "}$.\"}");
+        }
+        return Files.write(dir.resolve("train.jsonl"), lines);
+    }
+
+    @Test
+    void aConfigFileGivesTheOptionsAndTheCommandLineWins() throws IOException {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path out = dir.resolve("run");
+        Path cfg = Files.writeString(dir.resolve("run.json"), "{\"base\": \"" + model + "\", \"tokenizer\": \"" + tok
+                + "\", \"data\": \"" + data() + "\", \"out\": \"" + out + "\", \"batch\": 2, \"max-len\": 128,"
+                + " \"stop-after-steps\": 1}");
+        // --backend (calx's option) and a flag after --config: both must survive the rerun.
+        assertEquals(0, Main.run("train", "--config", cfg.toString(), "--stop-after-steps", "2", "--backend", "cpu",
+                "--pack"), stderr.toString());
+        assertTrue(stdout.toString().contains("at step 2"), "the command line's --stop-after-steps wins: " + stdout);
+        assertTrue(stderr.toString().contains("packed 12 samples into"), "--pack reached the trainer: " + stderr);
+        assertTrue(Files.isDirectory(out), "checkpoints in the config's --out");
+
+        Path yaml = Files.writeString(dir.resolve("run.yaml"), "base: " + model + "\ntokenizer: " + tok + "\ndata: " + data()
+                + "\nout: " + dir.resolve("run2") + "\nbatch: 2\nmax-len: 128\nstop-after-steps: 1\n");
+        stdout.reset();
+        assertEquals(0, Main.run("train", "--config", yaml.toString()), stderr.toString());
+        assertTrue(stdout.toString().contains("at step 1"), stdout.toString());
+    }
+
+    @Test
+    void badConfigFilesAndMissingOptionsAreNamed() throws IOException {
+        String missing = dir.resolve("none.json").toString();
+        assertEquals(1, Main.run("train", "--config", missing));
+        assertTrue(stderr.toString().contains("calx: " + missing + ": no such file or directory"), stderr.toString());
+
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"epochs\": ");
+        assertEquals(1, Main.run("train", "--config", broken.toString()));
+        assertTrue(stderr.toString().contains(broken + ": not valid JSON: "), stderr.toString());
+
+        Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"epoch\": 1}");
+        assertEquals(1, Main.run("train", "--config", unknown.toString()));
+        assertTrue(stderr.toString().contains(unknown + ": unknown option \"epoch\""), stderr.toString());
+
+        Path noBase = Files.writeString(dir.resolve("nobase.json"), "{\"epochs\": 1}");
+        stderr.reset();
+        assertEquals(2, Main.run("train", "--config", noBase.toString()));
+        assertTrue(stderr.toString().startsWith("missing --base (or give it in --config)"), stderr.toString());
+        assertTrue(stderr.toString().contains("Usage: calx train"), stderr.toString());
+    }
+}
