@@ -76,6 +76,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void twoStageTrainingRunsBothStagesFromAConfig() throws IOException {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path out = dir.resolve("two"), data = data();
+        Path cfg = Files.writeString(dir.resolve("two.json"), "{\"base\": \"" + model + "\", \"tokenizer\": \"" + tok
+                + "\", \"stage1\": \"" + data + "\", \"stage2\": \"" + data + "\", \"epochs\": 5}");
+        assertEquals(0, Main.run("train-two-stage", "--config", cfg.toString(), "--out", out.toString(), "--epochs", "1",
+                "--batch", "4", "--max-len", "128"), stderr.toString());
+        // 12 samples, batch 4, one epoch (the command line's, not the file's 5): 3 steps a stage.
+        assertTrue(stdout.toString().contains("finished at step 3"), stdout.toString());
+        assertTrue(Files.isDirectory(out.resolve("stage1/checkpoint-3")), "stage 1's checkpoint");
+        assertTrue(Files.isDirectory(out.resolve("stage2/checkpoint-3")), "stage 2's checkpoint");
+    }
+
+    @Test
     void badConfigFilesAndMissingOptionsAreNamed() throws IOException {
         String missing = dir.resolve("none.json").toString();
         assertEquals(1, Main.run("train", "--config", missing));
