@@ -1,58 +1,47 @@
 package dev.calx.solver;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
+import java.lang.reflect.InvocationTargetException;
 
 /**
- * Entry point of the standalone jar. Calx needs the incubating Vector API module, which a jar
- * manifest cannot add; when {@code java -jar calx.jar} was started without
- * {@code --add-modules jdk.incubator.vector}, this relaunches the same JVM binary with the flags
- * and the same arguments. It touches no other Calx class before that check.
+ * Main class of the standalone jar. It is compiled for Java 8 (solver/pom.xml), so that
+ * {@code java -jar calx.jar} on an older Java says what to install instead of failing with
+ * {@code UnsupportedClassVersionError}; on Java 25 or newer it hands over to
+ * {@link Relauncher}, which it names only by reflection (its class file is Java 25's).
  */
 public final class Launcher {
-    static final String RELAUNCHED = "CALX_RELAUNCHED";
-
     private Launcher() {}
 
     /**
-     * Runs {@link Main}, in a new JVM with the Vector API flags when this one lacks them.
+     * Checks the Java version, then runs {@link Relauncher#main}.
      *
      * @param args the command line
-     * @throws Exception when the relaunch fails
+     * @throws Throwable what the command throws
      */
-    public static void main(String[] args) throws Exception {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            Main.main(args);
-            return;
-        }
-        if (System.getenv(RELAUNCHED) != null) {
-            System.err.println("calx: the JVM still lacks jdk.incubator.vector after relaunching; run it as\n"
-                    + "  java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar calx.jar ...");
-            System.exit(3);
-        }
-        int feature = Runtime.version().feature();
+    public static void main(String[] args) throws Throwable {
+        int feature = feature(System.getProperty("java.specification.version", ""));
         if (feature < 25) {
-            System.err.println("calx: needs a JDK 25 or newer, but this is Java " + Runtime.version()
-                    + "; install Temurin 25 (https://adoptium.net) and run it with that java");
+            System.err.println(message(feature, System.getProperty("java.version"), System.getProperty("java.home")));
             System.exit(3);
         }
-        Optional<String> javaCmd = ProcessHandle.current().info().command();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaCmd.orElse(System.getProperty("java.home") + "/bin/java"));
-        cmd.add("--add-modules");
-        cmd.add("jdk.incubator.vector");
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-Xss8m");
-        // keep -D, -X and other options the user gave the first JVM
-        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.calx.solver.Main");
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-        pb.environment().put(RELAUNCHED, "1");
-        Process p = pb.start();
-        System.exit(p.waitFor());
+        try {
+            Class.forName("dev.calx.solver.Relauncher").getMethod("main", String[].class).invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** {@return the major version in a java.specification.version ("1.8" is 8, "17" is 17), or 0 when unreadable} */
+    static int feature(String spec) {
+        String s = spec.startsWith("1.") ? spec.substring(2) : spec;
+        int end = 0;
+        while (end < s.length() && Character.isDigit(s.charAt(end))) end++;
+        return end == 0 ? 0 : Integer.parseInt(s.substring(0, end));
+    }
+
+    /** {@return what to tell a user whose Java is too old} */
+    static String message(int feature, String version, String home) {
+        return "calx: needs Java 25 or newer, but this is Java " + (feature > 0 ? version : "(version unknown)") + " at " + home
+                + "\n  install a JDK 25 (Temurin 25 from https://adoptium.net, or your system's OpenJDK 25 package) and run"
+                + "\n  /path/to/jdk-25/bin/java -jar calx.jar ...";
     }
 }
