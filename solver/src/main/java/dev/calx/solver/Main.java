@@ -74,7 +74,7 @@ public final class Main implements Callable<Integer> {
         };
         if (what != null && ex instanceof java.nio.file.FileSystemException f) {
             String path = f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
-            return path + ": " + what + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+            return path + ": " + (f.getReason() != null ? f.getReason() : what);
         }
         return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getName();
     }

@@ -83,6 +83,9 @@ class LlamaCommandsTest {
             assertEquals("keep me", Files.readString(file));
             assertEquals(1, Main.run("generate", "--model", missing, "--steps", "-1"));
             assertTrue(err.toString().contains("--steps must be 0 or more, got -1"), err.toString());
+            err.reset();
+            assertEquals(1, Main.run("info", "--model", missing));
+            assertEquals("calx: " + missing + ": no such model file or directory", err.toString().strip());
         } finally {
             System.setErr(old);
         }
