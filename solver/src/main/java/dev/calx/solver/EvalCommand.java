@@ -8,14 +8,23 @@ import dev.calx.decode.eval.ProgressBar;
 import dev.calx.decode.exec.PythonExecutor;
 import dev.calx.decode.format.LlamaSessionFactory;
 import dev.calx.decode.format.PromptFormat;
+import dev.calx.decode.format.SolveOptions;
 import dev.calx.decode.grade.MathGrader;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -27,6 +36,8 @@ import java.util.concurrent.Callable;
 public final class EvalCommand implements Callable<Integer> {
     /** Creates the command; picocli fills in its options. */
     public EvalCommand() { }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     SolveCommand.Decoding decoding;
@@ -47,7 +58,8 @@ public final class EvalCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}). Each worker is a JVM with SymPy imported.")
     int pythonWorkers;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "JSONL results; an existing file is resumed.")
+    @Option(names = "--out", paramLabel = "FILE", description = "JSONL results; an existing file is resumed if it was made"
+            + " with the same options (recorded in FILE.options.json); missing directories are created.")
     Path out;
 
     @Option(names = "--question-field", paramLabel = "F", description = "Question field (dotted path); default: detected.")
@@ -73,13 +85,82 @@ public final class EvalCommand implements Callable<Integer> {
         if (problems.isEmpty()) throw new IllegalArgumentException(data + ": no problems in the file");
         if (limit > 0 && limit < problems.size()) problems = problems.subList(0, limit);
         PromptFormat format = decoding.promptFormat();
-        EvalHarness harness = new EvalHarness(new EvalHarness.Config(format, decoding.solveOptions(format), batch,
-                new MathGrader(), !noOutputs));
-        try (LlamaSessionFactory model = decoding.openModel(); PythonExecutor executor = decoding.openExecutor(workers(), false)) {
-            ProgressBar bar = new ProgressBar(System.err, problems.size(), ProgressBar.stderrIsTerminal());
-            EvalSummary s = harness.run(problems, model, executor, out, bar);
-            s.lines().forEach(System.out::println);
+        SolveOptions options = decoding.solveOptions(format);
+        EvalHarness harness = new EvalHarness(new EvalHarness.Config(format, options, batch, new MathGrader(), !noOutputs));
+        try (LlamaSessionFactory model = decoding.openModel()) {
+            if (out != null) checkResumable(runOptions(model, format, options));
+            try (PythonExecutor executor = decoding.openExecutor(workers(), false)) {
+                ProgressBar bar = new ProgressBar(System.err, problems.size(), ProgressBar.stderrIsTerminal());
+                EvalSummary s = harness.run(problems, model, executor, out, bar);
+                s.lines().forEach(System.out::println);
+            }
         }
         return 0;
+    }
+
+    /** {@return the file beside --out that records the options its records were made with} */
+    static Path optionsFile(Path out) {
+        return out.resolveSibling(out.getFileName() + ".options.json");
+    }
+
+    /**
+     * Everything that changes a record, by option name: a resumed --out must have been made with
+     * the same. --limit may grow (that is what resuming is for); --batch and the worker count
+     * do not change transcripts (batched decoding gives batch 1's, BatchedEvalTest).
+     */
+    private Map<String, String> runOptions(LlamaSessionFactory model, PromptFormat format, SolveOptions options) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("data", data.toAbsolutePath().normalize().toString());
+        m.put("model", (decoding.model != null ? decoding.model : DefaultModel.directory()).toAbsolutePath().normalize().toString());
+        m.put("tokenizer", decoding.tokenizer == null ? "the model's" : decoding.tokenizer.toAbsolutePath().normalize().toString());
+        m.put("format", format.name());
+        m.put("max-tool-calls", String.valueOf(options.maxToolCalls()));
+        m.put("max-new-tokens", String.valueOf(options.maxNewTokensPerSegment()));
+        m.put("max-total-tokens", String.valueOf(options.maxNewTokensTotal()));
+        m.put("max-length", String.valueOf(model.maxLength()));
+        m.put("temperature", String.valueOf(decoding.temperature));
+        m.put("top-k", String.valueOf(decoding.topK));
+        m.put("top-p", String.valueOf(decoding.topP));
+        m.put("seed", String.valueOf(decoding.seed));
+        m.put("python-timeout", String.valueOf(decoding.pythonTimeout));
+        m.put("question-field", questionField == null ? "detected" : questionField);
+        m.put("answer-field", answerField == null ? "detected" : answerField);
+        return m;
+    }
+
+    /**
+     * Refuses to add records to an --out made with other options (its summary would mix two
+     * runs); otherwise records this run's options beside it (temporary file, then rename).
+     */
+    private void checkResumable(Map<String, String> now) throws IOException {
+        Path file = optionsFile(out);
+        boolean hasRecords = Files.isRegularFile(out) && !Files.readString(out, StandardCharsets.UTF_8).isBlank();
+        if (hasRecords && Files.isRegularFile(file)) {
+            Map<String, String> before;
+            try {
+                before = JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), new TypeReference<LinkedHashMap<String, String>>() { });
+            } catch (IOException e) {
+                throw new IOException(file + ": not an options record of calx eval: " + e.getMessage(), e);
+            }
+            List<String> diff = new ArrayList<>();
+            for (var e : now.entrySet()) {
+                String was = before.get(e.getKey());
+                if (!e.getValue().equals(was)) diff.add(e.getKey() + " " + (was == null ? "(not recorded)" : was) + ", now " + e.getValue());
+            }
+            if (!diff.isEmpty()) {
+                throw new IllegalArgumentException(out + " holds records of a run with other options (" + String.join("; ", diff)
+                        + "): use another --out, or that run's options to resume it");
+            }
+            return;
+        }
+        if (hasRecords) {
+            System.err.println("calx: resuming " + out + ", which has no " + file.getFileName()
+                    + ": its records' options cannot be checked against this run's; recording this run's");
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(now) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -144,4 +144,38 @@ class EvalCommandTest {
         assertTrue(stderr.toString().contains("--limit must be 0 (all) or more, got -2"), stderr.toString());
         assertTrue(Files.notExists(out), "nothing written");
     }
+    @Test
+    void evalResumesOnlyWithTheOptionsItsRecordsWereMadeWith() throws IOException {
+        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path data = shared("data/gsm8k/test.jsonl");
+        Path out = dir.resolve("new/dir/eval.jsonl");
+        String[] base = {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
+                "--max-new-tokens", "5", "--out", out.toString()};
+        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "1")), stderr.toString());
+        assertEquals(1, Files.readAllLines(out).size());
+        assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"format\" : \"cot\""));
+
+        // Another format (and so another tool-call limit): refused, the records untouched.
+        assertEquals(1, Main.run(concat(base, "--format", "pot", "--limit", "2")));
+        assertTrue(stderr.toString().contains(out + " holds records of a run with other options (format cot, now pot;"),
+                stderr.toString());
+        assertEquals(1, Files.readAllLines(out).size());
+
+        // The same options with a larger --limit: resumed.
+        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "2")), stderr.toString());
+        assertEquals(2, Files.readAllLines(out).size());
+
+        // Records without an options file (an older run): resumed, with a note, and recorded now.
+        Files.delete(EvalCommand.optionsFile(out));
+        stderr.reset();
+        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "2")), stderr.toString());
+        assertTrue(stderr.toString().contains("which has no eval.jsonl.options.json"), stderr.toString());
+        assertTrue(Files.exists(EvalCommand.optionsFile(out)));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
 }
