@@ -134,7 +134,7 @@ public final class EvalCommand implements Callable<Integer> {
      */
     private void checkResumable(Map<String, String> now) throws IOException {
         Path file = optionsFile(out);
-        boolean hasRecords = Files.isRegularFile(out) && !Files.readString(out, StandardCharsets.UTF_8).isBlank();
+        boolean hasRecords = Files.isRegularFile(out) && Files.size(out) > 0;
         if (hasRecords && Files.isRegularFile(file)) {
             Map<String, String> before;
             try {

@@ -64,17 +64,16 @@ public final class Main implements Callable<Integer> {
      * their message ("calx: /data.jsonl" said nothing about what was wrong with it).
      */
     static String describe(Throwable ex) {
-        String what = switch (ex) {
-            case java.nio.file.NoSuchFileException e -> "no such file or directory";
-            case java.nio.file.AccessDeniedException e -> "permission denied";
-            case java.nio.file.FileAlreadyExistsException e -> "already exists";
-            case java.nio.file.NotDirectoryException e -> "not a directory";
-            case java.nio.file.DirectoryNotEmptyException e -> "directory not empty";
-            default -> null;
-        };
-        if (what != null && ex instanceof java.nio.file.FileSystemException f) {
-            String path = f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
-            return path + ": " + (f.getReason() != null ? f.getReason() : what);
+        if (ex instanceof java.nio.file.FileSystemException f) {
+            String what = f.getReason() != null ? f.getReason() : switch (f) {
+                case java.nio.file.NoSuchFileException e -> "no such file or directory";
+                case java.nio.file.AccessDeniedException e -> "permission denied";
+                case java.nio.file.FileAlreadyExistsException e -> "already exists";
+                case java.nio.file.NotDirectoryException e -> "not a directory";
+                case java.nio.file.DirectoryNotEmptyException e -> "directory not empty";
+                default -> f.getClass().getSimpleName();
+            };
+            return (f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile()) + ": " + what;
         }
         return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getName();
     }

@@ -2,15 +2,11 @@ package dev.calx.solver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,60 +22,40 @@ class EvalCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();
-    private PrintStream oldOut, oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(stdout, true));
-        System.setErr(new PrintStream(stderr, true));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private static Path shared(String rel) {
-        Path p = Path.of(System.getProperty("calx.shared", "../../shared")).resolve(rel);
-        Assumptions.assumeTrue(Files.exists(p), "missing " + p);
-        return p;
-    }
+    @RegisterExtension
+    final Std std = new Std();
 
     @Test
     void evalWritesGradedLinesAndResumes() throws IOException {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
-        Path data = shared("data/gsm8k/test.jsonl");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
+        Path data = Std.shared("data/gsm8k/test.jsonl");
         Path out = dir.resolve("eval.jsonl");
         String[] args = {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot", "--data", data.toString(),
                 "--limit", "3", "--max-new-tokens", "20", "--out", out.toString()};
-        assertEquals(0, Main.run(args), stderr.toString());
+        assertEquals(0, Main.run(args), std.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(3, lines.size());
         JsonNode first = JSON.readTree(lines.getFirst());
         assertEquals("18", first.get("answer").asText(), "GSM8K reference after ####");
         assertEquals(20, first.get("decode_tokens").asInt());
-        assertTrue(stdout.toString().contains("accuracy") && stdout.toString().contains("problems/min"), stdout.toString());
+        assertTrue(std.out().contains("accuracy") && std.out().contains("problems/min"), std.out());
 
         args[10] = "5"; // --limit 5: the first 3 are resumed from the file
-        assertEquals(0, Main.run(args), stderr.toString());
+        assertEquals(0, Main.run(args), std.err());
         assertEquals(5, Files.readAllLines(out).size());
-        assertTrue(stdout.toString().contains("(2 solved in this run"), stdout.toString());
+        assertTrue(std.out().contains("(2 solved in this run"), std.out());
     }
 
     @Test
     void batch1AndBatch4GiveTheSameGreedyOutputsWithStories260k() throws IOException {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
-        Path data = shared("data/gsm8k/test.jsonl");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
+        Path data = Std.shared("data/gsm8k/test.jsonl");
         java.util.Map<String, java.util.Map<String, String>> byBatch = new java.util.TreeMap<>();
         for (String batch : new String[]{"1", "4"}) {
             Path out = dir.resolve("b" + batch + ".jsonl");
             assertEquals(0, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "tora",
                     "--data", data.toString(), "--limit", "6", "--max-new-tokens", "40", "--batch", batch, "--out", out.toString()),
-                    stderr.toString());
+                    std.err());
             java.util.Map<String, String> m = new java.util.TreeMap<>();
             for (String l : Files.readAllLines(out)) {
                 JsonNode n = JSON.readTree(l);
@@ -90,86 +66,86 @@ class EvalCommandTest {
             byBatch.put(batch, m);
         }
         assertEquals(byBatch.get("1"), byBatch.get("4"));
-        assertTrue(stdout.toString().contains("wall time: model forward"), stdout.toString());
+        assertTrue(std.out().contains("wall time: model forward"), std.out());
     }
 
     @Test
     void solvePrintsTheTranscriptAndAnAnswerLine() {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         assertEquals(0, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot",
-                "--max-new-tokens", "30", "Lily had 3 balls."), stderr.toString());
-        String out = stdout.toString();
+                "--max-new-tokens", "30", "Lily had 3 balls."), std.err());
+        String out = std.out();
         assertTrue(out.lines().anyMatch(l -> l.startsWith("Answer: ")), out);
         assertTrue(out.length() > "Answer: \n".length() + 20, "the transcript is streamed: " + out);
     }
     @Test
     void solveRejectsABlankQuestion() {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         assertEquals(2, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "  "));
-        assertTrue(stderr.toString().contains("QUESTION is empty"), stderr.toString());
-        assertEquals("", stdout.toString());
+        assertTrue(std.err().contains("QUESTION is empty"), std.err());
+        assertEquals("", std.out());
     }
 
     @Test
     void solveSaysWhenTheQuestionDoesNotFitTheContext() throws IOException {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         String question = "Lily had 3 balls.";
         int promptTokens = dev.calx.llama.tokenizer.Tokenizers.load(tok)
                 .encode(dev.calx.decode.format.Formats.get("cot").renderPrompt(question), true).length;
         // A context one token short of the prompt: an error naming both lengths, no transcript.
         assertEquals(1, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot",
                 "--max-length", String.valueOf(promptTokens - 1), question));
-        String err = stderr.toString();
+        String err = std.err();
         assertTrue(err.contains("prompt is " + promptTokens + " tokens and the context is " + (promptTokens - 1)), err);
-        assertEquals("", stdout.toString());
+        assertEquals("", std.out());
 
         // Room for five generated tokens: the solve runs and says the context filled up.
-        stderr.reset();
+        std.reset();
         assertEquals(0, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot",
                 "--temperature", "0", "--max-length", String.valueOf(promptTokens + 5), "--max-new-tokens", "50", question));
-        err = stderr.toString();
+        err = std.err();
         assertTrue(err.contains("context (" + (promptTokens + 5) + " tokens) filled up"), err);
-        assertTrue(stdout.toString().lines().anyMatch(l -> l.startsWith("Answer: ")), stdout.toString());
+        assertTrue(std.out().lines().anyMatch(l -> l.startsWith("Answer: ")), std.out());
     }
     @Test
     void evalRefusesANegativeLimitAndAFileWithoutProblems() throws IOException {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         Path empty = Files.writeString(dir.resolve("empty.jsonl"), "");
         Path out = dir.resolve("out.jsonl");
         assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", empty.toString(),
                 "--out", out.toString()));
-        assertTrue(stderr.toString().contains(empty + ": no problems in the file"), stderr.toString());
+        assertTrue(std.err().contains(empty + ": no problems in the file"), std.err());
         assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", empty.toString(),
                 "--limit", "-2"));
-        assertTrue(stderr.toString().contains("--limit must be 0 (all) or more, got -2"), stderr.toString());
+        assertTrue(std.err().contains("--limit must be 0 (all) or more, got -2"), std.err());
         assertTrue(Files.notExists(out), "nothing written");
     }
     @Test
     void evalResumesOnlyWithTheOptionsItsRecordsWereMadeWith() throws IOException {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
-        Path data = shared("data/gsm8k/test.jsonl");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
+        Path data = Std.shared("data/gsm8k/test.jsonl");
         Path out = dir.resolve("new/dir/eval.jsonl");
         String[] base = {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
                 "--max-new-tokens", "5", "--out", out.toString()};
-        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "1")), stderr.toString());
+        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "1")), std.err());
         assertEquals(1, Files.readAllLines(out).size());
         assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"format\" : \"cot\""));
 
         // Another format (and so another tool-call limit): refused, the records untouched.
         assertEquals(1, Main.run(concat(base, "--format", "pot", "--limit", "2")));
-        assertTrue(stderr.toString().contains(out + " holds records of a run with other options (format cot, now pot;"),
-                stderr.toString());
+        assertTrue(std.err().contains(out + " holds records of a run with other options (format cot, now pot;"),
+                std.err());
         assertEquals(1, Files.readAllLines(out).size());
 
         // The same options with a larger --limit: resumed.
-        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "2")), stderr.toString());
+        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "2")), std.err());
         assertEquals(2, Files.readAllLines(out).size());
 
         // Records without an options file (an older run): resumed, with a note, and recorded now.
         Files.delete(EvalCommand.optionsFile(out));
-        stderr.reset();
-        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "2")), stderr.toString());
-        assertTrue(stderr.toString().contains("which has no eval.jsonl.options.json"), stderr.toString());
+        std.reset();
+        assertEquals(0, Main.run(concat(base, "--format", "cot", "--limit", "2")), std.err());
+        assertTrue(std.err().contains("which has no eval.jsonl.options.json"), std.err());
         assertTrue(Files.exists(EvalCommand.optionsFile(out)));
     }
 

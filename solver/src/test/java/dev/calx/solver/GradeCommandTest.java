@@ -2,14 +2,11 @@ package dev.calx.solver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,22 +19,8 @@ class GradeCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();
-    private PrintStream oldOut, oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(stdout, true));
-        System.setErr(new PrintStream(stderr, true));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
+    @RegisterExtension
+    final Std std = new Std();
 
     @Test
     void gradesSolutionsAndBareAnswersAgainstAllReferenceKindsAndWritesLinesInOrder() throws IOException {
@@ -52,9 +35,9 @@ class GradeCommandTest {
                 "{\"debug_result\":[{\"role\":\"text\",\"content\":\"so \\\\boxed{7}\"}],\"ground_truth\":{\"answer\":\"7\"}}",
                 "{\"prediction\":\"no idea\",\"answer\":\"5\"}"));
         Path out = dir.resolve("graded.jsonl");
-        assertEquals(0, Main.run("grade", "--data", data.toString(), "--out", out.toString()), stderr.toString());
-        assertTrue(stdout.toString().contains("accuracy 71.43% (5/7)"), stdout.toString());
-        assertTrue(stdout.toString().contains("empty predictions 1"), stdout.toString());
+        assertEquals(0, Main.run("grade", "--data", data.toString(), "--out", out.toString()), std.err());
+        assertTrue(std.out().contains("accuracy 71.43% (5/7)"), std.out());
+        assertTrue(std.out().contains("empty predictions 1"), std.out());
         List<String> lines = Files.readAllLines(out);
         assertEquals(7, lines.size(), "one line per input record, blank lines skipped");
         JsonNode[] r = lines.stream().map(l -> {
@@ -86,16 +69,16 @@ class GradeCommandTest {
         Path data = dir.resolve("x.jsonl");
         Files.write(data, List.of("{\"gen\":\"\\\\boxed{2}\",\"ref\":\"2\"}", "{\"gen\":\"\\\\boxed{2}\"}"));
         assertEquals(1, Main.run("grade", "--data", data.toString(), "--prediction-field", "gen", "--reference-field", "ref"));
-        assertTrue(stderr.toString().contains("x.jsonl:2") && stderr.toString().contains("'ref'"), stderr.toString());
+        assertTrue(std.err().contains("x.jsonl:2") && std.err().contains("'ref'"), std.err());
 
         Files.write(data, List.of("{\"gen\":\"\\\\boxed{2}\",\"ref\":\"2\"}"));
         Path out = dir.resolve("o.jsonl");
         assertEquals(0, Main.run("grade", "--data", data.toString(), "--prediction-field", "gen", "--reference-field", "ref", "--out", out.toString()));
-        assertTrue(stdout.toString().contains("accuracy 100.00% (1/1)"), stdout.toString());
+        assertTrue(std.out().contains("accuracy 100.00% (1/1)"), std.out());
 
         Files.write(data, List.of("{oops"));
         assertEquals(1, Main.run("grade", "--data", data.toString()));
-        assertTrue(stderr.toString().contains("x.jsonl:1: not valid JSON"), stderr.toString());
+        assertTrue(std.err().contains("x.jsonl:1: not valid JSON"), std.err());
     }
 
     @Test
@@ -105,12 +88,12 @@ class GradeCommandTest {
         String missing = "/nonexistent/calx-model-" + System.nanoTime();
         int rc = Main.run("solve", "--model", missing, "What is 1+1?");
         assertTrue(rc != 0, "exit code " + rc);
-        assertTrue(stderr.toString().contains(missing), stderr.toString());
+        assertTrue(std.err().contains(missing), std.err());
     }
     @Test
     void aMissingDataFileIsNamedAndSaidToBeMissing() {
         String missing = "/nonexistent/calx-data-" + System.nanoTime() + ".jsonl";
         assertEquals(1, Main.run("grade", "--data", missing));
-        assertTrue(stderr.toString().contains("calx: " + missing + ": no such file or directory"), stderr.toString());
+        assertTrue(std.err().contains("calx: " + missing + ": no such file or directory"), std.err());
     }
 }

@@ -2,6 +2,7 @@ package dev.calx.solver;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,8 @@ class LlamaCommandsTest {
 
     @TempDir
     Path tmp;
+    @RegisterExtension
+    final Std std = new Std();
 
     static String run(String... args) {
         PrintStream old = System.out;
@@ -69,26 +72,19 @@ class LlamaCommandsTest {
 
     @Test
     void convertAndGenerateRejectBadOptionsBeforeLoading() throws Exception {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         Path file = Files.writeString(tmp.resolve("taken"), "keep me");
-        try {
-            // A model path that does not exist: the --out check must come first.
-            String missing = tmp.resolve("no-such-model.bin").toString();
-            assertEquals(1, Main.run("convert", "--model", missing, "--to", "llama2c", "--out", tmp.toString()));
-            assertTrue(err.toString().contains("--out " + tmp + " is a directory; --to llama2c writes one file"), err.toString());
-            assertEquals(1, Main.run("convert", "--model", missing, "--to", "hf", "--out", file.toString()));
-            assertTrue(err.toString().contains("--out " + file + " is a file; --to hf writes a directory"), err.toString());
-            assertEquals("keep me", Files.readString(file));
-            assertEquals(1, Main.run("generate", "--model", missing, "--steps", "-1"));
-            assertTrue(err.toString().contains("--steps must be 0 or more, got -1"), err.toString());
-            err.reset();
-            assertEquals(1, Main.run("info", "--model", missing));
-            assertEquals("calx: " + missing + ": no such model file or directory", err.toString().strip());
-        } finally {
-            System.setErr(old);
-        }
+        // A model path that does not exist: the --out check must come first.
+        String missing = tmp.resolve("no-such-model.bin").toString();
+        assertEquals(1, Main.run("convert", "--model", missing, "--to", "llama2c", "--out", tmp.toString()));
+        assertTrue(std.err().contains("--out " + tmp + " is a directory; --to llama2c writes one file"), std.err());
+        assertEquals(1, Main.run("convert", "--model", missing, "--to", "hf", "--out", file.toString()));
+        assertTrue(std.err().contains("--out " + file + " is a file; --to hf writes a directory"), std.err());
+        assertEquals("keep me", Files.readString(file));
+        assertEquals(1, Main.run("generate", "--model", missing, "--steps", "-1"));
+        assertTrue(std.err().contains("--steps must be 0 or more, got -1"), std.err());
+        std.reset();
+        assertEquals(1, Main.run("info", "--model", missing));
+        assertEquals("calx: " + missing + ": no such model file or directory", std.err().strip());
     }
 
     @Test

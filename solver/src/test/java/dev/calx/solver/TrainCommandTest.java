@@ -1,14 +1,10 @@
 package dev.calx.solver;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,28 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainCommandTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();
-    private PrintStream oldOut, oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(stdout, true));
-        System.setErr(new PrintStream(stderr, true));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private static Path shared(String rel) {
-        Path p = Path.of(System.getProperty("calx.shared", "../../shared")).resolve(rel);
-        Assumptions.assumeTrue(Files.exists(p), "missing " + p);
-        return p;
-    }
+    @RegisterExtension
+    final Std std = new Std();
 
     /** Twelve short one-turn ToRA chats (prompt/completion) that fit stories260K's context with tok512. */
     private Path data() throws IOException {
@@ -56,35 +32,35 @@ class TrainCommandTest {
 
     @Test
     void aConfigFileGivesTheOptionsAndTheCommandLineWins() throws IOException {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         Path out = dir.resolve("run");
         Path cfg = Files.writeString(dir.resolve("run.json"), "{\"base\": \"" + model + "\", \"tokenizer\": \"" + tok
                 + "\", \"data\": \"" + data() + "\", \"out\": \"" + out + "\", \"batch\": 2, \"max-len\": 128,"
                 + " \"stop-after-steps\": 1}");
         // --backend (calx's option) and a flag after --config: both must survive the rerun.
         assertEquals(0, Main.run("train", "--config", cfg.toString(), "--stop-after-steps", "2", "--backend", "cpu",
-                "--pack"), stderr.toString());
-        assertTrue(stdout.toString().contains("at step 2"), "the command line's --stop-after-steps wins: " + stdout);
-        assertTrue(stderr.toString().contains("packed 12 samples into"), "--pack reached the trainer: " + stderr);
+                "--pack"), std.err());
+        assertTrue(std.out().contains("at step 2"), "the command line's --stop-after-steps wins: " + std.out());
+        assertTrue(std.err().contains("packed 12 samples into"), "--pack reached the trainer: " + std.err());
         assertTrue(Files.isDirectory(out), "checkpoints in the config's --out");
 
         Path yaml = Files.writeString(dir.resolve("run.yaml"), "base: " + model + "\ntokenizer: " + tok + "\ndata: " + data()
                 + "\nout: " + dir.resolve("run2") + "\nbatch: 2\nmax-len: 128\nstop-after-steps: 1\n");
-        stdout.reset();
-        assertEquals(0, Main.run("train", "--config", yaml.toString()), stderr.toString());
-        assertTrue(stdout.toString().contains("at step 1"), stdout.toString());
+        std.reset();
+        assertEquals(0, Main.run("train", "--config", yaml.toString()), std.err());
+        assertTrue(std.out().contains("at step 1"), std.out());
     }
 
     @Test
     void twoStageTrainingRunsBothStagesFromAConfig() throws IOException {
-        Path model = shared("data/models/stories260K/stories260K.bin"), tok = shared("data/models/stories260K/tok512.bin");
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         Path out = dir.resolve("two"), data = data();
         Path cfg = Files.writeString(dir.resolve("two.json"), "{\"base\": \"" + model + "\", \"tokenizer\": \"" + tok
                 + "\", \"stage1\": \"" + data + "\", \"stage2\": \"" + data + "\", \"epochs\": 5}");
         assertEquals(0, Main.run("train-two-stage", "--config", cfg.toString(), "--out", out.toString(), "--epochs", "1",
-                "--batch", "4", "--max-len", "128"), stderr.toString());
+                "--batch", "4", "--max-len", "128"), std.err());
         // 12 samples, batch 4, one epoch (the command line's, not the file's 5): 3 steps a stage.
-        assertTrue(stdout.toString().contains("finished at step 3"), stdout.toString());
+        assertTrue(std.out().contains("finished at step 3"), std.out());
         assertTrue(Files.isDirectory(out.resolve("stage1/checkpoint-3")), "stage 1's checkpoint");
         assertTrue(Files.isDirectory(out.resolve("stage2/checkpoint-3")), "stage 2's checkpoint");
     }
@@ -93,20 +69,20 @@ class TrainCommandTest {
     void badConfigFilesAndMissingOptionsAreNamed() throws IOException {
         String missing = dir.resolve("none.json").toString();
         assertEquals(1, Main.run("train", "--config", missing));
-        assertTrue(stderr.toString().contains("calx: " + missing + ": no such file or directory"), stderr.toString());
+        assertTrue(std.err().contains("calx: " + missing + ": no such file or directory"), std.err());
 
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"epochs\": ");
         assertEquals(1, Main.run("train", "--config", broken.toString()));
-        assertTrue(stderr.toString().contains(broken + ": not valid JSON: "), stderr.toString());
+        assertTrue(std.err().contains(broken + ": not valid JSON: "), std.err());
 
         Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"epoch\": 1}");
         assertEquals(1, Main.run("train", "--config", unknown.toString()));
-        assertTrue(stderr.toString().contains(unknown + ": unknown option \"epoch\""), stderr.toString());
+        assertTrue(std.err().contains(unknown + ": unknown option \"epoch\""), std.err());
 
         Path noBase = Files.writeString(dir.resolve("nobase.json"), "{\"epochs\": 1}");
-        stderr.reset();
+        std.reset();
         assertEquals(2, Main.run("train", "--config", noBase.toString()));
-        assertTrue(stderr.toString().startsWith("missing --base (or give it in --config)"), stderr.toString());
-        assertTrue(stderr.toString().contains("Usage: calx train"), stderr.toString());
+        assertTrue(std.err().startsWith("missing --base (or give it in --config)"), std.err());
+        assertTrue(std.err().contains("Usage: calx train"), std.err());
     }
 }
