@@ -11,6 +11,7 @@ import dev.calx.decode.format.SolveOptions;
 import dev.calx.decode.format.SpanKind;
 import dev.calx.decode.format.TranscriptSink;
 import dev.calx.decode.generate.StopReason;
+import dev.calx.decode.grade.AnswerExtractor;
 import dev.calx.decode.sample.SamplerConfig;
 import dev.calx.interpreter.InterpreterOptions;
 import picocli.CommandLine;
@@ -166,7 +167,16 @@ public final class SolveCommand implements Callable<Integer> {
         };
         Solution s = format.solve(model, executor, "solve", question, options, sink);
         out.println();
-        out.println("Answer: " + s.answer());
+        out.println("Answer: " + answerLine(s));
         return s;
+    }
+
+    /** The answer, or why there is none (an empty "Answer: " line says nothing). */
+    static String answerLine(Solution s) {
+        if (s.answerSource() != AnswerExtractor.Source.NONE) return s.answer();
+        String last = AnswerExtractor.lastOutputBlock(s.transcript());
+        if (last != null && AnswerExtractor.isErrorOutput(last)) return "(none: the last program failed: " + last.strip().lines().reduce((a, b) -> b).orElse("") + ")";
+        if (s.lastStop() == StopReason.CONTEXT_FULL) return "(none: the context filled up first)";
+        return "(none found)";
     }
 }

@@ -91,4 +91,27 @@ class SolveCommandTest {
         assertTrue(shown.contains("\u001b[36m```output\n42\n```\n\u001b[0m"), "execution is highlighted: " + shown);
         assertTrue(shown.endsWith("\nAnswer: 42\n"), shown);
     }
+
+    @Test
+    void aFailedLastProgramIsReportedAsNoAnswerWithItsError() {
+        CharTokenizer tok = new CharTokenizer();
+        SessionFactory model = new SessionFactory() {
+            public InferenceSession newSession() {
+                return new Scripted(List.of(tok.encode("```python\nprint(years)\n```\n```output", false), tok.encode("", false)));
+            }
+            public Tokenizer tokenizer() { return tok; }
+        };
+        PythonExecutor failing = new PythonExecutor() {
+            public ExecutionResult execute(String sessionId, String code) {
+                return ExecutionResult.error("", "Traceback (most recent call last):\nNameError: name 'years' is not defined");
+            }
+            public void closeSession(String sessionId) {}
+        };
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Solution s = SolveCommand.solve(Formats.get("tora"), model, failing, "How many?", SolveOptions.greedy(4), out, false);
+        String shown = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals("", s.answer(), shown);
+        assertTrue(shown.endsWith("\nAnswer: (none: the last program failed: NameError: name 'years' is not defined)\n"), shown);
+    }
 }

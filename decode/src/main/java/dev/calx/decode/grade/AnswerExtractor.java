@@ -7,11 +7,23 @@ import java.util.regex.Pattern;
  * Takes the final answer out of a model's solution text, in the papers' order: the last
  * balanced {@code \boxed{...}} (or {@code \fbox}), then "The answer is ...", then the last
  * {@code ```output} block, then the last number. Also reads GSM8K references ("#### 42").
+ *
+ * <p>A last output block that shows a failed program (a Python error line such as
+ * {@code NameError: name 'x' is not defined}, a traceback, or {@code Timeout Error}, the texts
+ * the tool loop feeds back) means there is no answer: the solution's last program did not run,
+ * so neither its error text nor a number from the code before it is taken ({@link Source#NONE}).
+ * Boxed and "The answer is" answers still come first, so a model that states an answer after a
+ * failed program keeps it.
  */
 public final class AnswerExtractor {
     private static final Pattern ANSWER_IS = Pattern.compile("(?i)the (?:final )?answer is[:\\s]*");
     private static final Pattern NUMBER = Pattern.compile("-?(?:\\d[\\d,]*(?:\\.\\d+)?|\\.\\d+)");
     private static final String OUTPUT_FENCE = "```output";
+    /** The last line of a Python error as the tool loop shows it, a traceback's start, or the timeout text. */
+    private static final Pattern ERROR_OUTPUT = Pattern.compile(
+            "(?s)(?:Traceback \\(most recent call last\\):.*"
+                    + "|(?:.*\\n)?[A-Za-z_][A-Za-z0-9_.]*(?:Error|Exception|Exit|Interrupt)(?::[^\\n]*)?"
+                    + "|Timeout Error)");
 
     private AnswerExtractor() {}
 
@@ -67,7 +79,10 @@ public final class AnswerExtractor {
             if (!rest.isEmpty()) return new Extraction(rest, Source.ANSWER_IS);
         }
         String output = lastOutputBlock(text);
-        if (output != null && !output.isBlank()) return new Extraction(output.strip(), Source.OUTPUT_BLOCK);
+        if (output != null && !output.isBlank()) {
+            if (isErrorOutput(output)) return new Extraction("", Source.NONE);
+            return new Extraction(output.strip(), Source.OUTPUT_BLOCK);
+        }
         String number = lastNumber(text);
         if (number != null) return new Extraction(number, Source.LAST_NUMBER);
         return new Extraction("", Source.NONE);
@@ -142,6 +157,18 @@ public final class AnswerExtractor {
         if (start < text.length() && text.charAt(start) == '\n') start++;
         int end = text.indexOf("```", start);
         return end < 0 ? text.substring(start) : text.substring(start, end);
+    }
+
+    /**
+     * Whether an output block's text is a failed program's: its last line is a Python exception
+     * ({@code ZeroDivisionError: division by zero}, {@code KeyboardInterrupt}), it is a
+     * traceback, or it is {@code Timeout Error}.
+     *
+     * @param output an output block's contents; not null
+     * @return true for an error text
+     */
+    public static boolean isErrorOutput(String output) {
+        return ERROR_OUTPUT.matcher(output.strip()).matches();
     }
 
     /**

@@ -3,8 +3,12 @@ package dev.calx.decode.grade;
 import dev.calx.decode.grade.AnswerExtractor.Source;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AnswerExtractorTest {
     @Test
@@ -44,6 +48,25 @@ class AnswerExtractorTest {
         var e = AnswerExtractor.extract("```python\nprint(6*7)\n```\n```output\n42\n```\nDone 3");
         assertEquals("42", e.answer());
         assertEquals(Source.OUTPUT_BLOCK, e.source());
+    }
+
+    @Test
+    void aFailedLastProgramGivesNoAnswerNotItsErrorTextOrANumberFromTheCode() {
+        for (String error : List.of("NameError: name 'years' is not defined", "ZeroDivisionError: division by zero",
+                "Timeout Error", "TimeoutError: the cell exceeded the time limit of 10.0 s", "KeyboardInterrupt",
+                "Traceback (most recent call last):\n  File \"<cell>\", line 1\nValueError: bad 3",
+                "sympy.core.sympify.SympifyError: 'x'", "printed 12 first\nIndexError: list index out of range")) {
+            var e = AnswerExtractor.extract("```python\nx = 12 * 3\nprint(y)\n```\n```output\n" + error + "\n```\n");
+            assertEquals(Source.NONE, e.source(), error);
+            assertEquals("", e.answer(), error);
+            assertTrue(AnswerExtractor.isErrorOutput(error), error);
+        }
+        // A stated answer still wins, and printed words that merely mention an error are output.
+        assertEquals("36", AnswerExtractor.extract("```output\nNameError: name 'y' is not defined\n```\nSo \\boxed{36}").answer());
+        for (String output : List.of("42", "Error bars: 3", "the Error is 2", "ValueError count 3", "x = 5\ny = 6")) {
+            assertFalse(AnswerExtractor.isErrorOutput(output), output);
+        }
+        assertEquals("Error bars: 3", AnswerExtractor.extract("```output\nError bars: 3\n```").answer());
     }
 
     @Test
