@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
  * and writes UTF-8 whatever the locale.
  */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
-        description = {"Encode TEXT to token ids (space-separated), or decode ids with --decode, or",
-                "encode JSON lines {\"text\": ...} from stdin to {\"ids\": [...]} lines with --jsonl."})
+        description = "Encode TEXT to token ids (space-separated), decode ids with --decode, or"
+                + " encode JSON lines {\"text\": ...} from stdin to {\"ids\": [...]} lines with --jsonl.")
 public final class TokenizeCommand implements Callable<Integer> {
     /** Creates the command; picocli fills in its options. */
     public TokenizeCommand() { }
