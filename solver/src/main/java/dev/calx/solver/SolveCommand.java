@@ -1,5 +1,6 @@
 package dev.calx.solver;
 
+import dev.calx.decode.exec.ExecutionResult;
 import dev.calx.decode.exec.InterpreterExecutor;
 import dev.calx.decode.exec.PythonExecutor;
 import dev.calx.decode.format.Formats;
@@ -145,15 +146,47 @@ public final class SolveCommand implements Callable<Integer> {
                         + " (--max-length, at most the model's max_position_embeddings), leaving no room for an answer");
             }
             try (PythonExecutor executor = decoding.openExecutor(1, true)) {
-                Solution s = solve(format, model, executor, question, options, System.out, System.console() != null);
+                StartTimed timed = new StartTimed(executor);
+                Solution s = solve(format, model, timed, question, options, System.out, System.console() != null);
                 if (s.lastStop() == StopReason.CONTEXT_FULL) {
                     System.err.println("calx: the model's context (" + model.maxLength() + " tokens) filled up before the"
                             + " solution ended; the answer is from what fit");
                 }
-                System.err.printf("[%d tool call%s, %s, python %.1f s]%n", s.toolCalls(), s.toolCalls() == 1 ? "" : "s", s.stats(),
-                        s.executionNanos() / 1e9);
+                System.err.printf("[%d tool call%s, %s, python %.1f s%s]%n", s.toolCalls(), s.toolCalls() == 1 ? "" : "s", s.stats(),
+                        (s.executionNanos() - timed.startupNanos) / 1e9,
+                        timed.startupNanos > 0 ? String.format(" (start-up %.1f s)", timed.startupNanos / 1e9) : "");
                 return 0;
             }
+        }
+    }
+
+    /**
+     * Starts the executor on the first cell and times that apart, so the summary's Python time
+     * is the cells' (GraalPy's start-up is most of a one-question solve's Python time).
+     */
+    static final class StartTimed implements PythonExecutor {
+        private final PythonExecutor inner;
+        long startupNanos;
+        private boolean started;
+
+        StartTimed(PythonExecutor inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public ExecutionResult execute(String sessionId, String code) {
+            if (!started) {
+                long t0 = System.nanoTime();
+                inner.start();
+                startupNanos = System.nanoTime() - t0;
+                started = true;
+            }
+            return inner.execute(sessionId, code);
+        }
+
+        @Override
+        public void closeSession(String sessionId) {
+            inner.closeSession(sessionId);
         }
     }
 

@@ -114,4 +114,17 @@ class SolveCommandTest {
         assertEquals("", s.answer(), shown);
         assertTrue(shown.endsWith("\nAnswer: (none: the last program failed: NameError: name 'years' is not defined)\n"), shown);
     }
+
+    @Test
+    void startUpIsTimedApartOnceBeforeTheFirstCell() {
+        List<String> events = new ArrayList<>();
+        SolveCommand.StartTimed timed = new SolveCommand.StartTimed(new PythonExecutor() {
+            public void start() { events.add("start"); }
+            public ExecutionResult execute(String sessionId, String code) { events.add(code); return ExecutionResult.ok(""); }
+            public void closeSession(String sessionId) {}
+        });
+        timed.execute("s", "a");
+        timed.execute("s", "b");
+        assertEquals(List.of("start", "a", "b"), events);
+    }
 }

@@ -28,11 +28,14 @@ import java.util.List;
  * @param pythonWallSeconds  wall time during which Python ran and no forward did
  * @param otherWallSeconds   the rest of the wall time
  * @param meanBatch          mean number of sequences per batched decode step
+ * @param pythonStartupSeconds time spent starting Python before this run's clock started (0
+ *                           when the format runs no code); not part of wallSeconds
  */
 public record EvalSummary(int problems, int correct, int toolTimeouts, int emptyAnswers, int unparsedAnswers,
                           int toolCalls, long decodeTokens, long prefillTokens, int solvedThisRun, double wallSeconds,
                           double modelSeconds, double execSeconds,
-                          double forwardWallSeconds, double pythonWallSeconds, double otherWallSeconds, double meanBatch) {
+                          double forwardWallSeconds, double pythonWallSeconds, double otherWallSeconds, double meanBatch,
+                          double pythonStartupSeconds) {
     /** {@return the fraction of problems graded correct, in [0, 1] (0 when there are none)} */
     public double accuracy() {
         return problems == 0 ? 0 : correct / (double) problems;
@@ -51,9 +54,11 @@ public record EvalSummary(int problems, int correct, int toolTimeouts, int empty
      * @param solvedThisRun how many of them this run solved
      * @param split         this run's wall time split into model, Python and other
      * @param meanBatch     mean sequences per batched step ({@link dev.calx.decode.generate.StepBatcher#meanBatch()})
+     * @param pythonStartupSeconds seconds spent starting Python before the run's clock started
      * @return the summary
      */
-    public static EvalSummary of(List<EvalRecord> records, int solvedThisRun, WallClockSplit.Totals split, double meanBatch) {
+    public static EvalSummary of(List<EvalRecord> records, int solvedThisRun, WallClockSplit.Totals split, double meanBatch,
+                                 double pythonStartupSeconds) {
         int correct = 0, timeouts = 0, empty = 0, unparsed = 0, calls = 0;
         long dec = 0, pre = 0, modelMs = 0, execMs = 0;
         for (EvalRecord r : records) {
@@ -69,7 +74,7 @@ public record EvalSummary(int problems, int correct, int toolTimeouts, int empty
         }
         return new EvalSummary(records.size(), correct, timeouts, empty, unparsed, calls, dec, pre, solvedThisRun,
                 split.wallSeconds(), modelMs / 1e3, execMs / 1e3, split.modelSeconds(), split.pythonSeconds(),
-                split.otherSeconds(), meanBatch);
+                split.otherSeconds(), meanBatch, pythonStartupSeconds);
     }
 
     private double pct(double s) {
@@ -90,8 +95,9 @@ public record EvalSummary(int problems, int correct, int toolTimeouts, int empty
                 String.format("empty answers %d, unparsed answers %d", emptyAnswers, unparsedAnswers),
                 String.format("%.1f problems/min (%d solved in this run, wall %.1f s); tokens: %d prefill, %d decode; %.2f sequences per batched step",
                         problemsPerMinute(), solvedThisRun, wallSeconds, prefillTokens, decodeTokens, meanBatch),
-                String.format("wall time: model forward %.1f s (%.1f%%), python %.1f s (%.1f%%), other %.1f s (%.1f%%)",
+                String.format("wall time: model forward %.1f s (%.1f%%), python %.1f s (%.1f%%), other %.1f s (%.1f%%)%s",
                         forwardWallSeconds, pct(forwardWallSeconds), pythonWallSeconds, pct(pythonWallSeconds),
-                        otherWallSeconds, pct(otherWallSeconds)));
+                        otherWallSeconds, pct(otherWallSeconds),
+                        pythonStartupSeconds > 0 ? String.format("; before it, python start-up %.1f s", pythonStartupSeconds) : ""));
     }
 }

@@ -47,6 +47,12 @@ public final class InterpreterExecutor implements PythonExecutor {
         return interpreter;
     }
 
+    /** Starts the interpreter (if not yet) and waits until its workers and spares are ready. */
+    @Override
+    public void start() {
+        interpreter().awaitReady();
+    }
+
     @Override
     public ExecutionResult execute(String sessionId, String code) {
         PythonSession s = sessions.computeIfAbsent(sessionId, id -> interpreter().newSession());

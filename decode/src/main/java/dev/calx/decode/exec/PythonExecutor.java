@@ -26,6 +26,14 @@ public interface PythonExecutor extends AutoCloseable {
      */
     void closeSession(String sessionId);
 
+    /**
+     * Gets ready to run cells (starts the interpreter's processes) and waits until it can; at
+     * once when it is ready. {@link #execute} gets ready by itself when this was not called:
+     * callers that time cells call it first, so start-up is not counted as a cell's time. The
+     * default does nothing.
+     */
+    default void start() {}
+
     /** Releases the executor's resources (processes, sessions). The default does nothing. */
     @Override
     default void close() {}

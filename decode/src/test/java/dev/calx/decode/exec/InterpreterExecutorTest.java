@@ -18,6 +18,8 @@ class InterpreterExecutorTest {
         InterpreterOptions o = new InterpreterOptions(Duration.ofSeconds(20), d.maxOutput(), d.pythonPath(), 1, 0,
                 d.memoryMb(), d.stackMb(), false, d.graalJitDir(), d.startupTimeout());
         try (InterpreterExecutor ex = new InterpreterExecutor(o)) {
+            ex.start(); // waits for the worker; a second call returns at once
+            ex.start();
             ExecutionResult a = ex.execute("p1", "x = 6 * 7\nprint(x)");
             assertNull(a.error(), a.toString());
             assertEquals("42", a.display());
