@@ -153,7 +153,7 @@ public final class SolveCommand implements Callable<Integer> {
                             + " solution ended; the answer is from what fit");
                 }
                 System.err.printf("[%d tool call%s, %s, python %.1f s%s]%n", s.toolCalls(), s.toolCalls() == 1 ? "" : "s", s.stats(),
-                        (s.executionNanos() - timed.startupNanos) / 1e9,
+                        s.executionNanos() / 1e9,
                         timed.startupNanos > 0 ? String.format(" (start-up %.1f s)", timed.startupNanos / 1e9) : "");
                 return 0;
             }
@@ -161,8 +161,9 @@ public final class SolveCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts the executor on the first cell and times that apart, so the summary's Python time
-     * is the cells' (GraalPy's start-up is most of a one-question solve's Python time).
+     * Times the executor's start-up apart (the tool loop calls {@link #start} before each cell and
+     * leaves it out of the Solution's Python time; GraalPy's start-up is most of a one-question
+     * solve's Python time).
      */
     static final class StartTimed implements PythonExecutor {
         private final PythonExecutor inner;
@@ -174,13 +175,16 @@ public final class SolveCommand implements Callable<Integer> {
         }
 
         @Override
+        public void start() {
+            if (started) return;
+            long t0 = System.nanoTime();
+            inner.start();
+            startupNanos = System.nanoTime() - t0;
+            started = true;
+        }
+
+        @Override
         public ExecutionResult execute(String sessionId, String code) {
-            if (!started) {
-                long t0 = System.nanoTime();
-                inner.start();
-                startupNanos = System.nanoTime() - t0;
-                started = true;
-            }
             return inner.execute(sessionId, code);
         }
 

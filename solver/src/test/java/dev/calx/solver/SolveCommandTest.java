@@ -116,15 +116,17 @@ class SolveCommandTest {
     }
 
     @Test
-    void startUpIsTimedApartOnceBeforeTheFirstCell() {
+    void startUpIsTimedOnce() {
         List<String> events = new ArrayList<>();
         SolveCommand.StartTimed timed = new SolveCommand.StartTimed(new PythonExecutor() {
             public void start() { events.add("start"); }
             public ExecutionResult execute(String sessionId, String code) { events.add(code); return ExecutionResult.ok(""); }
             public void closeSession(String sessionId) {}
         });
+        timed.start();
         timed.execute("s", "a");
+        timed.start();
         timed.execute("s", "b");
-        assertEquals(List.of("start", "a", "b"), events);
+        assertEquals(List.of("start", "a", "b"), events, "the inner executor is started once");
     }
 }

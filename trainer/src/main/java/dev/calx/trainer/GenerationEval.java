@@ -167,6 +167,11 @@ public final class GenerationEval implements AutoCloseable {
             }
 
             @Override
+            public void start() {
+                get().start();
+            }
+
+            @Override
             public ExecutionResult execute(String sessionId, String code) {
                 return get().execute(sessionId, code);
             }

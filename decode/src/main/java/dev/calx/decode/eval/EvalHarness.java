@@ -115,14 +115,6 @@ public final class EvalHarness {
         }
         int[] counts = {all.size(), (int) all.stream().filter(EvalRecord::correct).count()};
         if (progress != null) progress.update(counts[0], counts[1], true);
-        // Python's start-up (GraalPy, and SymPy when pre-imported: most of a minute on 2 cores)
-        // happens once, before the clock, so the time split shows what each problem costs.
-        double startup = 0;
-        if (!todo.isEmpty() && config.options().maxToolCalls() > 0) {
-            long s0 = System.nanoTime();
-            executor.start();
-            startup = (System.nanoTime() - s0) / 1e9;
-        }
         WallClockSplit clock = new WallClockSplit();
         clock.start();
         int width = config.concurrency();
@@ -198,7 +190,7 @@ public final class EvalHarness {
         }
         clock.stop();
         if (progress != null) progress.update(counts[0], counts[1], true);
-        return EvalSummary.of(new ArrayList<>(all), todo.size(), clock.totals(), batcher.meanBatch(), startup);
+        return EvalSummary.of(new ArrayList<>(all), todo.size(), clock.totals(), batcher.meanBatch());
     }
 
     /**
@@ -240,9 +232,17 @@ public final class EvalHarness {
             }
         }
 
+        /** Python's start-up (the first cell's wait for GraalPy, SymPy imported) is its own part of the time split. */
         @Override
         public void start() {
-            inner.start();
+            batcher.awayStarts();
+            clock.startupStarts();
+            try {
+                inner.start();
+            } finally {
+                clock.startupEnds();
+                batcher.awayEnds();
+            }
         }
 
         @Override

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Totals of an evaluation: accuracy, problems with a tool timeout, empty answers (nothing
  * extracted), unparsed answers (extracted, but neither a number nor an expression the grader
- * reads), throughput, and where this run's wall time went: model forward, Python execution and
- * everything else (a partition of the wall time, see {@link WallClockSplit}; with several
+ * reads), throughput, and where this run's wall time went: model forward, Python execution,
+ * Python's start-up and everything else (a partition of the wall time, see {@link WallClockSplit}; with several
  * problems in flight, Python that runs while the model does counts as model time). modelSeconds
  * and execSeconds are the per-problem times summed over all records (they overlap in a batch).
  *
@@ -28,14 +28,14 @@ import java.util.List;
  * @param pythonWallSeconds  wall time during which Python ran and no forward did
  * @param otherWallSeconds   the rest of the wall time
  * @param meanBatch          mean number of sequences per batched decode step
- * @param pythonStartupSeconds time spent starting Python before this run's clock started (0
- *                           when the format runs no code); not part of wallSeconds
+ * @param pythonStartupSeconds wall time during which Python was being started and neither a
+ *                           forward nor a cell ran (0 when no code ran)
  */
 public record EvalSummary(int problems, int correct, int toolTimeouts, int emptyAnswers, int unparsedAnswers,
                           int toolCalls, long decodeTokens, long prefillTokens, int solvedThisRun, double wallSeconds,
                           double modelSeconds, double execSeconds,
-                          double forwardWallSeconds, double pythonWallSeconds, double otherWallSeconds, double meanBatch,
-                          double pythonStartupSeconds) {
+                          double forwardWallSeconds, double pythonWallSeconds, double pythonStartupSeconds, double otherWallSeconds,
+                          double meanBatch) {
     /** {@return the fraction of problems graded correct, in [0, 1] (0 when there are none)} */
     public double accuracy() {
         return problems == 0 ? 0 : correct / (double) problems;
@@ -54,11 +54,9 @@ public record EvalSummary(int problems, int correct, int toolTimeouts, int empty
      * @param solvedThisRun how many of them this run solved
      * @param split         this run's wall time split into model, Python and other
      * @param meanBatch     mean sequences per batched step ({@link dev.calx.decode.generate.StepBatcher#meanBatch()})
-     * @param pythonStartupSeconds seconds spent starting Python before the run's clock started
      * @return the summary
      */
-    public static EvalSummary of(List<EvalRecord> records, int solvedThisRun, WallClockSplit.Totals split, double meanBatch,
-                                 double pythonStartupSeconds) {
+    public static EvalSummary of(List<EvalRecord> records, int solvedThisRun, WallClockSplit.Totals split, double meanBatch) {
         int correct = 0, timeouts = 0, empty = 0, unparsed = 0, calls = 0;
         long dec = 0, pre = 0, modelMs = 0, execMs = 0;
         for (EvalRecord r : records) {
@@ -74,7 +72,7 @@ public record EvalSummary(int problems, int correct, int toolTimeouts, int empty
         }
         return new EvalSummary(records.size(), correct, timeouts, empty, unparsed, calls, dec, pre, solvedThisRun,
                 split.wallSeconds(), modelMs / 1e3, execMs / 1e3, split.modelSeconds(), split.pythonSeconds(),
-                split.otherSeconds(), meanBatch, pythonStartupSeconds);
+                split.startupSeconds(), split.otherSeconds(), meanBatch);
     }
 
     private double pct(double s) {
@@ -95,9 +93,8 @@ public record EvalSummary(int problems, int correct, int toolTimeouts, int empty
                 String.format("empty answers %d, unparsed answers %d", emptyAnswers, unparsedAnswers),
                 String.format("%.1f problems/min (%d solved in this run, wall %.1f s); tokens: %d prefill, %d decode; %.2f sequences per batched step",
                         problemsPerMinute(), solvedThisRun, wallSeconds, prefillTokens, decodeTokens, meanBatch),
-                String.format("wall time: model forward %.1f s (%.1f%%), python %.1f s (%.1f%%), other %.1f s (%.1f%%)%s",
+                String.format("wall time: model forward %.1f s (%.1f%%), python %.1f s (%.1f%%), python start-up %.1f s (%.1f%%), other %.1f s (%.1f%%)",
                         forwardWallSeconds, pct(forwardWallSeconds), pythonWallSeconds, pct(pythonWallSeconds),
-                        otherWallSeconds, pct(otherWallSeconds),
-                        pythonStartupSeconds > 0 ? String.format("; before it, python start-up %.1f s", pythonStartupSeconds) : ""));
+                        pythonStartupSeconds, pct(pythonStartupSeconds), otherWallSeconds, pct(otherWallSeconds)));
     }
 }

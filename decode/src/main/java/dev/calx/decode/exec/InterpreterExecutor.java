@@ -47,10 +47,18 @@ public final class InterpreterExecutor implements PythonExecutor {
         return interpreter;
     }
 
-    /** Starts the interpreter (if not yet) and waits until its workers and spares are ready. */
+    private volatile boolean ready;
+
+    /**
+     * Starts the interpreter (if not yet) and, the first time, waits until its workers and spares
+     * are ready; later calls return at once (a worker restarted after a kill is waited for by
+     * the cell that needs it, as before).
+     */
     @Override
     public void start() {
+        if (ready) return;
         interpreter().awaitReady();
+        ready = true;
     }
 
     @Override

@@ -53,7 +53,9 @@ final class Run implements AutoCloseable {
         return s;
     }
 
+    /** Runs a cell; the executor's start-up (the first cell's wait for Python) is not counted in executionNanos. */
     ExecutionResult execute(PythonExecutor executor, String sessionId, String code) {
+        executor.start();
         long t0 = System.nanoTime();
         ExecutionResult r = executor.execute(sessionId, code);
         executionNanos += System.nanoTime() - t0;

@@ -1,10 +1,11 @@
 package dev.calx.decode.generate;
 
 /**
- * Splits wall-clock time into model forward, Python execution and everything else, when both
- * may run on several threads at once: at every instant the time counts as "model" if any
- * forward runs, else "python" if any execution runs, else "other". The three add up to the
- * wall time between {@link #start} and {@link #stop}. Thread-safe.
+ * Splits wall-clock time into model forward, Python execution, Python start-up and everything
+ * else, when they may run on several threads at once: at every instant the time counts as
+ * "model" if any forward runs, else "python" if any execution runs, else "startup" if Python is
+ * being started, else "other". The four add up to the wall time between {@link #start} and
+ * {@link #stop}. Thread-safe.
  */
 public final class WallClockSplit {
     /**
@@ -12,17 +13,18 @@ public final class WallClockSplit {
      *
      * @param modelSeconds  wall time during which at least one forward ran
      * @param pythonSeconds wall time during which Python ran and no forward did
-     * @param otherSeconds  wall time during which neither ran
+     * @param startupSeconds wall time during which Python was being started and neither of those ran
+     * @param otherSeconds  wall time during which none of them ran
      */
-    public record Totals(double modelSeconds, double pythonSeconds, double otherSeconds) {
-        /** {@return the three kinds together: the wall time between start and stop (or now)} */
+    public record Totals(double modelSeconds, double pythonSeconds, double startupSeconds, double otherSeconds) {
+        /** {@return the four kinds together: the wall time between start and stop (or now)} */
         public double wallSeconds() {
-            return modelSeconds + pythonSeconds + otherSeconds;
+            return modelSeconds + pythonSeconds + startupSeconds + otherSeconds;
         }
     }
 
-    private int model, python;
-    private long last = -1, modelNanos, pythonNanos, otherNanos;
+    private int model, python, startup;
+    private long last = -1, modelNanos, pythonNanos, startupNanos, otherNanos;
     private boolean stopped;
 
     /** A clock that counts nothing until {@link #start}. */
@@ -38,6 +40,7 @@ public final class WallClockSplit {
         long d = now - last;
         if (model > 0) modelNanos += d;
         else if (python > 0) pythonNanos += d;
+        else if (startup > 0) startupNanos += d;
         else otherNanos += d;
         last = now;
     }
@@ -66,6 +69,18 @@ public final class WallClockSplit {
         python--;
     }
 
+    /** Python is being started (a first cell waits for its workers); pair with {@link #startupEnds}. */
+    public synchronized void startupStarts() {
+        account(System.nanoTime());
+        startup++;
+    }
+
+    /** Python's start-up ended. */
+    public synchronized void startupEnds() {
+        account(System.nanoTime());
+        startup--;
+    }
+
     /** Stops counting; later events and {@link #totals} calls add nothing. */
     public synchronized void stop() {
         account(System.nanoTime());
@@ -79,6 +94,6 @@ public final class WallClockSplit {
      */
     public synchronized Totals totals() {
         account(System.nanoTime());
-        return new Totals(modelNanos / 1e9, pythonNanos / 1e9, otherNanos / 1e9);
+        return new Totals(modelNanos / 1e9, pythonNanos / 1e9, startupNanos / 1e9, otherNanos / 1e9);
     }
 }
