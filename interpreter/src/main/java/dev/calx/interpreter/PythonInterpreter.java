@@ -50,9 +50,9 @@ public final class PythonInterpreter implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Starts {@code options.workers()} workers and {@code options.spareWorkers()} spares in the
-     * background and returns at once; call {@link #awaitReady()} to wait for them, or let the
-     * first cell wait. The caller owns the interpreter and must {@link #close()} it to kill the
+     * Starts {@code options.workers()} workers in the background, then {@code
+     * options.spareWorkers()} spares once the workers are up, and returns at once; call {@link
+     * #awaitWorkers()} or {@link #awaitReady()} to wait for them, or let the first cell wait. The caller owns the interpreter and must {@link #close()} it to kill the
      * worker processes.
      *
      * @param options how cells run and how many workers to keep; not null
@@ -67,8 +67,14 @@ public final class PythonInterpreter implements AutoCloseable {
             return t;
         });
         for (int i = 0; i < options.workers(); i++) slots.add(new Slot(i, startWorker()));
+        // Spares start once the workers are up (or have failed): started together, they shared
+        // the cores with the workers and delayed the first cells. calx eval --limit 3 (one
+        // worker, one spare, SymPy imported, 2 cores) waited 41.2 s for Python with both
+        // started at once; docs/interpreter.md has the measurements.
+        CompletableFuture<Void> workersSettled = CompletableFuture.allOf(
+                slots.stream().map(s -> s.worker).toArray(CompletableFuture[]::new)).handle((v, e) -> null);
         synchronized (spares) {
-            for (int i = 0; i < options.spareWorkers(); i++) spares.add(startWorker());
+            for (int i = 0; i < options.spareWorkers(); i++) spares.add(workersSettled.thenCompose(v -> startWorker()));
         }
     }
 
@@ -96,6 +102,20 @@ public final class PythonInterpreter implements AutoCloseable {
     }
 
     /**
+     * Waits until every worker is ready (each up to the startup timeout, with retries), not the
+     * spares, which start after the workers: what the first cells need.
+     *
+     * @return whether sympy was pre-imported in every worker (false when it was not asked for or
+     *         is not importable)
+     * @throws IllegalStateException when a worker could not be started
+     */
+    public boolean awaitWorkers() {
+        boolean sympy = true;
+        for (Slot s : slots) sympy &= s.ready().path("sympy").asBoolean();
+        return sympy;
+    }
+
+    /**
      * Waits until every worker and spare is ready (each worker up to the startup timeout, with
      * retries). A spare that fails to start is ignored here and replaced when it is needed.
      *
@@ -104,8 +124,7 @@ public final class PythonInterpreter implements AutoCloseable {
      * @throws IllegalStateException when a worker could not be started
      */
     public boolean awaitReady() {
-        boolean sympy = true;
-        for (Slot s : slots) sympy &= s.ready().path("sympy").asBoolean();
+        boolean sympy = awaitWorkers();
         List<CompletableFuture<WorkerProcess>> copy;
         synchronized (spares) {
             copy = new ArrayList<>(spares);

@@ -50,14 +50,14 @@ public final class InterpreterExecutor implements PythonExecutor {
     private volatile boolean ready;
 
     /**
-     * Starts the interpreter (if not yet) and, the first time, waits until its workers and spares
-     * are ready; later calls return at once (a worker restarted after a kill is waited for by
-     * the cell that needs it, as before).
+     * Starts the interpreter (if not yet) and, the first time, waits until its workers are ready
+     * (not its spares); later calls return at once (a worker restarted after a kill is waited for
+     * by the cell that needs it).
      */
     @Override
     public void start() {
         if (ready) return;
-        interpreter().awaitReady();
+        interpreter().awaitWorkers();
         ready = true;
     }
 
