@@ -8,9 +8,10 @@ import java.util.List;
  * Totals of an evaluation: accuracy, problems with a tool timeout, empty answers (nothing
  * extracted), unparsed answers (extracted, but neither a number nor an expression the grader
  * reads), throughput, and where this run's wall time went: model forward, Python execution,
- * Python's start-up and everything else (a partition of the wall time, see {@link WallClockSplit}; with several
- * problems in flight, Python that runs while the model does counts as model time). modelSeconds
- * and execSeconds are the per-problem times summed over all records (they overlap in a batch).
+ * Python's start-up and everything else (a partition of the wall time, see {@link
+ * WallClockSplit}; with several problems in flight, Python that runs while the model does counts
+ * as model time). modelSeconds and execSeconds are the per-problem times summed over all records
+ * (they overlap in a batch; execSeconds leaves out Python's start-up).
  *
  * @param problems           records in the output, resumed ones included
  * @param correct            records graded correct
