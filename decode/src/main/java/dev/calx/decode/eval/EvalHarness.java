@@ -130,7 +130,7 @@ public final class EvalHarness {
                 return model.tokenizer();
             }
         };
-        PythonExecutor timed = new AwayWhileExecuting(executor, batcher, clock);
+        PythonExecutor timed = new AwayWhileExecuting(executor, batcher, clock, progress, new java.util.concurrent.atomic.AtomicBoolean());
         BufferedWriter writer = out == null ? null : Files.newBufferedWriter(out, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ExecutorService pool = Executors.newFixedThreadPool(width, r -> {
@@ -219,7 +219,8 @@ public final class EvalHarness {
     }
 
     /** The executor the loops see: time in Python is reported, and the thread does not hold up batched steps. */
-    private record AwayWhileExecuting(PythonExecutor inner, StepBatcher batcher, WallClockSplit clock) implements PythonExecutor {
+    private record AwayWhileExecuting(PythonExecutor inner, StepBatcher batcher, WallClockSplit clock, ProgressBar progress,
+                                      java.util.concurrent.atomic.AtomicBoolean started) implements PythonExecutor {
         @Override
         public ExecutionResult execute(String sessionId, String code) {
             batcher.awayStarts();
@@ -235,6 +236,8 @@ public final class EvalHarness {
         /** Python's start-up (the first cell's wait for GraalPy, SymPy imported) is its own part of the time split. */
         @Override
         public void start() {
+            boolean first = started.compareAndSet(false, true);
+            if (first && progress != null) progress.status("starting Python");
             batcher.awayStarts();
             clock.startupStarts();
             try {
@@ -242,6 +245,7 @@ public final class EvalHarness {
             } finally {
                 clock.startupEnds();
                 batcher.awayEnds();
+                if (first && progress != null) progress.status(null);
             }
         }
 

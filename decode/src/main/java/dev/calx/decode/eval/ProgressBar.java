@@ -14,6 +14,8 @@ public final class ProgressBar {
     private final long start = System.nanoTime();
     private long lastDraw;
     private final long intervalNanos;
+    private int lastDone, lastCorrect, lastLength;
+    private String status;
 
     /**
      * A progress display whose clock starts now.
@@ -49,13 +51,33 @@ public final class ProgressBar {
      */
     public synchronized void update(int done, int correct, boolean force) {
         if (out == null) return;
+        lastDone = done;
+        lastCorrect = correct;
         long now = System.nanoTime();
         if (!force && now - lastDraw < intervalNanos) return;
         lastDraw = now;
         String line = line(done, correct, (now - start) / 1e9);
-        if (terminal) out.print("\r" + line + (done >= total ? "\n" : ""));
-        else out.println(line);
+        if (status != null) line += "  (" + status + ")";
+        if (terminal) {
+            // pad over what a longer earlier line (one with a status) left on the terminal
+            String pad = " ".repeat(Math.max(0, lastLength - line.length()));
+            lastLength = line.length();
+            out.print("\r" + line + pad + (done >= total ? "\n" : ""));
+        } else {
+            out.println(line);
+        }
         out.flush();
+    }
+
+    /**
+     * Shows what the run is waiting for after the counts ("starting Python"), or nothing; redraws
+     * at once. Thread-safe.
+     *
+     * @param text the status, or null to clear it
+     */
+    public synchronized void status(String text) {
+        status = text;
+        update(lastDone, lastCorrect, true);
     }
 
     String line(int done, int correct, double elapsed) {

@@ -190,4 +190,19 @@ class EvalHarnessTest {
         assertTrue(line.contains("4/10") && line.contains("acc 75.0%") && line.contains("4.0 problems/min") && line.contains("eta 1:30"), line);
         assertFalse(line.contains("?"));
     }
+
+    @Test
+    void theBarSaysWhenItWaitsForPythonAndPadsOverItAfterwards() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar(new PrintStream(bytes, true), 3, true);
+        harness(1).run(new ProblemReader(null, null).read(gsm8kFile(3)), adder(), new SlowStart(), null, bar);
+        String[] draws = bytes.toString().split("\r");
+        int waiting = -1;
+        for (int i = 0; i < draws.length; i++) if (draws[i].contains("0/3") && draws[i].endsWith("  (starting Python)")) waiting = i;
+        assertTrue(waiting > 0, "a draw says it waits for Python: " + String.join(" | ", draws));
+        String next = draws[waiting + 1];
+        assertFalse(next.contains("starting Python"), next);
+        assertTrue(next.endsWith(" ".repeat("  (starting Python)".length())), "the shorter line covers the status: '" + next + "'");
+        assertTrue(draws[draws.length - 1].contains("3/3") && draws[draws.length - 1].endsWith("\n"), draws[draws.length - 1]);
+    }
 }
