@@ -150,7 +150,7 @@ public final class SolveCommand implements Callable<Integer> {
                 Solution s = solve(format, model, timed, question, options, System.out, System.console() != null);
                 if (s.lastStop() == StopReason.CONTEXT_FULL) {
                     System.err.println("calx: the model's context (" + model.maxLength() + " tokens) filled up before the"
-                            + " solution ended; the answer is from what fit");
+                            + " solution ended" + (s.answerSource() != AnswerExtractor.Source.NONE ? "; the answer is from what fit" : ""));
                 }
                 System.err.printf("[%d tool call%s, %s, python %.1f s%s]%n", s.toolCalls(), s.toolCalls() == 1 ? "" : "s", s.stats(),
                         s.executionNanos() / 1e9,

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -105,7 +106,9 @@ class EvalCommandTest {
                 "--temperature", "0", "--max-length", String.valueOf(promptTokens + 5), "--max-new-tokens", "50", question));
         err = std.err();
         assertTrue(err.contains("context (" + (promptTokens + 5) + " tokens) filled up"), err);
-        assertTrue(std.out().lines().anyMatch(l -> l.startsWith("Answer: ")), std.out());
+        // stories260K writes no number in five tokens: no answer, and the notices say why, not "from what fit".
+        assertTrue(std.out().lines().anyMatch(l -> l.equals("Answer: (none: the context filled up first)")), std.out());
+        assertFalse(err.contains("the answer is from what fit"), err);
     }
     @Test
     void evalRefusesANegativeLimitAndAFileWithoutProblems() throws IOException {
