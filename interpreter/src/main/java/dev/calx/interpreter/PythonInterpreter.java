@@ -52,8 +52,8 @@ public final class PythonInterpreter implements AutoCloseable {
     /**
      * Starts {@code options.workers()} workers in the background, then {@code
      * options.spareWorkers()} spares once the workers are up, and returns at once; call {@link
-     * #awaitWorkers()} or {@link #awaitReady()} to wait for them, or let the first cell wait. The caller owns the interpreter and must {@link #close()} it to kill the
-     * worker processes.
+     * #awaitWorkers()} or {@link #awaitReady()} to wait for them, or let the first cell wait.
+     * The caller owns the interpreter and must {@link #close()} it to kill the worker processes.
      *
      * @param options how cells run and how many workers to keep; not null
      */

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Solves a list of problems with one format and grades them. Writes one JSON line per problem
@@ -130,7 +131,7 @@ public final class EvalHarness {
                 return model.tokenizer();
             }
         };
-        PythonExecutor timed = new AwayWhileExecuting(executor, batcher, clock, progress, new java.util.concurrent.atomic.AtomicBoolean());
+        PythonExecutor timed = new AwayWhileExecuting(executor, batcher, clock, progress, new AtomicBoolean());
         BufferedWriter writer = out == null ? null : Files.newBufferedWriter(out, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ExecutorService pool = Executors.newFixedThreadPool(width, r -> {
@@ -220,7 +221,7 @@ public final class EvalHarness {
 
     /** The executor the loops see: time in Python is reported, and the thread does not hold up batched steps. */
     private record AwayWhileExecuting(PythonExecutor inner, StepBatcher batcher, WallClockSplit clock, ProgressBar progress,
-                                      java.util.concurrent.atomic.AtomicBoolean started) implements PythonExecutor {
+                                      AtomicBoolean started) implements PythonExecutor {
         @Override
         public ExecutionResult execute(String sessionId, String code) {
             batcher.awayStarts();
