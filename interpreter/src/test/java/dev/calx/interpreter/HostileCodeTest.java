@@ -109,6 +109,23 @@ class HostileCodeTest {
     }
 
     @Test
+    void theHostWorkingDirectoryIsNeitherShownNorReachable() {
+        String host = Path.of(System.getProperty("user.dir")).toAbsolutePath().toString();
+        try (PythonSession s = py.newSession()) {
+            CellResult r = s.run("import os\nprint(os.getcwd())\nprint(os.path.abspath('x'))");
+            assertEquals("/\n/x\n", r.output(), r.error());
+            CellResult ls = s.run("import os\nos.listdir('.')");
+            assertNotNull(ls.error(), ls.output());
+            assertTrue(ls.error().startsWith("PermissionError"), ls.error());
+            CellResult open = s.run("open('pom.xml').read()");
+            assertNotNull(open.error(), open.output());
+            assertTrue(open.error().startsWith("PermissionError"), open.error());
+            assertFalse((r.output() + ls.error() + open.error()).contains(host), "host directory " + host + " shown");
+            assertNextCellWorks(s);
+        }
+    }
+
+    @Test
     void ctypesCannotLoad() {
         contained("import ctypes\nctypes.CDLL('libc.so.6')", "ImportError");
     }

@@ -23,10 +23,16 @@ import java.util.Set;
  * (sympy's directory and any extra python path). Everything else (/etc/passwd, /, /tmp) is
  * denied with a SecurityException, which GraalPy reports as PermissionError. Symbolic links are
  * resolved before the check, so a link inside a root cannot lead out of it.
+ *
+ * <p>Relative paths resolve against this file system's own working directory, {@code /} unless
+ * the context sets another, never the host process's: Python's {@code os.getcwd()} shows
+ * {@code /}, and {@code open('x')} asks for {@code /x} (denied like any path outside the roots),
+ * so the directory calx was started in is neither shown nor reachable.
  */
 public final class ReadOnlyPathsFileSystem implements FileSystem {
     private final FileSystem delegate = FileSystem.newReadOnlyFileSystem(FileSystem.newDefaultFileSystem());
     private final List<Path> roots = new ArrayList<>();
+    private volatile Path cwd = Path.of("/");
 
     public ReadOnlyPathsFileSystem(List<Path> allowedRoots) {
         for (Path root : allowedRoots) {
@@ -42,7 +48,7 @@ public final class ReadOnlyPathsFileSystem implements FileSystem {
     }
 
     private Path check(Path path) throws IOException {
-        Path abs = path.toAbsolutePath().normalize();
+        Path abs = toAbsolutePath(path).normalize();
         if (!inRoots(abs)) throw denied(path);
         Path real;
         try {
@@ -103,7 +109,13 @@ public final class ReadOnlyPathsFileSystem implements FileSystem {
         return delegate.newDirectoryStream(check(dir), filter);
     }
 
-    @Override public Path toAbsolutePath(Path path) { return delegate.toAbsolutePath(path); }
+    @Override public Path toAbsolutePath(Path path) { return path.isAbsolute() ? path : cwd.resolve(path); }
+
+    @Override
+    public void setCurrentWorkingDirectory(Path dir) {
+        if (!dir.isAbsolute()) throw new IllegalArgumentException("sandbox: working directory must be absolute: " + dir);
+        cwd = dir.normalize();
+    }
 
     @Override
     public Path toRealPath(Path path, LinkOption... options) throws IOException {

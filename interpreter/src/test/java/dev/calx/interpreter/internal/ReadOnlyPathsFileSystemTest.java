@@ -47,6 +47,23 @@ class ReadOnlyPathsFileSystemTest {
     }
 
     @Test
+    void relativePathsResolveAgainstItsOwnWorkingDirectoryNotTheHosts() throws Exception {
+        Path lib = Files.createDirectories(tmp.resolve("lib"));
+        Files.writeString(lib.resolve("m.py"), "x = 1\n");
+        Path host = Path.of("").toAbsolutePath();
+        var fs = new ReadOnlyPathsFileSystem(List.of(lib, host));
+        assertEquals(Path.of("/m.py"), fs.toAbsolutePath(Path.of("m.py")));
+        // the host's working directory is a root here, yet a relative name does not reach into it
+        assertThrows(SecurityException.class, () -> fs.readAttributes(Path.of("pom.xml"), "*"));
+        fs.setCurrentWorkingDirectory(lib);
+        assertEquals(lib.resolve("m.py"), fs.toAbsolutePath(Path.of("m.py")));
+        try (SeekableByteChannel ch = fs.newByteChannel(Path.of("m.py"), Set.of(StandardOpenOption.READ))) {
+            assertEquals(6, ch.size());
+        }
+        assertThrows(IllegalArgumentException.class, () -> fs.setCurrentWorkingDirectory(Path.of("rel")));
+    }
+
+    @Test
     void deniesASymlinkThatLeadsOutOfARoot() throws Exception {
         Path lib = Files.createDirectories(tmp.resolve("lib"));
         Files.writeString(tmp.resolve("secret.txt"), "s");
