@@ -99,8 +99,14 @@ public final class TokenizeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("stdin line " + lineNo + ": expected {\"text\": \"...\"}, found "
                         + (line.length() > 80 ? line.substring(0, 80) + "..." : line));
             }
+            int[] ids;
+            try {
+                ids = t.encode(text.asText(), bos);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("stdin line " + lineNo + ": " + e.getMessage(), e);
+            }
             w.write("{\"ids\":[");
-            writeIds(t.encode(text.asText(), bos), w, ",");
+            writeIds(ids, w, ",");
             w.write("]}\n");
         }
     }

@@ -78,6 +78,23 @@ class TokenizeCommandTest {
         assertTrue(r3[2].contains("/nonexistent/tok.model"), r3[2]);
     }
 
+    /** A text the vocabulary cannot spell (no piece, no byte fallback, no unk): the error names the line, and no line is half-written. */
+    @Test
+    void anUnencodableTextNamesTheLineAndLeavesNoHalfLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(256).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(8);
+        for (String p : java.util.List.of("x", "\n<s>\n", "\n</s>\n", "a", " ", " a")) {
+            byte[] u = p.getBytes(StandardCharsets.UTF_8);
+            b.putFloat(0f).putInt(u.length).put(u);
+        }
+        Path tok = dir.resolve("nounk.bin");
+        Files.write(tok, java.util.Arrays.copyOf(b.array(), b.position()));
+        String[] r = run("{\"text\": \"a\"}\n{\"text\": \"a \u00e9\"}\n", "--tokenizer", tok.toString(), "--jsonl");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("stdin line 2: " + tok) && r[2].contains("U+00E9"), r[2]);
+        assertEquals("{\"ids\":[5]}\n", r[1], "line 1 whole (\"a\" is the piece \"\u2581a\", id 5), nothing of line 2");
+    }
+
     @Test
     void isRegisteredAsASubcommandOfCalx() {
         assertTrue(new CommandLine(new Main()).getSubcommands().containsKey("tokenize"));

@@ -392,10 +392,10 @@ final class BpeEncoder {
             int nb = Utf8.encode(cp, ws.utf8, 0);
             for (int k = 0; k < nb; k++) {
                 int bid = v.byteId(ws.utf8[k] & 0xFF);
-                ws.emit(bid >= 0 ? bid : v.unkId());
+                ws.emit(bid >= 0 ? bid : v.unkIdFor(cp));
             }
         } else if (!ws.prevUnk) {
-            ws.emit(v.unkId());
+            ws.emit(v.unkIdFor(cp));
         }
         ws.prevUnk = true;
     }

@@ -86,7 +86,11 @@ public final class Llama2cTokenizer {
             throw corrupt(file, buf.position(), expectedSize + " tokens and the end of the file",
                     pieces.size() + " tokens and " + buf.remaining() + " more bytes");
         }
-        return toVocabulary(file.toString(), pieces, scores);
+        try {
+            return toVocabulary(file.toString(), pieces, scores);
+        } catch (IllegalArgumentException e) { // e.g. a piece spelled twice: a corrupt file, reported as one
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     private static Vocabulary toVocabulary(String source, List<String> raw, List<Float> rawScores) {

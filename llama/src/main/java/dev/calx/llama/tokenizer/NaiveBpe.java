@@ -65,10 +65,13 @@ final class NaiveBpe {
                 out.add(id);
                 prevUnk = false;
             } else if (v.byteFallback()) {
-                for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) out.add(v.byteId(b & 0xFF));
+                for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    int bid = v.byteId(b & 0xFF);
+                    out.add(bid >= 0 ? bid : v.unkIdFor(s.codePointAt(0)));
+                }
                 prevUnk = true;
             } else {
-                if (!prevUnk) out.add(v.unkId());
+                if (!prevUnk) out.add(v.unkIdFor(s.codePointAt(0)));
                 prevUnk = true;
             }
         }

@@ -17,6 +17,7 @@ public final class Vocabulary {
     /** SentencePiece's default surface of {@code <unk>} when decoding: " ⁇ ". */
     public static final String DEFAULT_UNK_SURFACE = " \u2047 ";
 
+    private final String source;
     private final String[] pieces;
     private final float[] scores;
     private final PieceType[] types;
@@ -92,6 +93,7 @@ public final class Vocabulary {
             throw new IllegalArgumentException(source + ": " + n + " pieces but " + scores.length
                     + " scores and " + types.size() + " types");
         }
+        this.source = source;
         this.pieces = pieces.toArray(new String[0]);
         this.scores = scores.clone();
         this.types = types.toArray(new PieceType[0]);
@@ -225,6 +227,28 @@ public final class Vocabulary {
      */
     public PieceType type(int id) {
         return types[id];
+    }
+
+    /** {@return where this vocabulary was read from (a file name), as error messages name it} */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * The unknown piece's id, for a character the vocabulary cannot spell otherwise.
+     *
+     * @param cp the character (a code point), named in the error
+     * @return {@link #unkId()}
+     * @throws IllegalArgumentException when there is no unknown piece, so the character has no id
+     */
+    int unkIdFor(int cp) {
+        if (unkId < 0) {
+            throw new IllegalArgumentException(source + ": cannot encode U+" + String.format("%04X", cp) + " ("
+                    + new String(Character.toChars(cp)) + "): no piece spells it, "
+                    + (byteFallback ? "a byte piece for one of its UTF-8 bytes is missing" : "byte fallback is off")
+                    + ", and the vocabulary has no <unk> piece");
+        }
+        return unkId;
     }
 
     /** {@return the id of the UNKNOWN piece, or -1} */

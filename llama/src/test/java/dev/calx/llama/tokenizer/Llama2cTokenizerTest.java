@@ -123,4 +123,42 @@ class Llama2cTokenizerTest {
         IOException e2 = assertThrows(IOException.class, () -> Llama2cTokenizer.load(TestData.tok512(), 600));
         assertTrue(e2.getMessage().contains("600 tokens"), e2.getMessage());
     }
+
+    /** A vocabulary with neither {@code <unk>} nor all 256 byte pieces cannot spell every text: say so, never emit id -1. */
+    @Test
+    void aCharacterWithNoIdIsAnErrorNamingItAndTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("nounk.bin");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(8);
+        for (String p : List.of("x", "\n<s>\n", "\n</s>\n", "a", "b", " ", " a", " b")) {
+            byte[] u = p.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            b.putFloat(0f).putInt(u.length).put(u);
+        }
+        out.write(b.array(), 0, b.position());
+        Files.write(file, out.toByteArray());
+        SentencePieceTokenizer t = Llama2cTokenizer.load(file);
+        assertEquals(-1, t.vocabulary().unkId());
+        assertTrue(t.encode("a b", false).length > 0);
+        for (var encode : List.<java.util.function.Function<String, int[]>>of(s -> t.encode(s, false), s -> t.encodeNaive(s, false))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> encode.apply("a é"));
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("U+00E9")
+                    && e.getMessage().contains("no <unk>"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aPieceSpelledTwiceIsACorruptFileNamingBothIds(@TempDir Path dir) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(256).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(8);
+        for (String p : List.of("<unk>", "\n<s>\n", "\n</s>\n", "ab", "c", "ab")) {
+            byte[] u = p.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            b.putFloat(0f).putInt(u.length).put(u);
+        }
+        Path file = dir.resolve("dup.bin");
+        Files.write(file, java.util.Arrays.copyOf(b.array(), b.position()));
+        IOException e = assertThrows(IOException.class, () -> Llama2cTokenizer.load(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("'ab' (id 5) is already defined as id 3"),
+                e.getMessage());
+    }
 }
