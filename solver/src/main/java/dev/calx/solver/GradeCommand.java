@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calx.decode.eval.References;
+import dev.calx.decode.eval.Utf8Lines;
 import dev.calx.decode.grade.AnswerExtractor;
 import dev.calx.decode.grade.AnswerNormalizer;
 import dev.calx.decode.grade.MathGrader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,12 +58,11 @@ public final class GradeCommand implements Callable<Integer> {
         MathGrader grader = new MathGrader(timeoutMs);
         int n = 0, correct = 0, empty = 0, timeouts = 0;
         Path tmp = out == null ? null : out.toAbsolutePath().resolveSibling(out.getFileName() + ".tmp");
-        try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8);
+        try (Utf8Lines in = Utf8Lines.open(data);
              BufferedWriter w = tmp == null ? null : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
+            while ((line = in.next()) != null) {
+                int lineNo = (int) in.lineNumber();
                 if (line.isBlank()) continue;
                 JsonNode row;
                 try {
@@ -129,7 +128,7 @@ public final class GradeCommand implements Callable<Integer> {
             return sb.toString();
         }
         if (n.isObject()) return null;
-        if (n.isNumber() && n.isFloatingPointNumber() && n.asDouble() == Math.rint(n.asDouble())) return String.valueOf((long) n.asDouble());
+        if (n.isNumber()) return References.numberText(n);
         return n.asText();
     }
 }

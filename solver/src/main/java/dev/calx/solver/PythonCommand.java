@@ -3,6 +3,7 @@ package dev.calx.solver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calx.decode.eval.Utf8Lines;
 import dev.calx.interpreter.CellResult;
 import dev.calx.interpreter.InterpreterOptions;
 import dev.calx.interpreter.PythonInterpreter;
@@ -63,35 +64,40 @@ final class PythonCommand implements Callable<Integer> {
                 .withPreimportSympy(preimportSympy);
         var console = System.console();
         boolean terminal = console != null && console.isTerminal();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (PythonInterpreter py = new PythonInterpreter(options)) {
-            if (terminal) repl(py, in, System.out);
-            else jsonLines(py, in, System.out);
+            if (terminal) repl(py, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out);
+            else jsonLines(py, new Utf8Lines(System.in, "stdin"), System.out);
         }
         return 0;
     }
 
     /** The protocol loop; sessions are created on first use and live until the input ends. */
-    static void jsonLines(PythonInterpreter py, BufferedReader in, PrintStream out) throws IOException {
+    static void jsonLines(PythonInterpreter py, Utf8Lines in, PrintStream out) throws IOException {
         Map<String, PythonSession> sessions = new HashMap<>();
         try {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) continue;
+            while (true) {
+                String line, malformed = null;
+                try {
+                    line = in.next();
+                } catch (Utf8Lines.MalformedLineException e) {
+                    line = "";
+                    malformed = e.reason();
+                }
+                if (line == null) break;
+                long lineNo = in.lineNumber();
+                if (malformed == null && line.isBlank()) continue;
                 ObjectNode resp = JSON.createObjectNode();
                 JsonNode req;
                 try {
-                    req = JSON.readTree(line);
+                    req = malformed != null ? null : JSON.readTree(line);
                 } catch (IOException e) {
                     req = null;
                 }
                 if (req == null || !req.isObject() || !req.path("code").isTextual()) {
                     resp.putNull("session");
                     resp.put("output", "");
-                    resp.put("error", "calx python: input line " + lineNo
-                            + " is not a JSON object with a string \"code\" (and optional \"session\")");
+                    resp.put("error", "calx python: input line " + lineNo + (malformed != null ? " is " + malformed
+                            : " is not a JSON object with a string \"code\" (and optional \"session\")"));
                     resp.put("timed_out", false).put("truncated", false).put("ms", 0);
                     out.println(JSON.writeValueAsString(resp));
                     out.flush();

@@ -2,19 +2,18 @@ package dev.calx.solver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.decode.eval.Utf8Lines;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -82,10 +81,16 @@ public final class TokenizeCommand implements Callable<Integer> {
     }
 
     private void encodeLines(SentencePieceTokenizer t, Writer w) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in != null ? in : System.in, StandardCharsets.UTF_8));
-        int lineNo = 0;
-        for (String line; (line = r.readLine()) != null; ) {
-            lineNo++;
+        Utf8Lines r = new Utf8Lines(in != null ? in : System.in, "stdin");
+        while (true) {
+            String line;
+            try {
+                line = r.next();
+            } catch (Utf8Lines.MalformedLineException e) {
+                throw new IllegalArgumentException("stdin line " + e.line() + ": " + e.reason());
+            }
+            if (line == null) break;
+            long lineNo = r.lineNumber();
             if (line.isBlank()) continue;
             JsonNode node;
             try {

@@ -82,6 +82,25 @@ class GradeCommandTest {
     }
 
     @Test
+    void largeNumericReferencesBomAndMalformedUtf8() throws IOException {
+        Path data = dir.resolve("n.jsonl");
+        Files.writeString(data, "\uFEFF{\"prediction\":\"The answer is 150000000000000000000\",\"answer\":1.5e20}\n"
+                + "{\"prediction\":\"The answer is 3\",\"answer\":3.0}\n");
+        Path out = dir.resolve("n.out");
+        assertEquals(0, Main.run("grade", "--data", data.toString(), "--out", out.toString()), std.err());
+        assertTrue(std.out().contains("accuracy 100.00% (2/2)"), std.out());
+        assertEquals("150000000000000000000", JSON.readTree(Files.readAllLines(out).getFirst()).get("reference").asText());
+
+        byte[] b = Files.readAllBytes(data);
+        b[b.length - 3] = (byte) 0xFE; // the "}" of line 2
+        Files.write(data, b);
+        Files.delete(out);
+        assertEquals(1, Main.run("grade", "--data", data.toString(), "--out", out.toString()));
+        assertTrue(std.err().contains("n.jsonl:2: not valid UTF-8 (byte 0xFE"), std.err());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
     void solveWithAMissingModelPathFailsNamingThePath() {
         // Without --model this build uses the embedded model (DefaultModelTest); a wrong path must
         // be an error that names it, not a silent fall-back to the default model.

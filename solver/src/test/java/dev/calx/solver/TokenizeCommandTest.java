@@ -96,6 +96,23 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void malformedUtf8OnStdinNamesTheLine() {
+        TokenizeCommand cmd = new TokenizeCommand();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cmd.out = out;
+        cmd.in = new ByteArrayInputStream(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', 'a', '"', '}', '\n',
+                '{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC0, '"', '}', '\n'});
+        CommandLine cl = new CommandLine(cmd).setErr(new PrintWriter(err));
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            c.getErr().println("calx: " + ex.getMessage());
+            return 1;
+        });
+        assertEquals(1, cl.execute("--tokenizer", model().toString(), "--jsonl"));
+        assertTrue(err.toString().contains("stdin line 2: not valid UTF-8 (byte 0xC0 at byte 10 of the line)"), err.toString());
+        assertEquals("{\"ids\":[263]}\n", out.toString());
+    }
+
+    @Test
     void isRegisteredAsASubcommandOfCalx() {
         assertTrue(new CommandLine(new Main()).getSubcommands().containsKey("tokenize"));
     }

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,11 +47,10 @@ public final class ProblemReader {
      */
     public List<Problem> read(Path file) throws IOException {
         List<Problem> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Utf8Lines r = Utf8Lines.open(file)) {
             String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
+            while ((line = r.next()) != null) {
+                int n = (int) r.lineNumber();
                 if (line.isBlank()) continue;
                 JsonNode row;
                 try {
@@ -122,8 +118,7 @@ public final class ProblemReader {
             n = n.get(part);
         }
         if (n == null || n.isNull() || n.isContainerNode()) return null;
-        return n.isNumber() ? n.numberValue() instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)
-                ? String.valueOf(d.longValue()) : n.asText() : n.asText();
+        return n.isNumber() ? References.numberText(n) : n.asText();
     }
 
     private static List<String> fieldNames(JsonNode row) {

@@ -1,5 +1,6 @@
 package dev.calx.decode.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.calx.decode.grade.AnswerExtractor;
 
 import java.util.regex.Matcher;
@@ -33,5 +34,19 @@ public final class References {
         Matcher m = NUMBER_WITH_UNIT.matcher(r);
         if (m.matches()) return m.group(1);
         return r;
+    }
+
+    /**
+     * A JSON number as a reference's text, written out in full: {@code 3.0} is "3", {@code 2.5}
+     * "2.5", {@code 1.5e20} "150000000000000000000" (not a long's 9223372036854775807, nor
+     * "1.5E20", which the grader would not read as a number).
+     *
+     * @param number a numeric JSON node
+     * @return its value in plain decimal notation, trailing zeros dropped
+     */
+    public static String numberText(JsonNode number) {
+        if (number.isIntegralNumber()) return number.bigIntegerValue().toString();
+        java.math.BigDecimal d = number.decimalValue().stripTrailingZeros();
+        return d.signum() == 0 ? "0" : d.toPlainString();
     }
 }

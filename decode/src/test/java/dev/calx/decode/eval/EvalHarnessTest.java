@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -174,6 +175,28 @@ class EvalHarnessTest {
             m.put(n.get("id").asText(), n.get("prediction").asText() + "|" + n.get("correct") + "|" + n.get("output").asText());
         }
         return m;
+    }
+
+    /** Records hold raw UTF-8 (Jackson does not escape "÷"), so a kill can cut a line inside a character. */
+    @Test
+    void aLineTornInsideACharacterIsDroppedLikeAnyTornLine() throws IOException {
+        List<Problem> problems = new ProblemReader(null, null).read(gsm8kFile(3));
+        Path out = dir.resolve("utf8.jsonl");
+        harness(1).run(problems.subList(0, 2), adder(), sumExecutor(), out, null);
+        byte[] whole = Files.readAllBytes(out);
+        byte[] torn = "{\"id\":\"line-3\",\"prediction\":\"6 \u00f7".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length + torn.length - 1); // the last byte of "÷" missing
+        System.arraycopy(torn, 0, cut, whole.length, torn.length - 1);
+        Files.write(out, cut);
+        assertEquals(2, EvalHarness.readExisting(out).size());
+        assertArrayEquals(whole, Files.readAllBytes(out), "the torn line is gone, the rest kept byte for byte");
+
+        Path mid = dir.resolve("mid.jsonl");
+        Files.write(mid, whole);
+        Files.write(mid, new byte[] {(byte) 0xC3, '\n'}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(mid, whole, java.nio.file.StandardOpenOption.APPEND);
+        var e = assertThrows(IOException.class, () -> EvalHarness.readExisting(mid));
+        assertTrue(e.getMessage().contains("mid.jsonl:3") && e.getMessage().contains("not valid UTF-8"), e.getMessage());
     }
 
     @Test

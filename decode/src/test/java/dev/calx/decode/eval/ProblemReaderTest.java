@@ -68,6 +68,31 @@ class ProblemReaderTest {
     }
 
     @Test
+    void numericReferencesAreWrittenOutInFull() throws IOException {
+        assertEquals("150000000000000000000", one("{\"question\":\"Q\",\"answer\":1.5e20}").reference());
+        assertEquals("123456789012345678901234567890", one("{\"question\":\"Q\",\"answer\":123456789012345678901234567890}").reference());
+        assertEquals("2.5", one("{\"question\":\"Q\",\"answer\":2.50}").reference());
+        assertEquals("0.0000001", one("{\"question\":\"Q\",\"answer\":1e-7}").reference());
+        assertEquals("-3", one("{\"question\":\"Q\",\"answer\":-3.0}").reference());
+        assertEquals("0", one("{\"question\":\"Q\",\"answer\":-0.0}").reference());
+    }
+
+    @Test
+    void aByteOrderMarkIsReadAndMalformedUtf8NamesTheLine() throws IOException {
+        Path f = dir.resolve("win.jsonl");
+        Files.writeString(f, "\uFEFF{\"question\":\"Q \u00f7 2\",\"answer\":\"1\"}\r\n{\"question\":\"R\",\"answer\":\"2\"}\r\n");
+        List<Problem> ps = new ProblemReader(null, null).read(f);
+        assertEquals("Q \u00f7 2", ps.get(0).question());
+        assertEquals(2, ps.get(1).line());
+        Files.write(f, ("{\"question\":\"R\",\"answer\":\"2\"}\n{\"" + (char) 0 + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 4] = (byte) 0xFF;
+        Files.write(f, b);
+        var e = assertThrows(IOException.class, () -> new ProblemReader(null, null).read(f));
+        assertTrue(e.getMessage().contains("win.jsonl:2: not valid UTF-8 (byte 0xFF at byte 3"), e.getMessage());
+    }
+
+    @Test
     void readsTheSharedDataSets() throws IOException {
         Path shared = Path.of(System.getProperty("calx.shared", "../../shared")).resolve("data");
         Path gsm = shared.resolve("gsm8k/test.jsonl"), math = shared.resolve("math/math500.jsonl"), full = shared.resolve("math/test5000.jsonl");

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
+import dev.calx.decode.eval.Utf8Lines;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,16 +88,15 @@ public final class Jsonl {
      * @param file a UTF-8 JSON Lines file
      * @return its non-blank lines, in order
      * @throws IOException when the file cannot be read
-     * @throws DataFormatException when a non-blank line is not exactly one JSON object
+     * @throws DataFormatException when a non-blank line is not valid UTF-8 or not exactly one JSON object
      */
     public static List<Row> read(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
         String name = file.toString();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Utf8Lines r = Utf8Lines.open(file)) {
             String line;
-            long no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
+            while ((line = r.next()) != null) {
+                long no = r.lineNumber();
                 if (line.isBlank()) continue;
                 JsonNode n;
                 try {
@@ -111,6 +109,8 @@ public final class Jsonl {
                 }
                 rows.add(new Row(name, no, n));
             }
+        } catch (Utf8Lines.MalformedLineException e) {
+            throw new DataFormatException(name, e.line(), e.reason());
         }
         return rows;
     }

@@ -128,6 +128,20 @@ class DataPipelineTest {
         }
     }
 
+    @Test
+    void malformedUtf8StopsWithFileLineAndByte() throws Exception {
+        Path f = tmp.resolve("u.jsonl");
+        byte[] ok = "{\"instruction\": \"q \u00f7\", \"output\": \"a\"}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = "{\"instruction\": \"q\u0000\", \"output\": \"a\"}\n".getBytes(StandardCharsets.UTF_8);
+        bad[18] = (byte) 0x80; // the NUL placeholder: a continuation byte with no lead byte
+        Files.write(f, ok);
+        Files.write(f, bad, java.nio.file.StandardOpenOption.APPEND);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Jsonl.read(f));
+        assertEquals(f + ":2: not valid UTF-8 (byte 0x80 at byte 19 of the line)", e.getMessage());
+        Files.write(f, ok);
+        assertEquals("q \u00f7", Jsonl.read(f).getFirst().node().get("instruction").asText());
+    }
+
     /** A character-level tokenizer with SentencePiece's dummy prefix: enough to test lengths and masks without shared data. */
     static final class CharTokenizer implements Tokenizer {
         public int vocabSize() { return 1 << 16; }
