@@ -1,5 +1,6 @@
 package dev.calx.trainer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calx.trainer.checkpoint.Checkpoints;
@@ -364,15 +365,44 @@ public final class Trainer {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** On resume, drop metric rows past the checkpoint (they belong to the interrupted run's lost steps). */
+    /**
+     * On resume, drop metric rows past the checkpoint (they belong to the interrupted run's lost
+     * steps), and a torn last row (the run was killed while appending it). A bad row before the
+     * last is an error naming the file and line.
+     */
     private void trimMetrics(long step) throws IOException {
         Path f = out.resolve(METRICS);
         if (!Files.exists(f)) return;
         StringBuilder keep = new StringBuilder();
-        for (String line : Files.readAllLines(f)) {
-            if (line.isBlank()) continue;
-            if (json.readTree(line).get("step").asLong() <= step) keep.append(line).append('\n');
+        String pending = null; // what was wrong with the previous row: an error unless it was the last
+        try (dev.calx.decode.eval.Utf8Lines lines = dev.calx.decode.eval.Utf8Lines.open(f)) {
+            while (true) {
+                String line;
+                try {
+                    line = lines.next();
+                } catch (dev.calx.decode.eval.Utf8Lines.MalformedLineException e) {
+                    if (pending != null) throw new IOException(pending);
+                    pending = e.getMessage();
+                    continue;
+                }
+                if (line == null) break;
+                if (pending != null) throw new IOException(pending);
+                if (line.isBlank()) continue;
+                JsonNode row;
+                try {
+                    row = json.readTree(line);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    pending = f + ":" + lines.lineNumber() + ": not a metrics row: " + e.getOriginalMessage();
+                    continue;
+                }
+                JsonNode s = row == null ? null : row.get("step");
+                if (s == null || !s.canConvertToLong()) {
+                    throw new IOException(f + ":" + lines.lineNumber() + ": a metrics row without a whole-number \"step\"");
+                }
+                if (s.asLong() <= step) keep.append(line).append('\n');
+            }
         }
+        if (pending != null) err.println("calx train: dropped the torn last row of " + f + " (" + pending + ")");
         dev.calx.trainer.io.AtomicFiles.writeString(f, keep.toString());
     }
 }

@@ -122,6 +122,39 @@ class TrainerTest {
         assertTrue(r.finished());
     }
 
+    /** metrics.jsonl is appended row by row, so a kill can leave half a row; resume must not trip over it. */
+    @Test
+    void aTornLastMetricsRowIsDroppedOnResumeAndACorruptOneEarlierOrACorruptStateIsNamed() throws Exception {
+        Dataset train = data(40, 16, 1);
+        Path out = tmp.resolve("torn");
+        new Trainer(cfg().withStopAfterSteps(3), new TinyLm(16, 8, 3), train, null, out, 0, quiet()).run();
+        Path metrics = out.resolve(Trainer.METRICS);
+        List<String> before = Files.readAllLines(metrics);
+        assertEquals(3, before.size());
+        Files.writeString(metrics, String.join("\n", before) + "\n{\"step\":4,\"lo", java.nio.charset.StandardCharsets.UTF_8);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertTrue(new Trainer(cfg(), new TinyLm(16, 8, 3), train, null, out, 0, new PrintStream(err, true)).run().finished());
+        assertTrue(err.toString().contains("dropped the torn last row of " + metrics + " (" + metrics + ":4: not a metrics row"), err.toString());
+        List<String> rows = Files.readAllLines(metrics);
+        assertEquals(10, rows.size());
+        for (int i = 0; i < rows.size(); i++) assertTrue(rows.get(i).startsWith("{\"step\":" + (i + 1) + ","), rows.get(i));
+
+        Path out2 = tmp.resolve("bad");
+        new Trainer(cfg().withStopAfterSteps(3), new TinyLm(16, 8, 3), train, null, out2, 0, quiet()).run();
+        Path m2 = out2.resolve(Trainer.METRICS);
+        List<String> rows2 = new ArrayList<>(Files.readAllLines(m2));
+        rows2.set(1, "{\"step\":2,");
+        Files.write(m2, rows2);
+        var e = assertThrows(java.io.IOException.class, () -> new Trainer(cfg(), new TinyLm(16, 8, 3), train, null, out2, 0, quiet()).run());
+        assertTrue(e.getMessage().startsWith(m2 + ":2: not a metrics row"), e.getMessage());
+
+        Path state = Checkpoints.latest(out2).orElseThrow().resolve(Checkpoints.STATE);
+        Files.writeString(state, Files.readString(state).substring(0, 30));
+        e = assertThrows(java.io.IOException.class, () -> new Trainer(cfg(), new TinyLm(16, 8, 3), train, null, out2, 0, quiet()).run());
+        assertTrue(e.getMessage().startsWith(state + ": not a trainer state (line "), e.getMessage());
+        assertFalse(e.getMessage().contains("REDACTED"), e.getMessage());
+    }
+
     @Test
     void validationLossWithoutAValidationSetIsAClearError() {
         Trainer t = new Trainer(cfg(), new TinyLm(16, 8, 3), data(8, 16, 1), null, tmp, 0, quiet());

@@ -199,7 +199,15 @@ public final class Checkpoints {
      *                     {@link TrainerState#VERSION}
      */
     public static TrainerState readState(Path dir) throws IOException {
-        TrainerState st = JSON.readValue(dir.resolve(STATE).toFile(), TrainerState.class);
+        Path file = dir.resolve(STATE);
+        TrainerState st;
+        try {
+            st = JSON.readValue(file.toFile(), TrainerState.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new IOException(file + ": not a trainer state" + (at == null ? "" : " (line " + at.getLineNr()
+                    + ", column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage(), e);
+        }
         if (st.version() != TrainerState.VERSION) {
             throw new IOException(dir.resolve(STATE) + ": trainer state version " + st.version() + ", expected " + TrainerState.VERSION);
         }
