@@ -29,4 +29,23 @@ public final class CheckpointException extends IOException {
     public CheckpointException(Path file, String tensor, String message) {
         super(file + ": tensor " + tensor + ": " + message);
     }
+
+    /**
+     * A JSON part of a checkpoint (config.json, an index, a safetensors header) that does not
+     * parse: "FILE: WHAT is not valid JSON (line L, column C): the parser's reason", without
+     * the parser's source dump.
+     *
+     * @param file the file being read
+     * @param what which JSON it is ("the model config", "the safetensors header")
+     * @param e    the parser's exception
+     * @return the exception to throw
+     */
+    public static CheckpointException badJson(Path file, String what, IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            var at = j.getLocation();
+            return new CheckpointException(file, what + " is not valid JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": " + j.getOriginalMessage());
+        }
+        return new CheckpointException(file, what + " cannot be read: " + e.getMessage());
+    }
 }

@@ -140,7 +140,8 @@ public final class EvalCommand implements Callable<Integer> {
             try {
                 before = JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), new TypeReference<LinkedHashMap<String, String>>() { });
             } catch (IOException e) {
-                throw new IOException(file + ": not an options record of calx eval: " + e.getMessage(), e);
+                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                throw new IOException(file + ": not an options record of calx eval: " + why, e);
             }
             List<String> diff = new ArrayList<>();
             for (var e : now.entrySet()) {

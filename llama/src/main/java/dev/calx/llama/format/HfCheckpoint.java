@@ -76,7 +76,7 @@ public final class HfCheckpoint {
         try {
             n = JSON.readTree(cfg.toFile());
         } catch (IOException e) {
-            throw new CheckpointException(cfg, "not valid JSON: " + e.getMessage());
+            throw CheckpointException.badJson(cfg, "the model config", e);
         }
         if (n == null || !n.isObject()) throw new CheckpointException(cfg, "not a JSON object");
         String type = n.path("model_type").asText("llama");
@@ -120,7 +120,7 @@ public final class HfCheckpoint {
             try {
                 wm = JSON.readTree(index.toFile()).get("weight_map");
             } catch (IOException e) {
-                throw new CheckpointException(index, "not valid JSON: " + e.getMessage());
+                throw CheckpointException.badJson(index, "the index", e);
             }
             if (wm == null || !wm.isObject()) throw new CheckpointException(index, "missing weight_map object");
             for (var it = wm.fields(); it.hasNext(); ) {

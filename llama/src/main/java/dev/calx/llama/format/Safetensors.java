@@ -115,7 +115,7 @@ public final class Safetensors {
         try {
             root = JSON.readTree(text);
         } catch (IOException e) {
-            throw new CheckpointException(f.path(), "safetensors header is not valid JSON: " + e.getMessage());
+            throw CheckpointException.badJson(f.path(), "the safetensors header", e);
         }
         if (root == null || !root.isObject()) throw new CheckpointException(f.path(), "safetensors header is not a JSON object");
         long base = 8 + n, dataLen = f.size() - base;

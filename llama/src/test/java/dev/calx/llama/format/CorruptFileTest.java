@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,18 @@ class CorruptFileTest {
         b[7] = 0x7f; // absurd header length (top byte of the little-endian u64)
         Files.write(st, b);
         fails(st, "header length");
+        b[7] = 0;
+        byte b8 = b[8], b9 = b[9];
+        b[8] = '['; // the header's opening brace
+        b[9] = '}';
+        Files.write(st, b);
+        fails(d, "model.safetensors: the safetensors header is not valid JSON (line 1, column 2): Unexpected close marker '}'");
+        b[8] = b8;
+        b[9] = b9;
+        Files.write(st, b);
+        Files.writeString(d.resolve("config.json"), "{\"hidden_size\": 8,\n");
+        String m = fails(d, "config.json: the model config is not valid JSON (line 2, column 1): Unexpected end-of-input");
+        assertFalse(m.contains("REDACTED"), m);
     }
 
     @Test
