@@ -60,6 +60,38 @@ class RoundTripTest {
         }
     }
 
+    /**
+     * Written files get the mode any new file gets here (rw-r--r-- under umask 022), not the
+     * owner-only mode of Files.createTempFile, which the rename used to pass on.
+     */
+    @Test
+    void writtenCheckpointsAndTokenizersHaveTheModeOfAPlainNewFile() throws IOException {
+        Path plain = Files.createFile(tmp.resolve("plain"));
+        var want = Files.getPosixFilePermissions(plain);
+        org.junit.jupiter.api.Assumptions.assumeTrue(want.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ),
+                "this umask makes new files owner-only anyway (" + want + "), so the check could not tell");
+        try (LlamaModel m = LlamaModel.load(FixtureLogitsTest.fixtures().resolve("a_hf_f32"))) {
+            Path hf = tmp.resolve("hf");
+            HfCheckpoint.write(m.weights(), hf, null, null, Long.MAX_VALUE);
+            Path bin = tmp.resolve("m.bin");
+            Llama2c.write(m.weights(), bin, 1);
+            List<Path> written = new java.util.ArrayList<>(List.of(bin));
+            for (String f : files(hf)) written.add(hf.resolve(f));
+            Path tok512 = Path.of(System.getProperty("calx.shared", "../../shared")).resolve("data/models/stories260K/tok512.bin");
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(tok512), "missing " + tok512);
+            var tok = dev.calx.llama.tokenizer.Llama2cTokenizer.load(tok512);
+            for (String name : List.of("tokenizer.model", "tokenizer.json", "tok.bin")) {
+                Path t = tmp.resolve(name);
+                dev.calx.llama.tokenizer.Tokenizers.save(tok, t);
+                written.add(t);
+            }
+            for (Path p : written) assertEquals(want, Files.getPosixFilePermissions(p), p.toString());
+            try (Stream<Path> left = Stream.concat(Files.list(tmp), Files.list(hf))) {
+                assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".tmp")).toList(), "temporary files left");
+            }
+        }
+    }
+
     @Test
     void hfShardedBf16RoundTripsByteIdentically() throws IOException {
         Path src = FixtureLogitsTest.fixtures().resolve("b_hf_bf16_sharded");
