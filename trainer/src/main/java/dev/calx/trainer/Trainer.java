@@ -373,36 +373,16 @@ public final class Trainer {
     private void trimMetrics(long step) throws IOException {
         Path f = out.resolve(METRICS);
         if (!Files.exists(f)) return;
+        var log = dev.calx.decode.eval.Utf8Lines.readLog(f, "a metrics row", line -> {
+            JsonNode s = json.readTree(line).get("step");
+            if (s == null || !s.canConvertToLong()) throw new IOException("no whole-number \"step\"");
+            return s.asLong();
+        });
         StringBuilder keep = new StringBuilder();
-        String pending = null; // what was wrong with the previous row: an error unless it was the last
-        try (dev.calx.decode.eval.Utf8Lines lines = dev.calx.decode.eval.Utf8Lines.open(f)) {
-            while (true) {
-                String line;
-                try {
-                    line = lines.next();
-                } catch (dev.calx.decode.eval.Utf8Lines.MalformedLineException e) {
-                    if (pending != null) throw new IOException(pending);
-                    pending = e.getMessage();
-                    continue;
-                }
-                if (line == null) break;
-                if (pending != null) throw new IOException(pending);
-                if (line.isBlank()) continue;
-                JsonNode row;
-                try {
-                    row = json.readTree(line);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    pending = f + ":" + lines.lineNumber() + ": not a metrics row: " + e.getOriginalMessage();
-                    continue;
-                }
-                JsonNode s = row == null ? null : row.get("step");
-                if (s == null || !s.canConvertToLong()) {
-                    throw new IOException(f + ":" + lines.lineNumber() + ": a metrics row without a whole-number \"step\"");
-                }
-                if (s.asLong() <= step) keep.append(line).append('\n');
-            }
+        for (int i = 0; i < log.lines().size(); i++) {
+            if (log.values().get(i) <= step) keep.append(log.lines().get(i)).append('\n');
         }
-        if (pending != null) err.println("calx train: dropped the torn last row of " + f + " (" + pending + ")");
+        if (log.droppedTail() != null) err.println("calx train: dropped the torn last row of " + f + " (" + log.droppedTail() + ")");
         dev.calx.trainer.io.AtomicFiles.writeString(f, keep.toString());
     }
 }

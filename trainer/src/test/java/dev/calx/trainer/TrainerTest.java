@@ -151,7 +151,7 @@ class TrainerTest {
         Path state = Checkpoints.latest(out2).orElseThrow().resolve(Checkpoints.STATE);
         Files.writeString(state, Files.readString(state).substring(0, 30));
         e = assertThrows(java.io.IOException.class, () -> new Trainer(cfg(), new TinyLm(16, 8, 3), train, null, out2, 0, quiet()).run());
-        assertTrue(e.getMessage().startsWith(state + ": not a trainer state (line "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(state + ": the trainer state is not valid JSON (line "), e.getMessage());
         assertFalse(e.getMessage().contains("REDACTED"), e.getMessage());
     }
 

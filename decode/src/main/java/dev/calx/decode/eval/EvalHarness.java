@@ -265,37 +265,17 @@ public final class EvalHarness {
      * the file rewritten without it (temp file, then rename); a bad line elsewhere is an error.
      */
     static Map<String, EvalRecord> readExisting(Path out) throws IOException {
-        Map<String, EvalRecord> records = new HashMap<>();
-        List<String> good = new ArrayList<>();
-        boolean torn = false, unterminated = false;
-        try (Utf8Lines lines = Utf8Lines.open(out)) {
-            IOException bad = null; // a bad line is an error unless it turns out to be the last one
-            while (true) {
-                String line;
-                try {
-                    line = lines.next();
-                } catch (Utf8Lines.MalformedLineException e) { // a kill in the middle of a character
-                    if (bad != null) throw bad;
-                    bad = new IOException(out + ":" + e.line() + ": not an evaluation record, cannot resume: " + e.reason());
-                    continue;
-                }
-                if (line == null) break;
-                if (bad != null) throw bad;
-                unterminated = !lines.terminated();
-                if (line.isBlank()) continue;
-                try {
-                    EvalRecord r = JSON.readValue(line, EvalRecord.class);
-                    records.put(key(r.id(), r.line()), r);
-                    good.add(line);
-                } catch (IOException e) {
-                    bad = new IOException(out + ":" + lines.lineNumber() + ": not an evaluation record, cannot resume: " + e.getMessage());
-                }
-            }
-            torn = bad != null;
+        Utf8Lines.Log<EvalRecord> log;
+        try {
+            log = Utf8Lines.readLog(out, "an evaluation record", line -> JSON.readValue(line, EvalRecord.class));
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (cannot resume)", e);
         }
-        if (torn || unterminated) {
+        Map<String, EvalRecord> records = new HashMap<>();
+        for (EvalRecord r : log.values()) records.put(key(r.id(), r.line()), r);
+        if (log.needsRewrite()) {
             Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            Files.write(tmp, good, StandardCharsets.UTF_8);
+            Files.write(tmp, log.lines(), StandardCharsets.UTF_8);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return records;

@@ -10,7 +10,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The lines of a UTF-8 text (a JSON Lines file or stdin), with their numbers, decoded strictly.
@@ -47,6 +49,85 @@ public final class Utf8Lines implements Closeable {
         public long line() {
             return line;
         }
+    }
+
+    /**
+     * Turns one line of a log into a value.
+     *
+     * @param <T> the value
+     */
+    @FunctionalInterface
+    public interface LineParser<T> {
+        /**
+         * Parses a line.
+         *
+         * @param line a non-blank line
+         * @return its value
+         * @throws IOException (or an unchecked exception) with what is wrong when the line is not one
+         */
+        T parse(String line) throws IOException;
+    }
+
+    /**
+     * An append-only log as {@link #readLog} found it.
+     *
+     * @param lines        the good non-blank lines, in order
+     * @param values       their parsed values, in the same order
+     * @param droppedTail  what was wrong with a torn last line that was left out (file:line: ...),
+     *                     or null when there was none
+     * @param unterminated whether the file did not end with a newline
+     * @param <T>          the parsed value
+     */
+    public record Log<T>(List<String> lines, List<T> values, String droppedTail, boolean unterminated) {
+        /** {@return whether the file should be rewritten from {@link #lines}: a torn tail or no final newline} */
+        public boolean needsRewrite() {
+            return droppedTail != null || unterminated;
+        }
+    }
+
+    /**
+     * Reads a file that a process appends a line at a time (evaluation records, training
+     * metrics), where a kill can leave the last line torn, even inside a multi-byte character.
+     * A bad last line is left out and reported in {@link Log#droppedTail}; a bad line anywhere
+     * else is an error.
+     *
+     * @param file   the log
+     * @param what   what a line should be, for messages ("an evaluation record")
+     * @param parser parses one non-blank line
+     * @param <T>    the parsed value
+     * @return the good lines and their values
+     * @throws IOException "FILE:LINE: not WHAT: reason" for a bad line before the last, or when
+     *                     reading fails
+     */
+    public static <T> Log<T> readLog(Path file, String what, LineParser<T> parser) throws IOException {
+        List<String> lines = new ArrayList<>();
+        List<T> values = new ArrayList<>();
+        String bad = null; // what was wrong with the line before: an error unless it was the last
+        boolean unterminated = false;
+        try (Utf8Lines r = open(file)) {
+            while (true) {
+                String line;
+                try {
+                    line = r.next();
+                } catch (MalformedLineException e) {
+                    if (bad != null) throw new IOException(bad);
+                    bad = file + ":" + e.line() + ": not " + what + ": " + e.reason();
+                    continue;
+                }
+                if (line == null) break;
+                if (bad != null) throw new IOException(bad);
+                unterminated = !r.terminated();
+                if (line.isBlank()) continue;
+                try {
+                    values.add(parser.parse(line));
+                    lines.add(line);
+                } catch (IOException | RuntimeException e) {
+                    String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                    bad = file + ":" + r.lineNumber() + ": not " + what + ": " + why;
+                }
+            }
+        }
+        return new Log<>(lines, values, bad, unterminated);
     }
 
     private final InputStream in;

@@ -80,4 +80,27 @@ class Utf8LinesTest {
         assertEquals(expected, all(new Utf8Lines(trickle, "pipe")));
         assertEquals(expected, all(of(bytes)));
     }
+
+    @Test
+    void aLogDropsOnlyABadLastLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path f = dir.resolve("log");
+        Utf8Lines.LineParser<Integer> parser = Integer::parseInt;
+        java.nio.file.Files.writeString(f, "1\n\n2\n");
+        Utf8Lines.Log<Integer> ok = Utf8Lines.readLog(f, "a number", parser);
+        assertEquals(List.of(1, 2), ok.values());
+        assertFalse(ok.needsRewrite());
+        java.nio.file.Files.writeString(f, "1\n2\n3x");
+        Utf8Lines.Log<Integer> torn = Utf8Lines.readLog(f, "a number", parser);
+        assertEquals(List.of("1", "2"), torn.lines());
+        assertEquals(f + ":3: not a number: For input string: \"3x\"", torn.droppedTail());
+        assertTrue(torn.needsRewrite());
+        java.nio.file.Files.write(f, new byte[] {'1', '\n', '2', (byte) 0xC3});
+        assertEquals(f + ":2: not a number: not valid UTF-8 (byte 0xC3 at byte 2 of the line)",
+                Utf8Lines.readLog(f, "a number", parser).droppedTail());
+        java.nio.file.Files.writeString(f, "1\nx\n3\n");
+        IOException e = assertThrows(IOException.class, () -> Utf8Lines.readLog(f, "a number", parser));
+        assertEquals(f + ":2: not a number: For input string: \"x\"", e.getMessage());
+        java.nio.file.Files.writeString(f, "1\n2");
+        assertTrue(Utf8Lines.readLog(f, "a number", parser).needsRewrite(), "no final newline");
+    }
 }

@@ -22,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 final class LeWriter implements AutoCloseable {
     private final Path target, tmp;
     private final FileChannel ch;
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private long written;
     private boolean committed;
@@ -31,22 +30,8 @@ final class LeWriter implements AutoCloseable {
         this.target = target;
         Path dir = target.toAbsolutePath().getParent();
         if (dir != null) Files.createDirectories(dir);
-        // Not Files.createTempFile: that makes the file owner-only (rw-------), and the rename
-        // would hand the checkpoint those rights. A fresh name opened with CREATE_NEW gets the
-        // mode any new file gets (rw-r--r-- under the usual umask 022).
-        Path t;
-        FileChannel c;
-        while (true) {
-            t = (dir == null ? Path.of("") : dir).resolve(target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-            try {
-                c = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-                break;
-            } catch (java.nio.file.FileAlreadyExistsException taken) {
-                // another writer's temp file: draw again
-            }
-        }
-        this.tmp = t;
-        this.ch = c;
+        this.tmp = TempFiles.createBeside(target);
+        this.ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
     }
 
     long position() { return written + buf.position(); }

@@ -176,22 +176,9 @@ public final class Llama2cTokenizer {
     static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        // a fresh name with CREATE_NEW, not Files.createTempFile, whose owner-only mode the rename would keep
-        Path tmp;
-        java.io.OutputStream o;
-        while (true) {
-            tmp = dir.resolve(file.getFileName() + "." + Long.toHexString(new java.security.SecureRandom().nextLong()) + ".tmp");
-            try {
-                o = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
-                break;
-            } catch (java.nio.file.FileAlreadyExistsException taken) {
-                // someone else's temporary file: draw another name, leave theirs alone
-            }
-        }
+        Path tmp = dev.calx.llama.format.TempFiles.createBeside(file);
         try {
-            try (java.io.OutputStream w = o) {
-                w.write(bytes);
-            }
+            Files.write(tmp, bytes);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

@@ -204,9 +204,7 @@ public final class Checkpoints {
         try {
             st = JSON.readValue(file.toFile(), TrainerState.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            var at = e.getLocation();
-            throw new IOException(file + ": not a trainer state" + (at == null ? "" : " (line " + at.getLineNr()
-                    + ", column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage(), e);
+            throw dev.calx.llama.CheckpointException.badJson(file, "the trainer state", e);
         }
         if (st.version() != TrainerState.VERSION) {
             throw new IOException(dir.resolve(STATE) + ": trainer state version " + st.version() + ", expected " + TrainerState.VERSION);
