@@ -34,7 +34,9 @@ public final class DataCommand implements Callable<Integer> {
                 + " (default: ${DEFAULT-VALUE}).") int workers;
         @Option(names = "--timeout", defaultValue = "10", description = "Seconds per program (default: ${DEFAULT-VALUE}).") int timeout;
 
-        CodeRunner open() {
+        CodeRunner open(picocli.CommandLine cl) {
+            if (timeout < 1) throw new picocli.CommandLine.ParameterException(cl, "--timeout must be 1 or more seconds, got " + timeout);
+            if (workers < 1) throw new picocli.CommandLine.ParameterException(cl, "--workers must be 1 or more, got " + workers);
             if (python != null) return new ProcessCodeRunner(python, timeout);
             System.err.println("calx data: running programs in GraalPy (" + workers + " worker(s); starting them, with SymPy,"
                     + " takes ~20 s)...");
@@ -42,6 +44,11 @@ public final class DataCommand implements Callable<Integer> {
             // default 180 s start-up limit three times in a row and the whole run stopped
             return new GraalPyCodeRunner(InterpreterOptions.defaults().withWorkers(workers)
                     .withTimeout(java.time.Duration.ofSeconds(timeout)).withStartupTimeout(java.time.Duration.ofSeconds(900)));
+        }
+
+        /** The first dropped row of each reason, one indented line each, on stderr. */
+        static void printExamples(java.util.Map<String, String> examples) {
+            for (var e : examples.entrySet()) System.err.println("  first " + e.getKey() + ": " + e.getValue());
         }
 
         static void close(CodeRunner r) {
@@ -71,7 +78,7 @@ public final class DataCommand implements Callable<Integer> {
             }
             if (n < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--n must be 1 or more, got " + n);
             var problems = Synthesizer.generate(n, seed, longShare);
-            CodeRunner r = exec.open();
+            CodeRunner r = exec.open(spec.commandLine());
             Synthesizer.Report rep;
             try {
                 rep = Synthesizer.write(problems, out, seed, r);
@@ -80,6 +87,7 @@ public final class DataCommand implements Callable<Integer> {
             }
             System.out.println("problems " + problems.size() + "; stage1 rows " + rep.cotRows() + "; stage2 rows " + rep.codeRows()
                     + "; stage2 dropped " + rep.dropped() + " " + rep.dropReasons() + "; executed " + rep.executed() + " -> " + out);
+            Exec.printExamples(rep.dropExamples());
             return 0;
         }
     }
@@ -90,10 +98,16 @@ public final class DataCommand implements Callable<Integer> {
         @Option(names = "--in", required = true, description = "GSM8K JSONL (question, answer).") Path in;
         @Option(names = "--out", required = true, description = "Output directory.") Path out;
         @picocli.CommandLine.Mixin Exec exec = new Exec();
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            CodeRunner r = exec.open();
+            // before the interpreter starts (GraalPy takes ~20 s): a wrong path fails at once
+            if (!java.nio.file.Files.isRegularFile(in) || !java.nio.file.Files.isReadable(in)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--in " + in + ": " + (java.nio.file.Files.exists(in) ? "not a readable file" : "no such file"));
+            }
+            CodeRunner r = exec.open(spec.commandLine());
             Gsm8k.Report rep;
             try {
                 rep = Gsm8k.convert(in, out, r);
@@ -102,6 +116,7 @@ public final class DataCommand implements Callable<Integer> {
             }
             System.out.println("rows " + rep.rows() + "; code rows " + rep.codeRows() + "; dropped " + rep.dropReasons()
                     + "; executed " + rep.executed() + " -> " + out);
+            Exec.printExamples(rep.dropExamples());
             return 0;
         }
     }

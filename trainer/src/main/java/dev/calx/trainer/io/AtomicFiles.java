@@ -1,8 +1,11 @@
 package dev.calx.trainer.io;
 
+import dev.calx.llama.format.TempFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -23,25 +26,27 @@ public final class AtomicFiles {
 
     /**
      * Writes bytes to a temporary file beside the target, then renames it over the target in one
-     * atomic move. Parent directories are created; on POSIX file systems the file ends up rw-r--r--.
+     * atomic move. Parent directories are created. The file gets the mode any new file gets
+     * (rw-r--r-- under the usual umask 022; see {@link TempFiles}).
      *
      * @param target  the file to create or replace
      * @param content the bytes
-     * @throws IOException when the file cannot be written, or the file system cannot rename
-     *                     atomically ({@link java.nio.file.AtomicMoveNotSupportedException})
+     * @throws IOException when the file cannot be written, a directory on its path is a file, or
+     *                     the file system cannot rename atomically
+     *                     ({@link java.nio.file.AtomicMoveNotSupportedException})
      */
     public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.exists(d)) {
+                if (!Files.isDirectory(d)) throw new NotDirectoryException(d + " (to hold " + target.getFileName() + ") is a file, not a directory");
+                break;
+            }
+        }
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = TempFiles.createBeside(target);
         try {
             Files.write(tmp, content);
-            // createTempFile makes the file owner-only; data and checkpoints are meant to be shared
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: keep the default
-            }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -30,12 +30,14 @@ public final class Gsm8k {
 
     /** One converted row: the CoT text, and the code-nested pieces (programs run later). */
     record Converted(String id, String question, String answer, String cot, List<String> texts, List<List<String>> programs,
-                     List<List<String>> expected, String dropReason) { }
+                     List<List<String>> expected, String dropReason, String dropDetail) { }
 
     static String finalAnswer(Jsonl.Row row, String answer) {
         int i = answer.lastIndexOf("####");
         if (i < 0) throw row.error("answer has no \"#### N\" final line");
-        return answer.substring(i + 4).strip().replace(",", "");
+        String fin = answer.substring(i + 4).strip().replace(",", "");
+        if (fin.isEmpty()) throw row.error("answer's \"####\" line has no number after it");
+        return fin;
     }
 
     static Converted convert(Jsonl.Row row, String id) {
@@ -46,7 +48,7 @@ public final class Gsm8k {
         String cot = ANNOTATION.matcher(body).replaceAll("") + "\n" + boxed;
         List<String> texts = new ArrayList<>();
         List<List<String>> programs = new ArrayList<>(), expected = new ArrayList<>();
-        String drop = null;
+        String drop = null, detail = null;
         for (String line : body.split("\n")) {
             Matcher m = ANNOTATION.matcher(line);
             List<String> prints = new ArrayList<>(), want = new ArrayList<>();
@@ -55,7 +57,10 @@ public final class Gsm8k {
                 int eq = ann.lastIndexOf('=');
                 String expr = eq < 0 ? ann : ann.substring(0, eq);
                 if (eq < 0 || !SAFE_EXPR.matcher(expr).matches()) {
-                    drop = "annotation is not plain arithmetic";
+                    if (drop == null) {
+                        drop = "annotation is not plain arithmetic";
+                        detail = "<<" + ann + ">>";
+                    }
                     continue;
                 }
                 prints.add("print(" + expr.strip() + ")");
@@ -65,7 +70,7 @@ public final class Gsm8k {
             programs.add(prints);
             expected.add(want);
         }
-        return new Converted(id, q, fin, cot, texts, programs, expected, drop);
+        return new Converted(id, q, fin, cot, texts, programs, expected, drop, detail);
     }
 
     /** Assembles the code-nested solution from the outputs of each line's program (null: no program). */
@@ -104,9 +109,12 @@ public final class Gsm8k {
      * @param dropReasons rows left out of the code-nested file, by reason (an annotation that is
      *                    not plain arithmetic, an execution error, a printed value that differs
      *                    from the annotation, ...)
+     * @param dropExamples the first dropped row of each reason: its id and the annotation, error
+     *                    or printed value behind it
      * @param executed    whether the programs were run
      */
-    public record Report(int rows, int codeRows, Map<String, Integer> dropReasons, boolean executed) { }
+    public record Report(int rows, int codeRows, Map<String, Integer> dropReasons, Map<String, String> dropExamples,
+                         boolean executed) { }
 
     /**
      * Converts a GSM8K JSONL file into {@code gsm8k_<name>_cot.jsonl}, {@code gsm8k_<name>_code.jsonl}
@@ -133,6 +141,7 @@ public final class Gsm8k {
             cot.append(json.writeValueAsString(row)).append('\n');
         }
         Map<String, Integer> drops = new TreeMap<>();
+        Map<String, String> examples = new TreeMap<>();
         int codeRows = 0;
         List<String> programs = new ArrayList<>();
         for (Converted c : conv) for (List<String> p : c.programs) if (!p.isEmpty()) programs.add(String.join("\n", p));
@@ -143,7 +152,7 @@ public final class Gsm8k {
         int k = 0;
         for (Converted c : conv) {
             ObjectNode row = row(json, c);
-            String reason = c.dropReason;
+            String reason = c.dropReason, detail = c.dropDetail;
             List<String> outputs = new ArrayList<>();
             for (int i = 0; i < c.programs.size(); i++) {
                 if (c.programs.get(i).isEmpty()) {
@@ -153,13 +162,18 @@ public final class Gsm8k {
                 if (runner != null) {
                     CodeRunner.Result r = results.get(k);
                     String why = check(r, c.expected.get(i));
-                    if (why != null && reason == null) reason = why;
+                    if (why != null && reason == null) {
+                        reason = why;
+                        detail = String.join("; ", c.programs.get(i)) + (r.ok() ? " printed " + r.stdout().strip().replace("\n", " ")
+                                + ", the annotations say " + String.join(" ", c.expected.get(i)) : ": " + r.error());
+                    }
                     outputs.add(r.stdout());
                 }
                 k++;
             }
             if (reason != null) {
                 drops.merge(reason, 1, Integer::sum);
+                examples.putIfAbsent(reason, c.id + ": " + (detail.length() <= 300 ? detail : detail.substring(0, 300) + "..."));
                 continue;
             }
             if (runner != null) {
@@ -187,8 +201,9 @@ public final class Gsm8k {
         manifest.put("code_rows", codeRows);
         manifest.put("executor", runner == null ? "none: programs were NOT run and carry no output blocks" : runner.describe());
         manifest.set("code_drop_reasons", json.valueToTree(drops));
+        if (!examples.isEmpty()) manifest.set("code_drop_examples", json.valueToTree(examples));
         AtomicFiles.writeString(out.resolve("gsm8k_" + base + "_manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
-        return new Report(conv.size(), codeRows, drops, runner != null);
+        return new Report(conv.size(), codeRows, drops, examples, runner != null);
     }
 
     private static ObjectNode row(ObjectMapper json, Converted c) {

@@ -170,10 +170,24 @@ public final class Synthesizer {
      * @param codeRows    stage-2 rows written, by split
      * @param dropped     stage-2 rows left out because their execution failed or printed another answer
      * @param dropReasons those rows by reason ({@code error}, {@code unparsable output}, {@code wrong answer})
+     * @param dropExamples the first dropped row of each reason: its id and what the program
+     *                    printed or raised (e.g. {@code ModuleNotFoundError: No module named
+     *                    'sympy'} when the interpreter lacks SymPy)
      * @param executed    whether the programs were run
      */
     public record Report(Map<String, Integer> cotRows, Map<String, Integer> codeRows, int dropped,
-                         Map<String, Integer> dropReasons, boolean executed) { }
+                         Map<String, Integer> dropReasons, Map<String, String> dropExamples, boolean executed) { }
+
+    /** "ID: what went wrong" for a dropped row: the error, or the end of what it printed. */
+    static String dropExample(String id, CodeRunner.Result r) {
+        String what = r.error() != null ? r.error() : "printed " + tail(r.stdout().strip(), 200);
+        return id + ": " + tail(what, 300);
+    }
+
+    private static String tail(String s, int max) {
+        String one = s.replace("\n", "\\n");
+        return one.length() <= max ? one : "..." + one.substring(one.length() - max);
+    }
 
     /**
      * Writes the data set under {@code dir}. With a runner, stage-2 rows carry output blocks from
@@ -192,6 +206,7 @@ public final class Synthesizer {
         ObjectMapper json = new ObjectMapper();
         Map<String, StringBuilder> cot = new TreeMap<>(), code = new TreeMap<>();
         Map<String, Integer> cotRows = new TreeMap<>(), codeRows = new TreeMap<>(), drops = new TreeMap<>();
+        Map<String, String> examples = new TreeMap<>();
         List<CodeRunner.Result> results = null;
         if (runner != null) {
             List<String> programs = problems.stream().map(Solutions::program).toList();
@@ -215,6 +230,7 @@ public final class Synthesizer {
                 if (reason != null) {
                     dropped++;
                     drops.merge(reason, 1, Integer::sum);
+                    examples.putIfAbsent(reason, dropExample(p.id(), r));
                     continue;
                 }
                 crow.put("executed", true);
@@ -244,11 +260,12 @@ public final class Synthesizer {
         manifest.set("stage2_rows", json.valueToTree(codeRows));
         manifest.put("stage2_dropped", dropped);
         manifest.set("stage2_drop_reasons", json.valueToTree(drops));
+        if (!examples.isEmpty()) manifest.set("stage2_drop_examples", json.valueToTree(examples)); // absent without drops: same bytes as before
         Map<String, Integer> perTemplate = new TreeMap<>();
         for (Problem p : problems) perTemplate.merge(p.template().id() + "/" + p.kind(), 1, Integer::sum);
         manifest.set("per_template", json.valueToTree(perTemplate));
         AtomicFiles.writeString(dir.resolve("manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
-        return new Report(cotRows, codeRows, dropped, drops, runner != null);
+        return new Report(cotRows, codeRows, dropped, drops, examples, runner != null);
     }
 
     /** Null when the execution printed the known answer as its last line, else why not. */

@@ -59,5 +59,9 @@ class Gsm8kTest {
         Files.write(in, List.of("{\"question\": \"q\", \"answer\": \"no final\"}"));
         e = assertThrows(DataFormatException.class, () -> Gsm8k.convert(in, tmp, null));
         assertTrue(e.getMessage().contains(":1: answer has no"), e.getMessage());
+        // "####" with nothing after it used to give a row whose answer was "\\boxed{}"
+        Files.write(in, List.of("{\"question\": \"q\", \"answer\": \"a <<2+3=5>>5\\n#### \"}"));
+        e = assertThrows(DataFormatException.class, () -> Gsm8k.convert(in, tmp, null));
+        assertEquals(in + ":1: answer's \"####\" line has no number after it", e.getMessage());
     }
 }

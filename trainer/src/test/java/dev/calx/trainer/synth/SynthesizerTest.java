@@ -202,6 +202,10 @@ class SynthesizerTest {
         assertEquals(ps.size(), r.dropped());
         assertEquals(ps.size(), r.dropReasons().values().stream().mapToInt(Integer::intValue).sum());
         assertTrue(r.codeRows().isEmpty());
+        assertEquals(ps.get(0).id() + ": printed 123456789123", r.dropExamples().get("wrong answer"));
+        assertEquals(ps.get(1).id() + ": NameError: boom", r.dropExamples().get("error"));
+        JsonNode m = new ObjectMapper().readTree(tmp.resolve("manifest.json").toFile());
+        assertEquals(ps.get(1).id() + ": NameError: boom", m.get("stage2_drop_examples").get("error").asText());
     }
 
     @Test
