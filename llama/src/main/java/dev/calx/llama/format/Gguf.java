@@ -79,10 +79,29 @@ public final class Gguf {
         return suffix == null ? null : "model.layers." + layer + "." + suffix + ".weight";
     }
 
-    static long num(Map<String, Object> m, String key, Path p) throws CheckpointException {
+    /**
+     * An integer key that must fit an int, from {@code min} up: a GGUF uint64 of 2^32 + 768 must not
+     * become 768, nor a float 12.5 become 12.
+     */
+    static int intNum(Map<String, Object> m, String key, long min, Path p) throws CheckpointException {
         Object o = m.get(key);
-        if (!(o instanceof Number n)) throw new CheckpointException(p, "missing or non-numeric metadata " + key);
-        return n.longValue();
+        if (o == null) throw new CheckpointException(p, "missing metadata " + key);
+        if (!(o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte)) {
+            throw new CheckpointException(p, "metadata " + key + " = " + o + " is not an integer");
+        }
+        long v = ((Number) o).longValue();
+        if (v < min || v > Integer.MAX_VALUE) {
+            throw new CheckpointException(p, "metadata " + key + " = " + v + " is outside " + min + ".." + Integer.MAX_VALUE);
+        }
+        return (int) v;
+    }
+
+    /** An optional real-valued key: its value, the default when absent, an error when it is not a number. */
+    static double realNum(Map<String, Object> m, String key, double dflt, Path p) throws CheckpointException {
+        Object o = m.get(key);
+        if (o == null) return dflt;
+        if (!(o instanceof Number n)) throw new CheckpointException(p, "metadata " + key + " = " + o + " is not a number");
+        return n.doubleValue();
     }
 
     /**
@@ -95,33 +114,40 @@ public final class Gguf {
      *
      * @param g a parsed GGUF file
      * @return the hyper-parameters
-     * @throws CheckpointException when the architecture is not llama, a required key is missing or
-     *                             not a number, RoPE is partial, or the values are inconsistent
+     * @throws CheckpointException when the architecture is not llama, a required key is missing, a
+     *                             count is not an integer that fits an int, RoPE is partial, or the
+     *                             values are inconsistent
      */
     public static LlamaConfig config(GgufFile g) throws CheckpointException {
         Map<String, Object> m = g.metadata();
         Path p = g.path();
         Object arch = m.get("general.architecture");
         if (!"llama".equals(arch)) throw new CheckpointException(p, "general.architecture is " + arch + ", expected llama");
-        int heads = (int) num(m, "llama.attention.head_count", p);
-        int kvHeads = m.containsKey("llama.attention.head_count_kv") ? (int) num(m, "llama.attention.head_count_kv", p) : heads;
-        int dim = (int) num(m, "llama.embedding_length", p);
+        int heads = intNum(m, "llama.attention.head_count", 1, p);
+        int kvHeads = m.containsKey("llama.attention.head_count_kv") ? intNum(m, "llama.attention.head_count_kv", 1, p) : heads;
+        int dim = intNum(m, "llama.embedding_length", 1, p);
         int vocab;
-        if (m.containsKey("llama.vocab_size")) vocab = (int) num(m, "llama.vocab_size", p);
+        if (m.containsKey("llama.vocab_size")) vocab = intNum(m, "llama.vocab_size", 1, p);
         else if (g.tokens() != null) vocab = g.tokens().size();
-        else if (g.tensors().containsKey("token_embd.weight")) vocab = (int) g.tensors().get("token_embd.weight").dims()[1];
+        else if (g.tensors().containsKey("token_embd.weight")) {
+            long[] d = g.tensors().get("token_embd.weight").dims();
+            if (d.length != 2 || d[1] > Integer.MAX_VALUE) {
+                throw new CheckpointException(p, "token_embd.weight has dims " + java.util.Arrays.toString(d) + ", not [dim, vocab]");
+            }
+            vocab = (int) d[1];
+        }
         else throw new CheckpointException(p, "no llama.vocab_size, tokenizer.ggml.tokens or token_embd.weight to take the vocabulary size from");
-        if (m.containsKey("llama.rope.dimension_count") && num(m, "llama.rope.dimension_count", p) * heads != dim) {
+        if (m.containsKey("llama.rope.dimension_count") && (long) intNum(m, "llama.rope.dimension_count", 1, p) * heads != dim) {
             throw new CheckpointException(p, "llama.rope.dimension_count " + m.get("llama.rope.dimension_count")
                     + " is not the head dim " + dim / Math.max(1, heads) + " (partial RoPE is not supported)");
         }
-        double eps = m.get("llama.attention.layer_norm_rms_epsilon") instanceof Number n ? n.doubleValue() : 1e-5;
-        double theta = m.get("llama.rope.freq_base") instanceof Number n ? n.doubleValue() : 10000;
-        int bos = m.get("tokenizer.ggml.bos_token_id") instanceof Number n ? n.intValue() : 1;
-        int eos = m.get("tokenizer.ggml.eos_token_id") instanceof Number n ? n.intValue() : 2;
+        double eps = realNum(m, "llama.attention.layer_norm_rms_epsilon", 1e-5, p);
+        double theta = realNum(m, "llama.rope.freq_base", 10000, p);
+        int bos = m.containsKey("tokenizer.ggml.bos_token_id") ? intNum(m, "tokenizer.ggml.bos_token_id", -1, p) : 1;
+        int eos = m.containsKey("tokenizer.ggml.eos_token_id") ? intNum(m, "tokenizer.ggml.eos_token_id", -1, p) : 2;
         try {
-            return new LlamaConfig(dim, (int) num(m, "llama.feed_forward_length", p), (int) num(m, "llama.block_count", p),
-                    heads, kvHeads, vocab, (float) eps, (float) theta, (int) num(m, "llama.context_length", p),
+            return new LlamaConfig(dim, intNum(m, "llama.feed_forward_length", 1, p), intNum(m, "llama.block_count", 1, p),
+                    heads, kvHeads, vocab, (float) eps, (float) theta, intNum(m, "llama.context_length", 1, p),
                     !g.tensors().containsKey("output.weight"), bos, eos);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(p, "inconsistent llama.* metadata: " + e.getMessage());

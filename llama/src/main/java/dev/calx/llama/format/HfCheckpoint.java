@@ -84,31 +84,62 @@ public final class HfCheckpoint {
         String act = n.path("hidden_act").asText("silu");
         if (!act.equals("silu")) throw new CheckpointException(cfg, "hidden_act is '" + act + "', only 'silu' (SwiGLU) is supported");
         if (n.hasNonNull("rope_scaling")) throw new CheckpointException(cfg, "rope_scaling " + n.get("rope_scaling") + " is not supported");
-        if (n.path("attention_bias").asBoolean(false) || n.path("mlp_bias").asBoolean(false)) {
+        if (optBool(n, "attention_bias", false, cfg) || optBool(n, "mlp_bias", false, cfg)) {
             throw new CheckpointException(cfg, "attention_bias / mlp_bias are not supported (Llama-2 has no biases)");
         }
         int heads = req(n, "num_attention_heads", cfg), hidden = req(n, "hidden_size", cfg);
-        if (n.has("head_dim") && n.get("head_dim").asInt() * heads != hidden) {
+        if (n.hasNonNull("head_dim") && (long) optInt(n, "head_dim", 0, cfg) * heads != hidden) {
             throw new CheckpointException(cfg, "head_dim " + n.get("head_dim") + " times num_attention_heads " + heads
                     + " differs from hidden_size " + hidden);
         }
         JsonNode eos = n.path("eos_token_id");
-        int eosId = eos.isArray() ? eos.path(0).asInt(2) : eos.asInt(2);
+        int eosId;
+        if (eos.isArray()) {
+            if (eos.isEmpty() || !isInt(eos.get(0))) throw new CheckpointException(cfg, "field eos_token_id = " + eos + " does not start with an integer id");
+            eosId = eos.get(0).asInt();
+        } else {
+            eosId = optInt(n, "eos_token_id", 2, cfg);
+        }
         try {
             return new LlamaConfig(hidden, req(n, "intermediate_size", cfg), req(n, "num_hidden_layers", cfg), heads,
-                    n.path("num_key_value_heads").asInt(heads), req(n, "vocab_size", cfg),
-                    (float) n.path("rms_norm_eps").asDouble(1e-6), (float) n.path("rope_theta").asDouble(10000),
-                    n.path("max_position_embeddings").asInt(2048), n.path("tie_word_embeddings").asBoolean(false),
-                    n.path("bos_token_id").asInt(1), eosId);
+                    optInt(n, "num_key_value_heads", heads, cfg), req(n, "vocab_size", cfg),
+                    (float) optReal(n, "rms_norm_eps", 1e-6, cfg), (float) optReal(n, "rope_theta", 10000, cfg),
+                    optInt(n, "max_position_embeddings", 2048, cfg), optBool(n, "tie_word_embeddings", false, cfg),
+                    optInt(n, "bos_token_id", 1, cfg), eosId);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(cfg, "inconsistent config: " + e.getMessage());
         }
     }
 
+    /** A JSON integer that fits an int (not 12.5, not "12", not 2^32 + 12). */
+    private static boolean isInt(JsonNode v) {
+        return v.isIntegralNumber() && v.canConvertToInt();
+    }
+
     private static int req(JsonNode n, String field, Path cfg) throws CheckpointException {
         JsonNode v = n.get(field);
-        if (v == null || !v.canConvertToInt()) throw new CheckpointException(cfg, "missing or non-integer field " + field);
+        if (v == null || v.isNull()) throw new CheckpointException(cfg, "missing field " + field);
+        if (!isInt(v)) throw new CheckpointException(cfg, "field " + field + " = " + v + " is not an integer");
         return v.asInt();
+    }
+
+    /** An optional integer: the default when absent or null, an error when it is something else. */
+    private static int optInt(JsonNode n, String field, int dflt, Path cfg) throws CheckpointException {
+        return n.hasNonNull(field) ? req(n, field, cfg) : dflt;
+    }
+
+    private static double optReal(JsonNode n, String field, double dflt, Path cfg) throws CheckpointException {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isNumber()) throw new CheckpointException(cfg, "field " + field + " = " + v + " is not a number");
+        return v.asDouble();
+    }
+
+    private static boolean optBool(JsonNode n, String field, boolean dflt, Path cfg) throws CheckpointException {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isBoolean()) throw new CheckpointException(cfg, "field " + field + " = " + v + " is not true or false");
+        return v.asBoolean();
     }
 
     /** The safetensors files of a checkpoint directory and which file holds each tensor. */

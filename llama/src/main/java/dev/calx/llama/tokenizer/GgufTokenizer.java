@@ -89,9 +89,10 @@ public final class GgufTokenizer {
         if (m.get(P + "token_type") != null) {
             List<?> l = list(source, m, "token_type", n);
             for (int i = 0; i < n; i++) {
-                int code = number(source, "token_type", i, l.get(i)).intValue();
-                PieceType t = PieceType.ofCode(code);
-                if (t == null) throw new IOException(source + ": " + P + "token_type[" + i + "] = " + code + " is not a SentencePiece piece type (1-6)");
+                Number raw = number(source, "token_type", i, l.get(i));
+                long code = raw.longValue();
+                PieceType t = raw.doubleValue() == code && code >= 0 && code <= 6 ? PieceType.ofCode((int) code) : null;
+                if (t == null) throw new IOException(source + ": " + P + "token_type[" + i + "] = " + raw + " is not a SentencePiece piece type (1-6)");
                 types.add(t);
             }
         } else {
@@ -129,8 +130,13 @@ public final class GgufTokenizer {
     private static int id(String source, Map<String, Object> m, String key, int dflt) throws IOException {
         Object o = m.get(P + key);
         if (o == null) return dflt;
-        if (!(o instanceof Number x)) throw new IOException(source + ": " + P + key + " is not a number");
-        return x.intValue();
+        if (!(o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte)) {
+            throw new IOException(source + ": " + P + key + " is not an integer (" + o + ")");
+        }
+        long v = ((Number) o).longValue();
+        // -1 is "none"; anything else outside an int would wrap (2^32 + 1 read as 1) onto a real id
+        if (v < -1 || v > Integer.MAX_VALUE) throw new IOException(source + ": " + P + key + " = " + v + " is not a token id");
+        return (int) v;
     }
 
     private static boolean bool(String source, Map<String, Object> m, String key, boolean dflt) throws IOException {

@@ -89,6 +89,32 @@ class CorruptFileTest {
     }
 
     @Test
+    void configFieldsOfTheWrongTypeAreNamedNotTruncatedOrDefaulted() throws IOException {
+        Path d = copy("a_hf_f32");
+        Path cfg = d.resolve("config.json");
+        String good = Files.readString(cfg);
+        // each of these used to load: 48.5 as 48, 2^32 + 48 as 48, a string as the default
+        String[][] cases = {
+                {"\"hidden_size\": 48", "\"hidden_size\": 48.5", "field hidden_size = 48.5 is not an integer"},
+                {"\"hidden_size\": 48", "\"hidden_size\": 4294967344", "field hidden_size = 4294967344 is not an integer"},
+                {"\"num_key_value_heads\": 1", "\"num_key_value_heads\": \"1\"", "field num_key_value_heads = \"1\" is not an integer"},
+                {"\"max_position_embeddings\": 64", "\"max_position_embeddings\": \"big\"", "field max_position_embeddings = \"big\" is not an integer"},
+                {"\"rms_norm_eps\": 1e-05", "\"rms_norm_eps\": \"1e-05\"", "field rms_norm_eps = \"1e-05\" is not a number"},
+                {"\"tie_word_embeddings\": false", "\"tie_word_embeddings\": \"yes\"", "field tie_word_embeddings = \"yes\" is not true or false"},
+                {"\"eos_token_id\": 2", "\"eos_token_id\": []", "field eos_token_id = [] does not start with an integer id"},
+                {"\"hidden_size\": 48,", "", "missing field hidden_size"},
+        };
+        for (String[] c : cases) {
+            assertTrue(good.contains(c[0]), c[0]);
+            Files.writeString(cfg, good.replace(c[0], c[1]));
+            fails(d, "config.json", c[2]);
+        }
+        // null means "not set", as Hugging Face writes it for unused fields
+        Files.writeString(cfg, good.replace("\"bos_token_id\": 1", "\"bos_token_id\": null").replace("\"eos_token_id\": 2", "\"eos_token_id\": [2, 5]"));
+        LlamaModel.load(d).close();
+    }
+
+    @Test
     void corruptSafetensorsHeaderIsRejected() throws IOException {
         Path d = copy("a_hf_f32");
         Path st = d.resolve("model.safetensors");

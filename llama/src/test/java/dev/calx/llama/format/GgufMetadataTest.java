@@ -63,4 +63,35 @@ class GgufMetadataTest {
                     && e.getMessage().contains("12") && e.getMessage().contains("not supported"), e.getMessage());
         }
     }
+
+    @Test
+    void aCountThatIsAFloatOrDoesNotFitAnIntIsNamedNotTruncated(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        byte[] b = java.nio.file.Files.readAllBytes(FixtureLogitsTest.fixtures().resolve("a_f16.gguf"));
+        // the key/value llama.embedding_length: u64 key length, key, u32 type (4 = UINT32), u32 48
+        byte[] key = "llama.embedding_length".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = -1;
+        for (int i = 8; i + key.length <= b.length && at < 0; i++) {
+            if (bb.getLong(i - 8) == key.length && java.util.Arrays.equals(b, i, i + key.length, key, 0, key.length)) at = i;
+        }
+        assertTrue(at > 0, "key/value of llama.embedding_length");
+        assertEquals(4, bb.getInt(at + key.length), "stored as UINT32");
+        assertEquals(48, bb.getInt(at + key.length + 4));
+        bb.putInt(at + key.length, 6); // FLOAT32, same size
+        bb.putFloat(at + key.length + 4, 48.5f); // was read as 48 through a cast
+        Path p = tmp.resolve("float-dim.gguf");
+        java.nio.file.Files.write(p, b);
+        for (var call : List.<org.junit.jupiter.api.function.Executable>of(() -> ModelInfo.of(p), () -> LlamaModel.load(p).close())) {
+            CheckpointException e = assertThrows(CheckpointException.class, call);
+            assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("metadata llama.embedding_length = 48.5 is not an integer"),
+                    e.getMessage());
+        }
+        // a UINT64 beyond an int used to wrap: 2^32 + 48 read as 48
+        Map<String, Object> wide = Map.of("llama.embedding_length", (1L << 32) + 48);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Gguf.intNum(wide, "llama.embedding_length", 1, p));
+        assertTrue(e.getMessage().contains("llama.embedding_length = 4294967344 is outside 1..2147483647"), e.getMessage());
+        Map<String, Object> zero = Map.of("llama.block_count", 0L);
+        e = assertThrows(CheckpointException.class, () -> Gguf.intNum(zero, "llama.block_count", 1, p));
+        assertTrue(e.getMessage().contains("llama.block_count = 0 is outside 1.."), e.getMessage());
+    }
 }

@@ -115,4 +115,25 @@ class GgufTokenizerTest {
         assertTrue(assertThrows(IOException.class, () -> GgufTokenizer.fromMetadata("x.gguf", none)).getMessage()
                 .contains("tokenizer.ggml.tokens is missing"));
     }
+
+    @Test
+    void aSpecialIdThatIsNotAnIntIdIsAnErrorNotAWrappedId() throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>(dev.calx.llama.format.GgufFile.readMetadata(tinyTok512()));
+        // 2^32 + 1 used to become id 1 (BOS) through intValue(), 2^33 id 0, and 5.5 id 5
+        Object[][] cases = {{"bos_token_id", (1L << 32) + 1, "= 4294967297 is not a token id"},
+                {"eos_token_id", 1L << 33, "= 8589934592 is not a token id"},
+                {"unknown_token_id", 5.5, "is not an integer (5.5)"}};
+        for (Object[] c : cases) {
+            Map<String, Object> bad = new LinkedHashMap<>(m);
+            bad.put("tokenizer.ggml." + c[0], c[1]);
+            String msg = assertThrows(IOException.class, () -> GgufTokenizer.fromMetadata("x.gguf", bad)).getMessage();
+            assertEquals("x.gguf: tokenizer.ggml." + c[0] + " " + c[2], msg);
+        }
+        Map<String, Object> wideType = new LinkedHashMap<>(m);
+        List<Object> types = new ArrayList<>((List<?>) m.get("tokenizer.ggml.token_type"));
+        types.set(7, (1L << 32) + 1); // was read as 1, NORMAL
+        wideType.put("tokenizer.ggml.token_type", types);
+        assertTrue(assertThrows(IOException.class, () -> GgufTokenizer.fromMetadata("x.gguf", wideType)).getMessage()
+                .contains("token_type[7] = 4294967297 is not a SentencePiece piece type"));
+    }
 }
