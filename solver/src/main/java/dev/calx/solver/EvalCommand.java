@@ -1,6 +1,7 @@
 package dev.calx.solver;
 
 import dev.calx.decode.eval.EvalHarness;
+import dev.calx.decode.eval.OutputLock;
 import dev.calx.decode.eval.EvalSummary;
 import dev.calx.decode.eval.Problem;
 import dev.calx.decode.eval.ProblemReader;
@@ -87,11 +88,14 @@ public final class EvalCommand implements Callable<Integer> {
         PromptFormat format = decoding.promptFormat();
         SolveOptions options = decoding.solveOptions(format);
         EvalHarness harness = new EvalHarness(new EvalHarness.Config(format, options, batch, new MathGrader(), !noOutputs));
-        try (LlamaSessionFactory model = decoding.openModel()) {
+        // the lock first: a second eval on this --out stops before it loads a model or starts Python
+        try (OutputLock lock = out == null ? null : EvalHarness.lock(out);
+             LlamaSessionFactory model = decoding.openModel()) {
             if (out != null) checkResumable(runOptions(model, format, options));
             try (PythonExecutor executor = decoding.openExecutor(workers(), false)) {
                 ProgressBar bar = new ProgressBar(System.err, problems.size(), ProgressBar.stderrIsTerminal());
-                EvalSummary s = harness.run(problems, model, executor, out, bar);
+                EvalSummary s = out == null ? harness.run(problems, model, executor, null, bar)
+                        : harness.run(problems, model, executor, out, bar, lock);
                 s.lines().forEach(System.out::println);
             }
         }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +46,16 @@ class EvalCommandTest {
         assertEquals(0, Main.run(args), std.err());
         assertEquals(5, Files.readAllLines(out).size());
         assertTrue(std.out().contains("(2 solved in this run"), std.out());
+
+        // while another run holds the output, a second one stops before touching it
+        byte[] before = Files.readAllBytes(out), optionsBefore = Files.readAllBytes(EvalCommand.optionsFile(out));
+        args[10] = "6";
+        try (var held = dev.calx.decode.eval.EvalHarness.lock(out)) {
+            assertEquals(1, Main.run(args));
+            assertTrue(std.err().contains("the eval output " + out + " is in use by another run (pid "), std.err());
+        }
+        assertArrayEquals(before, Files.readAllBytes(out));
+        assertArrayEquals(optionsBefore, Files.readAllBytes(EvalCommand.optionsFile(out)));
     }
 
     @Test

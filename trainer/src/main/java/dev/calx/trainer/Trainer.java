@@ -3,6 +3,7 @@ package dev.calx.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calx.decode.eval.OutputLock;
 import dev.calx.trainer.checkpoint.Checkpoints;
 import dev.calx.trainer.checkpoint.TrainerState;
 import dev.calx.trainer.data.Batch;
@@ -40,6 +41,8 @@ public final class Trainer {
      * evaluations). A resume drops the rows past its checkpoint.
      */
     public static final String METRICS = "metrics.jsonl";
+    /** The lock file in the output directory that keeps a second run out while one trains (see {@code OutputLock}). */
+    public static final String LOCK = ".calx.lock";
 
     private final TrainConfig cfg;
     private final TrainableModel model;
@@ -147,8 +150,16 @@ public final class Trainer {
      * @throws IllegalStateException when the estimated memory exceeds the Java heap, or a step has
      *                               no trained token
      * @throws TrainingDivergedException when a loss or gradient norm is NaN or infinite
+     * @throws IOException when another run holds {@code out}'s lock ({@link #LOCK}): two trainers on
+     *                     one directory would delete each other's half-saved checkpoints
      */
     public Result run() throws IOException {
+        try (OutputLock lock = OutputLock.acquire(out.resolve(LOCK), "the training output " + out)) {
+            return runLocked();
+        }
+    }
+
+    private Result runLocked() throws IOException {
         BatchSource batches = source();
         long perEpoch = stepsPerEpoch(), total = perEpoch * cfg.epochs();
         LrSchedule sched = new LrSchedule(cfg.schedule(), LrSchedule.warmupFromRatio(cfg.warmupRatio(), total), total);
@@ -175,6 +186,12 @@ public final class Trainer {
         Path last = resume.orElse(null);
         long t0 = System.nanoTime(), tokensAtStart = tokensSeen, stepAtStart = step;
         double loss = Double.NaN;
+        if (cfg.stopAfterSteps() > 0 && step >= cfg.stopAfterSteps() && step < total) {
+            // resumed at or past the stop: running on would take one step more than asked each time
+            err.println("calx train: the checkpoint is at step " + step + ", --stop-after-steps is " + cfg.stopAfterSteps()
+                    + ": nothing to do");
+            return new Result(losses, step, last, false);
+        }
         while (step < total) {
             if (batchInEpoch >= plan.size()) {
                 epoch++;

@@ -68,6 +68,13 @@ class TrainerTest {
         Trainer.Result first = new Trainer(cfg().withStopAfterSteps(3), b1, train, val, tmp.resolve("resumed"), 0, quiet()).run();
         assertFalse(first.finished());
         assertEquals(3, first.finalStep());
+        // the same stop again: already there, so no step (it used to run step 4 and stop there)
+        Trainer.Result again = new Trainer(cfg().withStopAfterSteps(3), new TinyLm(16, 8, 5), train, val, tmp.resolve("resumed"), 0,
+                quiet()).run();
+        assertFalse(again.finished());
+        assertEquals(3, again.finalStep());
+        assertTrue(again.stepLosses().isEmpty());
+        assertEquals(List.of("checkpoint-2", "checkpoint-3"), Checkpoints.list(tmp.resolve("resumed")).stream().map(p -> p.getFileName().toString()).toList());
         TinyLm b2 = new TinyLm(16, 8, 99); // fresh process: different initial weights, all state must come from the checkpoint
         Trainer.Result second = new Trainer(cfg(), b2, train, val, tmp.resolve("resumed"), 0, quiet()).run();
         assertTrue(second.finished());

@@ -102,10 +102,64 @@ public final class EvalHarness {
      * @param progress progress display, or null
      * @return totals over all records, the resumed ones included
      * @throws IOException when the output cannot be read or written, an earlier line in it is
-     *         not a record, or the run is interrupted
+     *         not a record, another run holds its lock ({@link #lockFile}), or the run is
+     *         interrupted
      */
     public EvalSummary run(List<Problem> problems, SessionFactory model, PythonExecutor executor, Path out,
                            ProgressBar progress) throws IOException {
+        if (out == null) return runLocked(problems, model, executor, null, progress);
+        // one run per output file: two would interleave records and each resume the other's
+        try (OutputLock lock = lock(out)) {
+            return runLocked(problems, model, executor, out, progress);
+        }
+    }
+
+    /**
+     * As {@link #run(List, SessionFactory, PythonExecutor, Path, ProgressBar)}, under a lock the
+     * caller already holds (e.g. {@code calx eval}, which also checks and writes the options
+     * file beside {@code out} under it).
+     *
+     * @param problems the problems
+     * @param model    the model
+     * @param executor runs the code cells
+     * @param out      the JSONL output file
+     * @param progress progress display, or null
+     * @param held     the lock from {@link #lock(Path)} for this {@code out}
+     * @return totals over all records, the resumed ones included
+     * @throws IOException as the other {@code run}
+     * @throws IllegalArgumentException when {@code held} is not this output's lock
+     */
+    public EvalSummary run(List<Problem> problems, SessionFactory model, PythonExecutor executor, Path out,
+                           ProgressBar progress, OutputLock held) throws IOException {
+        if (!held.file().equals(lockFile(out))) {
+            throw new IllegalArgumentException("the lock " + held.file() + " is not the one of " + out + " (" + lockFile(out) + ")");
+        }
+        return runLocked(problems, model, executor, out, progress);
+    }
+
+    /**
+     * Takes the lock of an eval output (see {@link OutputLock}).
+     *
+     * @param out the eval output file
+     * @return the held lock
+     * @throws IOException when another run holds it
+     */
+    public static OutputLock lock(Path out) throws IOException {
+        return OutputLock.acquire(lockFile(out), "the eval output " + out);
+    }
+
+    /**
+     * {@return the lock file that guards an eval output: {@code .NAME.lock} beside it} See
+     * {@link OutputLock}.
+     *
+     * @param out the eval output file
+     */
+    public static Path lockFile(Path out) {
+        return out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".lock");
+    }
+
+    private EvalSummary runLocked(List<Problem> problems, SessionFactory model, PythonExecutor executor, Path out,
+                                  ProgressBar progress) throws IOException {
         Map<String, EvalRecord> previous = out != null && Files.exists(out) ? readExisting(out) : Map.of();
         List<EvalRecord> all = Collections.synchronizedList(new ArrayList<>());
         List<Problem> todo = new ArrayList<>();
