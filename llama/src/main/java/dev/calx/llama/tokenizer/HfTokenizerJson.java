@@ -67,19 +67,24 @@ public final class HfTokenizerJson {
         if (!vocabNode.isObject()) throw bad(source, "model.vocab", "an object {piece: id}", vocabNode.getNodeType().toString());
         Map<Integer, String> byId = new HashMap<>();
         int n = 0;
+        // ids are dense, so none reaches the number of entries; a string "5", a 5.5 or a 2^32 + 5
+        // is not an id (asInt read them all as 5)
+        int entries = vocabNode.size() + root.path("added_tokens").size();
         for (var it = vocabNode.fields(); it.hasNext(); ) {
             var e = it.next();
-            int id = e.getValue().asInt(-1);
+            int id = idOf(e.getValue(), entries);
             if (id < 0 || byId.putIfAbsent(id, e.getKey()) != null) {
-                throw bad(source, "model.vocab[" + e.getKey() + "]", "a unique id >= 0", e.getValue().toString());
+                throw bad(source, "model.vocab[" + e.getKey() + "]", "a unique integer id from 0 to " + (entries - 1), e.getValue().toString());
             }
             n = Math.max(n, id + 1);
         }
         Map<Integer, JsonNode> added = new HashMap<>();
         for (JsonNode a : root.path("added_tokens")) {
-            int id = a.path("id").asInt(-1);
+            int id = idOf(a.path("id"), entries);
             String content = a.path("content").asText("");
-            if (id < 0 || content.isEmpty()) throw bad(source, "added_tokens", "id and content", a.toString());
+            if (id < 0 || content.isEmpty()) {
+                throw bad(source, "added_tokens", "an integer id from 0 to " + (entries - 1) + " and a content", a.toString());
+            }
             String old = byId.putIfAbsent(id, content);
             if (old != null && !old.equals(content)) {
                 throw bad(source, "added_tokens id " + id, "'" + old + "' as in model.vocab", "'" + content + "'");
@@ -290,6 +295,11 @@ public final class HfTokenizerJson {
         rules.sort(Comparator.<int[]>comparingDouble(r -> -v.score(r[2]))
                 .thenComparingInt(r -> r[0]).thenComparingInt(r -> r[1]));
         return rules;
+    }
+
+    /** An id: a JSON integer in [0, limit), or -1. */
+    private static int idOf(JsonNode v, int limit) {
+        return v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 0 && v.asInt() < limit ? v.asInt() : -1;
     }
 
     private static IOException bad(String source, String where, String expected, String found) {

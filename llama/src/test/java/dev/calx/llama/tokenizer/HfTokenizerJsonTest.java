@@ -120,4 +120,21 @@ class HfTokenizerJsonTest {
         IOException e = assertThrows(IOException.class, () -> HfTokenizerJson.serialize(new SentencePieceTokenizer(v)));
         assertTrue(e.getMessage().contains("'ab'") && e.getMessage().contains("ids 3 and 4"), e.getMessage());
     }
+
+    @Test
+    void anIdThatIsNotASmallJsonIntegerIsNamedNotTruncated() {
+        String head = "{\"normalizer\": {\"type\": \"Replace\", \"pattern\": {\"String\": \" \"}, \"content\": \"\u2581\"},"
+                + "\"model\": {\"type\": \"BPE\", \"merges\": [], \"vocab\": {\"<unk>\": 0, \"a\": 1, \"b\": ";
+        // each of these was read as id 2 by asInt
+        for (String id : new String[] {"\"2\"", "2.5", "4294967298"}) {
+            String json = head + id + "}}}";
+            IOException e = assertThrows(IOException.class, () -> HfTokenizerJson.parse("z.json",
+                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))), id);
+            assertEquals("z.json: model.vocab[b]: expected a unique integer id from 0 to 2, found " + id, e.getMessage());
+        }
+        String added = head + "2}}, \"added_tokens\": [{\"id\": 2147483647, \"content\": \"<x>\"}]}";
+        IOException e = assertThrows(IOException.class, () -> HfTokenizerJson.parse("z.json",
+                new ByteArrayInputStream(added.getBytes(StandardCharsets.UTF_8))));
+        assertTrue(e.getMessage().startsWith("z.json: added_tokens: expected an integer id from 0 to 3 and a content"), e.getMessage());
+    }
 }
