@@ -88,7 +88,24 @@ public final class SolveCommand implements Callable<Integer> {
             return Formats.get(format);
         }
 
+        /** Ranges of the numeric options, named as the user typed them (before anything loads). */
+        void check() {
+            requireAtLeast("--max-new-tokens", maxNewTokens, 1, "");
+            requireAtLeast("--max-total-tokens", maxTotalTokens, 1, "");
+            requireAtLeast("--max-length", maxLength, 0, " (the model's)");
+            requireAtLeast("--top-k", topK, 0, " (off)");
+            requireAtLeast("--python-timeout", pythonTimeout, 1, " (seconds)");
+            if (maxToolCalls != null) requireAtLeast("--max-tool-calls", maxToolCalls, 0, "");
+        }
+
+        private void requireAtLeast(String option, long v, long min, String note) {
+            if (v < min) {
+                throw new CommandLine.ParameterException(command.commandLine(), option + " must be " + min + note + " or more, got " + v);
+            }
+        }
+
         SolveOptions solveOptions(PromptFormat f) {
+            check();
             int calls = maxToolCalls != null ? maxToolCalls : f.defaultMaxToolCalls();
             return new SolveOptions(calls, maxNewTokens, maxTotalTokens, new SamplerConfig(temperature, topK, topP, seed));
         }

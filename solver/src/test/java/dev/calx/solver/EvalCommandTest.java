@@ -82,6 +82,25 @@ class EvalCommandTest {
     }
 
     @Test
+    void decodingOptionsOutOfRangeAreNamedAsTyped() {
+        // --max-length -5 and --top-k -1 used to run as "the model's" and "off"
+        String[][] cases = {{"--max-length", "-5", "--max-length must be 0 (the model's) or more, got -5"},
+                {"--top-k", "-1", "--top-k must be 0 (off) or more, got -1"},
+                {"--max-new-tokens", "0", "--max-new-tokens must be 1 or more, got 0"},
+                {"--python-timeout", "0", "--python-timeout must be 1 (seconds) or more, got 0"}};
+        for (String[] c : cases) {
+            for (String cmd : new String[] {"solve", "eval"}) {
+                String[] args = cmd.equals("solve") ? new String[] {"solve", c[0], c[1], "What is 2+3?"}
+                        : new String[] {"eval", c[0], c[1], "--data", Std.shared("data/gsm8k/test.jsonl").toString()};
+                std.reset();
+                assertEquals(2, Main.run(args), cmd + " " + c[0]);
+                assertTrue(std.err().startsWith(c[2]), std.err());
+                assertTrue(std.err().contains("Usage: calx " + cmd), std.err());
+            }
+        }
+    }
+
+    @Test
     void solvePrintsTheTranscriptAndAnAnswerLine() {
         Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         assertEquals(0, Main.run("solve", "--model", model.toString(), "--tokenizer", tok.toString(), "--format", "cot",
