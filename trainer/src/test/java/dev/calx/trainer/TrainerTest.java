@@ -231,5 +231,16 @@ class TrainerTest {
         assertArrayEquals(opt.state().get("w").m(), opt2.state().get("w").m(), 0f);
         assertArrayEquals(opt.state().get("w").v(), opt2.state().get("w").v(), 0f);
         assertArrayEquals(p.value().toArray(), TensorFiles.read(last.resolve("model.safetensors")).get("w").toArray(), 0f);
+        // modes: those of a plain new directory and file (under the umask), not forced ones
+        try {
+            var dirMode = Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("plain-dir")));
+            var fileMode = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("plain-file")));
+            assertEquals(dirMode, Files.getPosixFilePermissions(last));
+            try (var s = Files.list(last)) {
+                for (Path f : s.toList()) assertEquals(fileMode, Files.getPosixFilePermissions(f), f.toString());
+            }
+        } catch (UnsupportedOperationException e) {
+            org.junit.jupiter.api.Assumptions.abort("not a POSIX file system: " + e.getMessage());
+        }
     }
 }

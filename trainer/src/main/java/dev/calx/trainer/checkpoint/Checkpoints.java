@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * are kept.
  */
 public final class Checkpoints {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     /** File name of the {@link TrainerState} JSON in a checkpoint; only directories that have it count as checkpoints. */
     public static final String STATE = "trainer_state.json";
     /** File name of AdamW's moments in a checkpoint (F32 safetensors, step count in the metadata). */
@@ -89,7 +90,7 @@ public final class Checkpoints {
             throws IOException {
         Files.createDirectories(out);
         Path finalDir = out.resolve("checkpoint-" + st.step());
-        Path tmp = Files.createTempDirectory(out, ".tmp-checkpoint-" + st.step() + "-");
+        Path tmp = createTempDirectory(out, ".tmp-checkpoint-" + st.step() + "-");
         try {
             model.write(tmp);
             Map<String, Tensor> moments = new LinkedHashMap<>();
@@ -100,7 +101,6 @@ public final class Checkpoints {
             }
             TensorFiles.write(tmp.resolve(OPTIMIZER), moments, Map.of("adamw_step", Long.toString(opt.step())));
             AtomicFiles.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(st) + "\n");
-            shareable(tmp);
             Path aside = out.resolve(ASIDE_PREFIX + st.step());
             if (Files.exists(aside)) repairAside(aside, finalDir); // left by an earlier crash
             boolean replacing = Files.exists(finalDir);
@@ -235,17 +235,20 @@ public final class Checkpoints {
         opt.restore(step, moments);
     }
 
-    /** Temp directories and files are owner-only; a checkpoint is meant to be read by others (rwxr-xr-x, rw-r--r--). */
-    private static void shareable(Path dir) throws IOException {
-        try {
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            try (Stream<Path> s = Files.list(dir)) {
-                for (Path f : s.toList()) {
-                    if (Files.isRegularFile(f)) Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-                }
+    /**
+     * A new directory {@code PREFIX<random hex>} in dir. Not {@code Files.createTempDirectory}: that
+     * makes it owner-only (rwx------), and the rename hands the finished checkpoint that mode. This
+     * one gets the mode of any new directory (rwxr-xr-x under umask 022); the files written into
+     * it get a new file's mode too (llama's {@code format.TempFiles}).
+     */
+    static Path createTempDirectory(Path dir, String prefix) throws IOException {
+        while (true) {
+            Path d = dir.resolve(prefix + Long.toHexString(RANDOM.nextLong() >>> 1));
+            try {
+                return Files.createDirectory(d);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                // another writer's, or an earlier crash's: draw another name
             }
-        } catch (UnsupportedOperationException e) {
-            // not POSIX: leave the defaults
         }
     }
 
