@@ -92,7 +92,16 @@ public final class TrainCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper();
         JsonNode n;
         if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-            Object y = new org.yaml.snakeyaml.Yaml().load(Files.readString(config));
+            Object y;
+            try {
+                y = new org.yaml.snakeyaml.Yaml().load(Files.readString(config));
+            } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+                var mark = e.getProblemMark();
+                throw new IllegalArgumentException(config + ": not valid YAML" + (mark == null ? "" : " (line " + (mark.getLine() + 1)
+                        + ", column " + (mark.getColumn() + 1) + ")") + ": " + (e.getProblem() != null ? e.getProblem() : e.getMessage()));
+            } catch (org.yaml.snakeyaml.error.YAMLException e) {
+                throw new IllegalArgumentException(config + ": not valid YAML: " + e.getMessage());
+            }
             if (!(y instanceof Map)) throw new IllegalArgumentException(config + ": expected a mapping of option names to values");
             n = mapper.valueToTree(y);
         } else {
@@ -106,11 +115,28 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             var e = it.next();
-            if (spec.findOption("--" + e.getKey()) == null) {
+            CommandLine.Model.OptionSpec o = spec.findOption("--" + e.getKey());
+            if (o == null) {
                 throw new IllegalArgumentException(config + ": unknown option \"" + e.getKey() + "\"");
             }
+            JsonNode v = e.getValue();
+            if (o.arity().max() == 0) {
+                // a flag (--pack): true sets it, false leaves it off; "--pack true" would not parse
+                if (!v.isBoolean()) throw new IllegalArgumentException(config + ": " + e.getKey() + " is a flag: expected true or false, got " + v);
+                if (v.asBoolean()) args.add("--" + e.getKey());
+                continue;
+            }
+            if (!v.isValueNode() || v.isNull()) {
+                throw new IllegalArgumentException(config + ": " + e.getKey() + ": expected one value, got " + v);
+            }
             args.add("--" + e.getKey());
-            args.add(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+            args.add(v.isTextual() ? v.asText() : v.toString());
+        }
+        // the file's values alone first, so that a bad one is reported with the file's name
+        try {
+            new CommandLine(spec.userObject().getClass().getDeclaredConstructor().newInstance()).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(config + ": " + e.getMessage());
         }
         // The command line's own options, rebuilt from what this command matched: its
         // ParseResult's originalArgs() is the whole line, "calx"'s options and the subcommand's

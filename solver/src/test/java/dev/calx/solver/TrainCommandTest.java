@@ -45,10 +45,12 @@ class TrainCommandTest {
         assertTrue(Files.isDirectory(out), "checkpoints in the config's --out");
 
         Path yaml = Files.writeString(dir.resolve("run.yaml"), "base: " + model + "\ntokenizer: " + tok + "\ndata: " + data()
-                + "\nout: " + dir.resolve("run2") + "\nbatch: 2\nmax-len: 128\nstop-after-steps: 1\n");
+                + "\nout: " + dir.resolve("run2") + "\nbatch: 2\nmax-len: 128\nstop-after-steps: 1\npack: true\n");
         std.reset();
         assertEquals(0, Main.run("train", "--config", yaml.toString()), std.err());
         assertTrue(std.out().contains("at step 1"), std.out());
+        // a flag in a config file: it used to stop with "Unmatched argument at index 1: 'true'"
+        assertTrue(std.err().contains("packed 12 samples into"), "pack: true reached the trainer: " + std.err());
     }
 
     @Test
@@ -78,6 +80,17 @@ class TrainCommandTest {
         Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"epoch\": 1}");
         assertEquals(1, Main.run("train", "--config", unknown.toString()));
         assertTrue(std.err().contains(unknown + ": unknown option \"epoch\""), std.err());
+
+        String[][] bad = {{"flag.yaml", "pack: \"yes\"", "pack is a flag: expected true or false, got \"yes\""},
+                {"list.yaml", "lr: [1]", "lr: expected one value, got [1]"},
+                {"type.yaml", "batch: 8x", "Invalid value for option '--batch': '8x' is not an int"},
+                {"broken.yaml", "{{{", "not valid YAML (line 2, column 1): "}};
+        for (String[] b : bad) {
+            Path f = Files.writeString(dir.resolve(b[0]), b[1] + "\n");
+            std.reset();
+            assertEquals(1, Main.run("train", "--config", f.toString()), b[0]);
+            assertTrue(std.err().startsWith("calx: " + f + ": " + b[2]), std.err());
+        }
 
         Path noBase = Files.writeString(dir.resolve("nobase.json"), "{\"epochs\": 1}");
         std.reset();
