@@ -38,6 +38,10 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Checked before the model loads, so a wrong --out costs nothing and says what is wrong.
+        if (shardSize < 1) {
+            // 0 or -5 gave one shard per tensor (47 files for stories260K)
+            throw new IllegalArgumentException("--shard-size must be 1 byte or more, got " + shardSize);
+        }
         if (to == Target.llama2c && Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a directory; --to llama2c writes one file (e.g. "
                     + out.resolve("model.bin") + ")");

@@ -55,6 +55,8 @@ public final class GradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // 0 or less made every comparison a timeout: accuracy 0% with no other word
+        if (timeoutMs < 1) throw new IllegalArgumentException("--timeout-ms must be 1 or more, got " + timeoutMs);
         MathGrader grader = new MathGrader(timeoutMs);
         int n = 0, correct = 0, empty = 0, timeouts = 0;
         Path tmp = out == null ? null : out.toAbsolutePath().resolveSibling(out.getFileName() + ".tmp");

@@ -56,6 +56,10 @@ final class PythonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (timeoutSeconds <= 0) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
+        for (Path d : pythonPath) {
+            // a typo here would only show later, as an ImportError inside a cell
+            if (!java.nio.file.Files.isDirectory(d)) throw new IllegalArgumentException("--python-path " + d + ": no such directory");
+        }
         InterpreterOptions options = InterpreterOptions.defaults()
                 .withTimeout(Duration.ofMillis(Math.round(timeoutSeconds * 1000)))
                 .withMaxOutput(maxOutput)

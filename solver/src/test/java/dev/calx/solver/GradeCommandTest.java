@@ -79,6 +79,10 @@ class GradeCommandTest {
         Files.write(data, List.of("{oops"));
         assertEquals(1, Main.run("grade", "--data", data.toString()));
         assertTrue(std.err().contains("x.jsonl:1: not valid JSON"), std.err());
+        // a limit of 0 ms made every comparison a "grader timeout": accuracy 0%
+        std.reset();
+        assertEquals(1, Main.run("grade", "--data", data.toString(), "--timeout-ms", "0"));
+        assertEquals("calx: --timeout-ms must be 1 or more, got 0", std.err().strip());
     }
 
     @Test

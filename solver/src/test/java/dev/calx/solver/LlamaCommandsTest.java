@@ -80,6 +80,8 @@ class LlamaCommandsTest {
         assertEquals(1, Main.run("convert", "--model", missing, "--to", "hf", "--out", file.toString()));
         assertTrue(std.err().contains("--out " + file + " is a file; --to hf writes a directory"), std.err());
         assertEquals("keep me", Files.readString(file));
+        assertEquals(1, Main.run("convert", "--model", missing, "--to", "hf", "--out", tmp.resolve("hf").toString(), "--shard-size", "0"));
+        assertTrue(std.err().contains("--shard-size must be 1 byte or more, got 0"), std.err());
         assertEquals(1, Main.run("generate", "--model", missing, "--steps", "-1"));
         assertTrue(std.err().contains("--steps must be 0 or more, got -1"), std.err());
         std.reset();

@@ -58,4 +58,14 @@ class PythonCommandTest {
             assertTrue(lines.get(4).has(key), key);
         }
     }
+
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Std std = new Std();
+
+    @Test
+    void aMissingPythonPathDirectoryIsNamedBeforePythonStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path missing = dir.resolve("no-such-dir");
+        assertEquals(1, Main.run("python", "--python-path", dir + ":" + missing));
+        assertEquals("calx: --python-path " + missing + ": no such directory", std.err().strip());
+    }
 }

@@ -48,9 +48,11 @@ public final class MathGrader {
      * A grader with a given time limit. Graders hold no state besides it and are thread-safe.
      *
      * @param timeoutMillis wall-clock limit of each comparison in milliseconds, checked
-     *                      cooperatively by the parser and the evaluator
+     *                      cooperatively by the parser and the evaluator; at least 1
+     * @throws IllegalArgumentException when the limit is below 1 ms
      */
     public MathGrader(long timeoutMillis) {
+        if (timeoutMillis < 1) throw new IllegalArgumentException("the grader's time limit must be at least 1 ms, got " + timeoutMillis);
         this.timeoutMillis = timeoutMillis;
     }
 
