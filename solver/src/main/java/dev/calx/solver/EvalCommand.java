@@ -82,6 +82,9 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (limit < 0) throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit);
         if (batch < 1) throw new IllegalArgumentException("--batch must be 1 or more, got " + batch);
+        if (out != null && Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a directory; eval writes one JSONL file (e.g. " + out.resolve("eval.jsonl") + ")");
+        }
         List<Problem> problems = new ProblemReader(questionField, answerField).read(data);
         if (problems.isEmpty()) throw new IllegalArgumentException(data + ": no problems in the file");
         if (limit > 0 && limit < problems.size()) problems = problems.subList(0, limit);

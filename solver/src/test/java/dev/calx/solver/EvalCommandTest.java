@@ -141,6 +141,22 @@ class EvalCommandTest {
         assertFalse(err.contains("the answer is from what fit"), err);
     }
     @Test
+    void evalNamesAnOutThatIsADirectoryOrUnderAFile() throws IOException {
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
+        Path data = Std.shared("data/gsm8k/test.jsonl");
+        // were "calx: Is a directory (cannot resume)" and "calx: .../afile: already exists"
+        assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
+                "--limit", "1", "--out", dir.toString()));
+        assertTrue(std.err().contains("--out " + dir + " is a directory; eval writes one JSONL file"), std.err());
+        Path file = Files.writeString(dir.resolve("afile"), "keep");
+        std.reset();
+        assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
+                "--limit", "1", "--out", file.resolve("x.jsonl").toString()));
+        assertTrue(std.err().contains(file + " (to hold .x.jsonl.lock) is a file, not a directory"), std.err());
+        assertEquals("keep", Files.readString(file));
+    }
+
+    @Test
     void evalRefusesANegativeLimitAndAFileWithoutProblems() throws IOException {
         Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         Path empty = Files.writeString(dir.resolve("empty.jsonl"), "");

@@ -5,7 +5,6 @@ import dev.calx.llama.format.TempFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -36,14 +35,7 @@ public final class AtomicFiles {
      *                     ({@link java.nio.file.AtomicMoveNotSupportedException})
      */
     public static void write(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.exists(d)) {
-                if (!Files.isDirectory(d)) throw new NotDirectoryException(d + " (to hold " + target.getFileName() + ") is a file, not a directory");
-                break;
-            }
-        }
-        Files.createDirectories(dir);
+        dev.calx.decode.eval.OutputLock.createParentDirectories(target);
         Path tmp = TempFiles.createBeside(target);
         try {
             Files.write(tmp, content);
