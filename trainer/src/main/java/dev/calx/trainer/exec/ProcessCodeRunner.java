@@ -59,7 +59,7 @@ public final class ProcessCodeRunner implements CodeRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How often a running batch's output is looked at. */
     private static final long POLL_MS = 20;
-    /** Time for the interpreter to start and read its programs, on top of the first program's limit. */
+    /** Time for the interpreter to start and read its programs (until its "ready" line); each program then has its own limit. */
     private static final long START_SECONDS = 10;
 
     private final String python;
