@@ -1,12 +1,13 @@
 package dev.calx.decode.eval;
 
+import dev.calx.llama.format.TempFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -46,7 +47,7 @@ public final class OutputLock implements AutoCloseable {
      *                     as it wrote them; or when the file cannot be created
      */
     public static OutputLock acquire(Path lockFile, String what) throws IOException {
-        createParentDirectories(lockFile);
+        TempFiles.createParentDirectories(lockFile);
         FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock l;
         try {
@@ -74,29 +75,6 @@ public final class OutputLock implements AutoCloseable {
             throw e;
         }
         return new OutputLock(lockFile, ch, l);
-    }
-
-    /**
-     * Creates the directory a file is to be written in, with its parents. Where a component of
-     * that path is a file, the error says so ({@code Files.createDirectories} says only
-     * "PATH: already exists").
-     *
-     * @param file the file to be written
-     * @throws java.nio.file.NotDirectoryException naming the component that is a file
-     * @throws IOException when a directory cannot be created
-     */
-    public static void createParentDirectories(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null) return;
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.exists(d)) {
-                if (!Files.isDirectory(d)) {
-                    throw new java.nio.file.NotDirectoryException(d + " (to hold " + file.getFileName() + ") is a file, not a directory");
-                }
-                break;
-            }
-        }
-        Files.createDirectories(dir);
     }
 
     /** What the holder wrote into the lock file (its pid and start time), or "" when unreadable. */

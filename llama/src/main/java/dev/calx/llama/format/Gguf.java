@@ -86,14 +86,12 @@ public final class Gguf {
     static int intNum(Map<String, Object> m, String key, long min, Path p) throws CheckpointException {
         Object o = m.get(key);
         if (o == null) throw new CheckpointException(p, "missing metadata " + key);
-        if (!(o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte)) {
-            throw new CheckpointException(p, "metadata " + key + " = " + o + " is not an integer");
-        }
-        long v = ((Number) o).longValue();
+        // GgufFile reads every integer type as a Long
+        if (!(o instanceof Long v)) throw new CheckpointException(p, "metadata " + key + " = " + o + " is not an integer");
         if (v < min || v > Integer.MAX_VALUE) {
             throw new CheckpointException(p, "metadata " + key + " = " + v + " is outside " + min + ".." + Integer.MAX_VALUE);
         }
-        return (int) v;
+        return v.intValue();
     }
 
     /** An optional real-valued key: its value, the default when absent, an error when it is not a number. */

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 
 /**
- * Temporary files for write-then-rename. Not {@code Files.createTempFile}: that makes the file
+ * Temporary files and directories for write-then-rename, and the parent directories of an output. Not {@code Files.createTempFile}: that makes the file
  * owner-only (rw-------), and the rename hands the finished checkpoint those rights. A fresh
  * random name created with {@code CREATE_NEW} gets the mode any new file gets (rw-r--r-- under
  * the usual umask 022).
@@ -26,13 +26,53 @@ public final class TempFiles {
      */
     public static Path createBeside(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
+        return create(dir, target.getFileName() + ".", ".tmp", false);
+    }
+
+    /**
+     * Creates an empty directory {@code PREFIX<random hex>} in dir, with the mode any new directory
+     * gets (not {@code Files.createTempDirectory}'s rwx------).
+     *
+     * @param dir    an existing directory
+     * @param prefix the start of the name
+     * @return the new directory
+     * @throws IOException when it cannot be created
+     */
+    public static Path createDirectoryIn(Path dir, String prefix) throws IOException {
+        return create(dir, prefix, "", true);
+    }
+
+    private static Path create(Path dir, String prefix, String suffix, boolean directory) throws IOException {
         while (true) {
-            Path t = dir.resolve(target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+            Path t = dir.resolve(prefix + Long.toHexString(RANDOM.nextLong() >>> 1) + suffix);
             try {
-                return Files.createFile(t);
+                return directory ? Files.createDirectory(t) : Files.createFile(t);
             } catch (FileAlreadyExistsException taken) {
-                // another writer's temporary file: draw another name and leave theirs alone
+                // another writer's (or an earlier crash's): draw another name and leave theirs alone
             }
         }
+    }
+
+    /**
+     * Creates the directory a file is to be written in, with its parents. Where a component of
+     * that path is a file, the error says so ({@code Files.createDirectories} says only
+     * "PATH: already exists").
+     *
+     * @param file the file to be written
+     * @throws java.nio.file.NotDirectoryException naming the component that is a file
+     * @throws IOException when a directory cannot be created
+     */
+    public static void createParentDirectories(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) return;
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.exists(d)) {
+                if (!Files.isDirectory(d)) {
+                    throw new java.nio.file.NotDirectoryException(d + " (to hold " + file.getFileName() + ") is a file, not a directory");
+                }
+                break;
+            }
+        }
+        Files.createDirectories(dir);
     }
 }

@@ -130,13 +130,10 @@ public final class GgufTokenizer {
     private static int id(String source, Map<String, Object> m, String key, int dflt) throws IOException {
         Object o = m.get(P + key);
         if (o == null) return dflt;
-        if (!(o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte)) {
-            throw new IOException(source + ": " + P + key + " is not an integer (" + o + ")");
-        }
-        long v = ((Number) o).longValue();
+        if (!(o instanceof Long v)) throw new IOException(source + ": " + P + key + " is not an integer (" + o + ")");
         // -1 is "none"; anything else outside an int would wrap (2^32 + 1 read as 1) onto a real id
         if (v < -1 || v > Integer.MAX_VALUE) throw new IOException(source + ": " + P + key + " = " + v + " is not a token id");
-        return (int) v;
+        return v.intValue();
     }
 
     private static boolean bool(String source, Map<String, Object> m, String key, boolean dflt) throws IOException {

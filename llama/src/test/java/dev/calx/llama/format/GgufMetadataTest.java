@@ -40,19 +40,25 @@ class GgufMetadataTest {
         }
     }
 
+    /** The offset just past the first GGUF string (u64 length, then the bytes) equal to s. */
+    static int afterString(java.nio.ByteBuffer bb, String s) {
+        byte[] want = s.getBytes(java.nio.charset.StandardCharsets.UTF_8), b = bb.array();
+        for (int i = 8; i + want.length <= b.length; i++) {
+            if (bb.getLong(i - 8) == want.length && java.util.Arrays.equals(b, i, i + want.length, want, 0, want.length)) {
+                return i + want.length;
+            }
+        }
+        throw new AssertionError("no GGUF string \"" + s + "\" in the fixture");
+    }
+
     @Test
     void infoNamesAnUnsupportedTensorTypeInsteadOfCallingItF32(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         byte[] b = java.nio.file.Files.readAllBytes(FixtureLogitsTest.fixtures().resolve("a_f16.gguf"));
         // the tensor info of token_embd.weight: u64 name length, name, u32 n_dims, u64 dims, u32 type
-        byte[] name = "token_embd.weight".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int at = -1;
-        for (int i = 8; i + name.length <= b.length && at < 0; i++) {
-            if (bb.getLong(i - 8) == name.length && java.util.Arrays.equals(b, i, i + name.length, name, 0, name.length)) at = i;
-        }
-        assertTrue(at > 0, "tensor info of token_embd.weight");
-        int nDims = bb.getInt(at + name.length);
-        int typeAt = at + name.length + 4 + 8 * nDims;
+        int after = afterString(bb, "token_embd.weight");
+        int nDims = bb.getInt(after);
+        int typeAt = after + 4 + 8 * nDims;
         assertEquals(1, bb.getInt(typeAt), "the fixture's embedding is F16");
         bb.putInt(typeAt, 12); // GGML_TYPE_Q4_K
         Path p = tmp.resolve("q4k.gguf");
@@ -68,17 +74,12 @@ class GgufMetadataTest {
     void aCountThatIsAFloatOrDoesNotFitAnIntIsNamedNotTruncated(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         byte[] b = java.nio.file.Files.readAllBytes(FixtureLogitsTest.fixtures().resolve("a_f16.gguf"));
         // the key/value llama.embedding_length: u64 key length, key, u32 type (4 = UINT32), u32 48
-        byte[] key = "llama.embedding_length".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int at = -1;
-        for (int i = 8; i + key.length <= b.length && at < 0; i++) {
-            if (bb.getLong(i - 8) == key.length && java.util.Arrays.equals(b, i, i + key.length, key, 0, key.length)) at = i;
-        }
-        assertTrue(at > 0, "key/value of llama.embedding_length");
-        assertEquals(4, bb.getInt(at + key.length), "stored as UINT32");
-        assertEquals(48, bb.getInt(at + key.length + 4));
-        bb.putInt(at + key.length, 6); // FLOAT32, same size
-        bb.putFloat(at + key.length + 4, 48.5f); // was read as 48 through a cast
+        int after = afterString(bb, "llama.embedding_length");
+        assertEquals(4, bb.getInt(after), "stored as UINT32");
+        assertEquals(48, bb.getInt(after + 4));
+        bb.putInt(after, 6); // FLOAT32, same size
+        bb.putFloat(after + 4, 48.5f); // was read as 48 through a cast
         Path p = tmp.resolve("float-dim.gguf");
         java.nio.file.Files.write(p, b);
         for (var call : List.<org.junit.jupiter.api.function.Executable>of(() -> ModelInfo.of(p), () -> LlamaModel.load(p).close())) {

@@ -28,7 +28,6 @@ import java.util.stream.Stream;
  * are kept.
  */
 public final class Checkpoints {
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     /** File name of the {@link TrainerState} JSON in a checkpoint; only directories that have it count as checkpoints. */
     public static final String STATE = "trainer_state.json";
     /** File name of AdamW's moments in a checkpoint (F32 safetensors, step count in the metadata). */
@@ -90,7 +89,8 @@ public final class Checkpoints {
             throws IOException {
         Files.createDirectories(out);
         Path finalDir = out.resolve("checkpoint-" + st.step());
-        Path tmp = createTempDirectory(out, ".tmp-checkpoint-" + st.step() + "-");
+        // not Files.createTempDirectory: its rwx------ would become the finished checkpoint's mode
+        Path tmp = dev.calx.llama.format.TempFiles.createDirectoryIn(out, ".tmp-checkpoint-" + st.step() + "-");
         try {
             model.write(tmp);
             Map<String, Tensor> moments = new LinkedHashMap<>();
@@ -233,23 +233,6 @@ public final class Checkpoints {
             moments.put(name, new AdamW.Moments(e.getValue().data(), v.data()));
         }
         opt.restore(step, moments);
-    }
-
-    /**
-     * A new directory {@code PREFIX<random hex>} in dir. Not {@code Files.createTempDirectory}: that
-     * makes it owner-only (rwx------), and the rename hands the finished checkpoint that mode. This
-     * one gets the mode of any new directory (rwxr-xr-x under umask 022); the files written into
-     * it get a new file's mode too (llama's {@code format.TempFiles}).
-     */
-    static Path createTempDirectory(Path dir, String prefix) throws IOException {
-        while (true) {
-            Path d = dir.resolve(prefix + Long.toHexString(RANDOM.nextLong() >>> 1));
-            try {
-                return Files.createDirectory(d);
-            } catch (java.nio.file.FileAlreadyExistsException taken) {
-                // another writer's, or an earlier crash's: draw another name
-            }
-        }
     }
 
     static void prune(Path out, int keep) throws IOException {

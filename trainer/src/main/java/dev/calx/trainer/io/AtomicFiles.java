@@ -35,7 +35,7 @@ public final class AtomicFiles {
      *                     ({@link java.nio.file.AtomicMoveNotSupportedException})
      */
     public static void write(Path target, byte[] content) throws IOException {
-        dev.calx.decode.eval.OutputLock.createParentDirectories(target);
+        TempFiles.createParentDirectories(target);
         Path tmp = TempFiles.createBeside(target);
         try {
             Files.write(tmp, content);
