@@ -11,6 +11,7 @@ import dev.calx.decode.format.LlamaSessionFactory;
 import dev.calx.decode.format.PromptFormat;
 import dev.calx.decode.format.SolveOptions;
 import dev.calx.decode.grade.MathGrader;
+import dev.calx.llama.format.TempFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
@@ -165,10 +166,13 @@ public final class EvalCommand implements Callable<Integer> {
             System.err.println("calx: resuming " + out + ", which has no " + file.getFileName()
                     + ": its records' options cannot be checked against this run's; recording this run's");
         }
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(now) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        TempFiles.createParentDirectories(out);
+        Path tmp = TempFiles.createBeside(file);
+        try {
+            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(now) + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

@@ -9,6 +9,7 @@ import dev.calx.decode.eval.Utf8Lines;
 import dev.calx.decode.grade.AnswerExtractor;
 import dev.calx.decode.grade.AnswerNormalizer;
 import dev.calx.decode.grade.MathGrader;
+import dev.calx.llama.format.TempFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +60,12 @@ public final class GradeCommand implements Callable<Integer> {
         if (timeoutMs < 1) throw new IllegalArgumentException("--timeout-ms must be 1 or more, got " + timeoutMs);
         MathGrader grader = new MathGrader(timeoutMs);
         int n = 0, correct = 0, empty = 0, timeouts = 0;
-        Path tmp = out == null ? null : out.toAbsolutePath().resolveSibling(out.getFileName() + ".tmp");
+        Path tmp = null;
+        if (out != null) {
+            if (Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a directory; give a file to write");
+            TempFiles.createParentDirectories(out);
+            tmp = TempFiles.createBeside(out);
+        }
         try (Utf8Lines in = Utf8Lines.open(data);
              BufferedWriter w = tmp == null ? null : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             String line;
@@ -72,8 +78,14 @@ public final class GradeCommand implements Callable<Integer> {
                 } catch (JsonProcessingException e) {
                     throw new IOException(data + ":" + lineNo + ": not valid JSON: " + e.getOriginalMessage());
                 }
-                String prediction = field(row, predictionField, PREDICTION_FIELDS, "prediction", lineNo);
-                String reference = References.answerOf(field(row, referenceField, REFERENCE_FIELDS, "reference", lineNo));
+                if (!row.isObject()) throw new IOException(data + ":" + lineNo + ": expected a JSON object, found " + row.getNodeType());
+                String prediction = field(row, predictionField, PREDICTION_FIELDS, "prediction", lineNo, new String[1]);
+                String[] from = new String[1];
+                String stored = field(row, referenceField, REFERENCE_FIELDS, "reference", lineNo, from);
+                String wrong = References.problemWith(stored);
+                // an empty or unclosed reference would grade every prediction against "" or a whole solution
+                if (wrong != null) throw new IOException(data + ":" + lineNo + ": the reference in '" + from[0] + "' " + wrong);
+                String reference = References.answerOf(stored);
                 AnswerExtractor.Extraction e = AnswerExtractor.extractPrediction(prediction);
                 MathGrader.Verdict v = grader.grade(e.answer(), reference);
                 n++;
@@ -96,20 +108,29 @@ public final class GradeCommand implements Callable<Integer> {
             if (tmp != null) Files.deleteIfExists(tmp);
             throw e;
         }
-        if (tmp != null) Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (tmp != null) {
+            try {
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
         System.out.printf("accuracy %.2f%% (%d/%d); empty predictions %d; grader timeouts %d%n",
                 n == 0 ? 0.0 : 100.0 * correct / n, correct, n, empty, timeouts);
         return 0;
     }
 
-    private String field(JsonNode row, String explicit, String[] candidates, String what, int lineNo) throws IOException {
+    /** The text of the explicit field or of the first candidate present; {@code from[0]} is set to its name. */
+    private String field(JsonNode row, String explicit, String[] candidates, String what, int lineNo, String[] from) throws IOException {
         if (explicit != null) {
             String v = text(row, explicit);
             if (v == null) throw new IOException(data + ":" + lineNo + ": no " + what + " field '" + explicit + "'");
+            from[0] = explicit;
             return v;
         }
         for (String c : candidates) {
             String v = text(row, c);
+            from[0] = c;
             if (v != null) return v;
         }
         throw new IOException(data + ":" + lineNo + ": no " + what + " field (looked for " + String.join(", ", candidates)

@@ -105,6 +105,37 @@ class GradeCommandTest {
     }
 
     @Test
+    void referencesWithNoAnswerAreErrorsNamingLineAndFieldAndNothingIsWritten() throws IOException {
+        // each of these graded every prediction against "" or a whole solution, with exit code 0
+        String[][] cases = {
+                {"{\"prediction\":\"5\",\"answer\":\"\"}", "the reference in 'answer' is empty"},
+                {"{\"prediction\":\"5\",\"answer\":\"so 2+3 = 5\\n#### \"}", "the reference in 'answer' has nothing after its last ####"},
+                {"{\"prediction\":\"5\",\"solution\":\"so $\\\\boxed{5$\"}", "the reference in 'solution' has a last \\boxed or \\fbox"},
+                {"{\"prediction\":\"5\",\"ref\":\"\\\\boxed{}\"}", "the reference in 'ref' has an empty answer"},
+        };
+        Path data = dir.resolve("r.jsonl"), out = dir.resolve("sub/r.out");
+        for (String[] c : cases) {
+            Files.write(data, List.of("{\"prediction\":\"1\",\"answer\":\"1\",\"ref\":\"1\"}", c[0]));
+            std.reset();
+            String[] args = c[0].contains("\"ref\"")
+                    ? new String[]{"grade", "--data", data.toString(), "--reference-field", "ref", "--out", out.toString()}
+                    : new String[]{"grade", "--data", data.toString(), "--out", out.toString()};
+            assertEquals(1, Main.run(args), c[0]);
+            assertTrue(std.err().contains("r.jsonl:2: " + c[1]), std.err());
+        }
+        assertFalse(Files.exists(out), "nothing written");
+        try (var left = Files.list(out.getParent())) {
+            assertEquals(List.of(), left.toList(), "no temporary file left");
+        }
+        Files.write(data, List.of("[\"5\"]"));
+        assertEquals(1, Main.run("grade", "--data", data.toString()));
+        assertTrue(std.err().contains("r.jsonl:1: expected a JSON object, found ARRAY"), std.err());
+        Files.write(data, List.of("{\"prediction\":\"1\",\"answer\":\"1\"}"));
+        assertEquals(1, Main.run("grade", "--data", data.toString(), "--out", dir.toString()));
+        assertTrue(std.err().contains("--out " + dir + " is a directory"), std.err());
+    }
+
+    @Test
     void solveWithAMissingModelPathFailsNamingThePath() {
         // Without --model this build uses the embedded model (DefaultModelTest); a wrong path must
         // be an error that names it, not a silent fall-back to the default model.

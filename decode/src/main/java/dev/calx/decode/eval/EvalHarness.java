@@ -12,6 +12,7 @@ import dev.calx.decode.generate.StepBatcher;
 import dev.calx.decode.generate.WallClockSplit;
 import dev.calx.decode.grade.MathGrader;
 import dev.calx.llama.InferenceSession;
+import dev.calx.llama.format.TempFiles;
 import dev.calx.llama.tokenizer.Tokenizer;
 
 import java.io.BufferedWriter;
@@ -328,9 +329,13 @@ public final class EvalHarness {
         Map<String, EvalRecord> records = new HashMap<>();
         for (EvalRecord r : log.values()) records.put(key(r.id(), r.line()), r);
         if (log.needsRewrite()) {
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            Files.write(tmp, log.lines(), StandardCharsets.UTF_8);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path tmp = TempFiles.createBeside(out);
+            try {
+                Files.write(tmp, log.lines(), StandardCharsets.UTF_8);
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         }
         return records;
     }

@@ -66,32 +66,42 @@ public final class ProblemReader {
     }
 
     Problem problem(JsonNode row, Path file, int line) throws IOException {
-        String question = questionField != null ? text(row, questionField) : detectQuestion(row);
+        String where = file + ":" + line + ": ";
+        String question = questionField != null ? text(row, questionField, where) : detectQuestion(row, where);
         if (question == null) {
-            throw new IOException(file + ":" + line + ": no question field " + (questionField != null ? "'" + questionField + "'"
+            throw new IOException(where + "no question field " + (questionField != null ? "'" + questionField + "'"
                     : "(looked for question, problem, instruction, query, input, Body+Question, messages; use --question-field)")
                     + "; fields: " + fieldNames(row));
         }
-        String reference = null;
-        if (answerField != null) reference = text(row, answerField);
-        else for (String f : ANSWER_FIELDS) if ((reference = text(row, f)) != null) break;
+        if (question.isBlank()) throw new IOException(where + "the question is empty");
+        String reference = null, from = answerField;
+        if (answerField != null) reference = text(row, answerField, where);
+        else for (String f : ANSWER_FIELDS) if ((reference = text(row, from = f, where)) != null) break;
         if (reference == null) {
-            throw new IOException(file + ":" + line + ": no answer field " + (answerField != null ? "'" + answerField + "'"
+            throw new IOException(where + "no answer field " + (answerField != null ? "'" + answerField + "'"
                     : "(looked for answer, Answer, ground_truth.answer, gt, target, solution, output; use --answer-field)")
                     + "; fields: " + fieldNames(row));
         }
+        String wrong = References.problemWith(reference);
+        if (wrong != null) throw new IOException(where + "the reference in '" + from + "' " + wrong);
         String id = null;
-        for (String f : ID_FIELDS) if ((id = text(row, f)) != null) break;
+        for (String f : ID_FIELDS) {
+            JsonNode n = row.get(f);
+            if (n != null && n.isValueNode() && !n.isNull()) {
+                id = n.isNumber() ? References.numberText(n) : n.asText();
+                break;
+            }
+        }
         if (id == null) id = "line-" + line;
         return new Problem(id, question, References.answerOf(reference), line);
     }
 
-    private static String detectQuestion(JsonNode row) {
+    private static String detectQuestion(JsonNode row, String where) throws IOException {
         for (String f : QUESTION_FIELDS) {
-            String q = text(row, f);
+            String q = text(row, f, where);
             if (q != null) return q;
         }
-        String body = text(row, "Body"), q = text(row, "Question");
+        String body = text(row, "Body", where), q = text(row, "Question", where);
         if (q != null) return body == null ? q : (body.strip() + " " + q.strip());
         JsonNode messages = row.get("messages");
         if (messages != null && messages.isArray()) {
@@ -110,14 +120,22 @@ public final class ProblemReader {
         return null;
     }
 
-    /** The text at a dotted path; numbers become their text; null when absent or null. */
-    static String text(JsonNode row, String path) {
+    /**
+     * The text at a dotted path; numbers become their text; null when absent or null. An array or
+     * object there is an error (it is no question or answer, and skipping it would take another
+     * field's text without a word).
+     */
+    static String text(JsonNode row, String path, String where) throws IOException {
         JsonNode n = row;
         for (String part : path.split("\\.")) {
             if (n == null || !n.isObject()) return null;
             n = n.get(part);
         }
-        if (n == null || n.isNull() || n.isContainerNode()) return null;
+        if (n == null || n.isNull()) return null;
+        if (n.isContainerNode()) {
+            throw new IOException(where + "field '" + path + "' is " + (n.isArray() ? "an array" : "an object")
+                    + ", not text or a number");
+        }
         return n.isNumber() ? References.numberText(n) : n.asText();
     }
 

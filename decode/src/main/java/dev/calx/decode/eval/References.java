@@ -37,6 +37,29 @@ public final class References {
     }
 
     /**
+     * Why a stored reference gives no answer to grade against, or null when it gives one. Every
+     * prediction would be graded against an empty or wrong reference otherwise: an empty text, a
+     * GSM8K {@code ####} with nothing after it, or a last {@code \boxed} whose braces never close
+     * ({@link #answerOf} would take the whole solution as the answer).
+     *
+     * @param reference the reference as the data set stores it; not null
+     * @return what is wrong ("is empty", ...), to follow the field's name in an error; null when
+     *         {@link #answerOf} gives a usable answer
+     */
+    public static String problemWith(String reference) {
+        String r = reference.strip();
+        if (r.isEmpty()) return "is empty";
+        if (r.contains("####")) {
+            return AnswerExtractor.gsm8kReference(r).isEmpty() ? "has nothing after its last ####" : null;
+        }
+        if ((r.contains("\\boxed") || r.contains("\\fbox")) && AnswerExtractor.lastBoxed(r) == null) {
+            return "has a last \\boxed or \\fbox without an answer in balanced braces";
+        }
+        if (answerOf(r).isEmpty()) return "has an empty answer";
+        return null;
+    }
+
+    /**
      * A JSON number as a reference's text, written out in full: {@code 3.0} is "3", {@code 2.5}
      * "2.5", {@code 1.5e20} "150000000000000000000" (not a long's 9223372036854775807, nor
      * "1.5E20", which the grader would not read as a number).

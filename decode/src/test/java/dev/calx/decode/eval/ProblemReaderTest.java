@@ -68,6 +68,33 @@ class ProblemReaderTest {
     }
 
     @Test
+    void emptyQuestionsAndReferencesWithNoAnswerAreErrorsNamingLineAndField() throws IOException {
+        // each of these was solved and graded against "" or a whole solution text
+        String[][] cases = {
+                {"{\"question\":\"  \",\"answer\":\"5\"}", "the question is empty"},
+                {"{\"messages\":[{\"role\":\"user\",\"content\":\"\"}],\"answer\":\"5\"}", "the question is empty"},
+                {"{\"question\":\"Q\",\"answer\":\"\"}", "the reference in 'answer' is empty"},
+                {"{\"question\":\"Q\",\"answer\":\"2+3 = 5\\n#### \"}", "the reference in 'answer' has nothing after its last ####"},
+                {"{\"problem\":\"P\",\"solution\":\"so $\\\\boxed{\\\\frac{1}{2}$\"}", "the reference in 'solution' has a last \\boxed"},
+                {"{\"problem\":\"P\",\"solution\":\"so $\\\\boxed{}$\"}", "the reference in 'solution' has an empty answer"},
+                {"{\"question\":\"Q\",\"answer\":[5]}", "field 'answer' is an array, not text or a number"},
+                {"{\"question\":{\"text\":\"Q\"},\"answer\":5}", "field 'question' is an object, not text or a number"},
+        };
+        Path f = dir.resolve("bad.jsonl");
+        for (String[] c : cases) {
+            Files.write(f, List.of("{\"question\":\"Q\",\"answer\":\"1\"}", c[0]));
+            var e = assertThrows(IOException.class, () -> new ProblemReader(null, null).read(f), c[0]);
+            assertTrue(e.getMessage().contains("bad.jsonl:2: " + c[1]), e.getMessage());
+        }
+        Files.write(f, List.of("{\"q\":\"Q\",\"a\":\"\"}"));
+        var e = assertThrows(IOException.class, () -> new ProblemReader("q", "a").read(f));
+        assertTrue(e.getMessage().contains("bad.jsonl:1: the reference in 'a' is empty"), e.getMessage());
+        // an id that is not a plain value is not an error: the line stands in for it
+        assertEquals("line-1", one("{\"id\":{\"n\":1},\"question\":\"Q\",\"answer\":\"1\"}").id());
+        assertEquals("7", one("{\"idx\":7,\"question\":\"Q\",\"answer\":\"1\"}").id());
+    }
+
+    @Test
     void numericReferencesAreWrittenOutInFull() throws IOException {
         assertEquals("150000000000000000000", one("{\"question\":\"Q\",\"answer\":1.5e20}").reference());
         assertEquals("123456789012345678901234567890", one("{\"question\":\"Q\",\"answer\":123456789012345678901234567890}").reference());
