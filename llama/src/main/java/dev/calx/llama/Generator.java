@@ -33,13 +33,15 @@ public final class Generator {
     public static int[] generate(InferenceSession s, int[] prompt, int maxNewTokens, Sampler sampler,
                                  int bosId, int eosId, IntConsumer onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("generate: empty prompt (pass at least the BOS token)");
-        int[] out = new int[Math.max(0, maxNewTokens)];
+        if (maxNewTokens <= 0) return new int[0];
+        // grown as tokens come: maxNewTokens may be far more than the context holds (Integer.MAX_VALUE for "until a stop")
+        int[] out = new int[Math.min(maxNewTokens, 256)];
         int n = 0;
-        if (maxNewTokens <= 0) return out;
         float[] logits = s.append(prompt);
         while (true) {
             int next = sampler.sample(logits);
             if (next == bosId || next == eosId) break;
+            if (n == out.length) out = Arrays.copyOf(out, (int) Math.min(maxNewTokens, 2L * n));
             out[n++] = next;
             if (onToken != null) onToken.accept(next);
             if (n >= maxNewTokens || s.position() >= s.maxLength()) break;

@@ -30,4 +30,20 @@ class Stories260kTest {
             assertEquals(Files.readString(exp), text);
         }
     }
+    @Test
+    void noTokenLimitRunsUntilTheContextIsFull() throws IOException {
+        Path bin = DIR.resolve("stories260K.bin");
+        Assumptions.assumeTrue(Files.exists(bin), "missing " + bin);
+        try (LlamaModel m = LlamaModel.load(bin); InferenceSession s = m.newSession(16)) {
+            // Integer.MAX_VALUE used to allocate its output array up front (OutOfMemoryError)
+            int[] ids = Generator.generate(s, new int[]{1}, Integer.MAX_VALUE, Sampler.greedy(), 1, 2, null);
+            // BOS and 15 emitted tokens fill the 16 positions; the 16th token is emitted, not appended
+            assertEquals(16, ids.length);
+            assertEquals(16, s.position());
+            try (InferenceSession t = m.newSession()) {
+                int[] first = Generator.generate(t, new int[]{1}, 16, Sampler.greedy(), 1, 2, null);
+                assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(ids));
+            }
+        }
+    }
 }

@@ -79,6 +79,13 @@ public final class GenerateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--prompt needs --tokenizer");
             }
             Sampler sampler = new Sampler(temperature, topP, seed != null ? seed : System.nanoTime());
+            InferenceSession s = m.newSession();
+            if (promptIds.length > s.maxLength()) {
+                s.close();
+                // before the echo: the prompt printed in full, then the error, read as if it had run
+                throw new IllegalArgumentException("--prompt is " + promptIds.length + " tokens (BOS included) but the context limit of "
+                        + model + " is " + s.maxLength() + " tokens");
+            }
             int bos = tok != null ? tok.bosId() : c.bosTokenId(), eos = tok != null ? tok.eosId() : c.eosTokenId();
             TextStream text = tok == null ? null : new TextStream(tok, promptIds);
             // Choose the backend now: its one-line notice on stderr would otherwise land in the
@@ -88,21 +95,25 @@ public final class GenerateCommand implements Callable<Integer> {
             long[] firstToken = {0};
             long start = System.nanoTime();
             int[] ids;
-            try (InferenceSession s = m.newSession()) {
+            String stop;
+            try (s) {
                 ids = Generator.generate(s, promptIds, steps, sampler, bos, eos, id -> {
                     if (firstToken[0] == 0) firstToken[0] = System.nanoTime();
                     if (text != null) out.print(text.next(id));
                     else out.print(id + " ");
                     out.flush();
                 });
+                stop = ids.length == steps ? "--steps " + steps
+                        : s.position() >= s.maxLength() ? "the context limit (" + s.maxLength() + " tokens)"
+                        : "a stop token";
             }
             long end = System.nanoTime();
             out.println();
             double prefill = ((firstToken[0] == 0 ? end : firstToken[0]) - start) / 1e9;
             double decode = (end - (firstToken[0] == 0 ? end : firstToken[0])) / 1e9;
-            System.err.printf("prompt %d tokens in %.3f s (%.1f tok/s); generated %d tokens, %.1f tok/s%n",
+            System.err.printf("prompt %d tokens in %.3f s (%.1f tok/s); generated %d tokens, %.1f tok/s; stopped at %s%n",
                     promptIds.length, prefill, promptIds.length / prefill, ids.length,
-                    ids.length > 1 ? (ids.length - 1) / decode : 0.0);
+                    ids.length > 1 ? (ids.length - 1) / decode : 0.0, stop);
         }
         return 0;
     }

@@ -121,4 +121,36 @@ class LlamaCommandsTest {
                 dir.resolve("tok512.bin").toString(), "--temperature", "0", "--steps", "200");
         assertEquals(Files.readString(dir.resolve("expected_greedy_200.txt")) + "\n", out);
     }
+    @Test
+    void generateSaysWhyItStoppedAndRefusesAPromptOverTheContextBeforePrintingIt() throws Exception {
+        Path dir = Path.of(System.getProperty("calx.shared", "../../shared"), "data/models/stories260K");
+        for (String f : new String[]{"stories260K.bin", "tok512.bin"}) Assumptions.assumeTrue(Files.exists(dir.resolve(f)), "missing " + dir.resolve(f));
+        String model = dir.resolve("stories260K.bin").toString(), tok = dir.resolve("tok512.bin").toString();
+        // 506 prompt tokens of a 512-token context, and --steps of "no limit": this allocated an
+        // int[Integer.MAX_VALUE] and died of OutOfMemoryError before the first token
+        String out = run("generate", "--model", model, "--tokenizer", tok, "--temperature", "0", "--steps", "2147483647",
+                "--prompt", "Lily and Tom played in the park. ".repeat(42));
+        assertTrue(std.err().contains("prompt 506 tokens") && std.err().contains("generated 7 tokens")
+                && std.err().contains("stopped at the context limit (512 tokens)"), std.err());
+        assertTrue(out.startsWith("Lily and Tom played in the park.") && out.length() > 42 * 33, out);
+        std.reset();
+        run("generate", "--model", model, "--tokenizer", tok, "--temperature", "0", "--steps", "3");
+        assertTrue(std.err().contains("generated 3 tokens") && std.err().contains("stopped at --steps 3"), std.err());
+        std.reset();
+        run("generate", "--model", model, "--tokenizer", tok, "--temperature", "0", "--steps", "400");
+        assertTrue(std.err().contains("stopped at a stop token"), std.err());
+        // 722 tokens: the prompt used to be echoed in full, then "context overflow"
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = Main.run("generate", "--model", model, "--tokenizer", tok, "--prompt", "Lily and Tom played in the park. ".repeat(60));
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(1, rc);
+        assertEquals("", buf.toString(StandardCharsets.UTF_8), "nothing printed");
+        assertTrue(std.err().contains("--prompt is 722 tokens (BOS included) but the context limit of " + model + " is 512 tokens"), std.err());
+    }
 }
