@@ -2,6 +2,7 @@ package dev.calx.solver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.trainer.InvalidSettingException;
 import dev.calx.trainer.TrainConfig;
 import dev.calx.trainer.TrainRun;
 import dev.calx.trainer.Trainer;
@@ -54,10 +55,29 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--eval-max-tokens", defaultValue = "512", description = "New tokens per problem for --eval-problems (default: ${DEFAULT-VALUE}).") int evalMaxTokens;
         @Option(names = "--stop-after-steps", defaultValue = "0", description = "Stop (after a checkpoint) at this step; 0 = run to the end (default: ${DEFAULT-VALUE}).") long stopAfter;
 
+        /** The options that set each {@link TrainConfig} component, for errors in the user's words. */
+        static final Map<String, String> OPTION = Map.ofEntries(Map.entry("epochs", "--epochs"), Map.entry("lr", "--lr"),
+                Map.entry("batchSize", "--batch"), Map.entry("gradAccum", "--grad-accum"), Map.entry("maxLength", "--max-len"),
+                Map.entry("warmupRatio", "--warmup"), Map.entry("schedule", "--schedule"), Map.entry("weightDecay", "--weight-decay"),
+                Map.entry("beta1", "--beta1"), Map.entry("beta2", "--beta2"), Map.entry("eps", "--eps"),
+                Map.entry("maxGradNorm", "--max-grad-norm"), Map.entry("logEvery", "--log-every"), Map.entry("evalEvery", "--eval-every"),
+                Map.entry("saveEvery", "--save-every"), Map.entry("keepLast", "--keep"), Map.entry("maxBadFraction", "--max-bad-fraction"),
+                Map.entry("stopAfterSteps", "--stop-after-steps"), Map.entry("evalProblems", "--eval-problems"),
+                Map.entry("evalMaxTokens", "--eval-max-tokens"));
+
         TrainConfig config() {
-            return new TrainConfig(epochs, lr, batch, gradAccum, maxLen, warmup, LrSchedule.parseKind(schedule), weightDecay, beta1, beta2, eps,
-                    maxGradNorm, seed, logEvery, evalEvery == 0 ? Integer.MAX_VALUE : evalEvery, saveEvery, keep, maxBad, stopAfter)
-                    .withPack(pack).withEvalProblems(evalProblems, evalMaxTokens);
+            try {
+                return new TrainConfig(epochs, lr, batch, gradAccum, maxLen, warmup, LrSchedule.parseKind(schedule), weightDecay, beta1, beta2,
+                        eps, maxGradNorm, seed, logEvery, evalEvery == 0 ? Integer.MAX_VALUE : evalEvery, saveEvery, keep, maxBad, stopAfter)
+                        .withPack(pack).withEvalProblems(evalProblems, evalMaxTokens);
+            } catch (InvalidSettingException e) {
+                throw inOptionTerms(e, OPTION.getOrDefault(e.setting(), e.setting()));
+            }
+        }
+
+        /** The error with the option's name in place of the setting's ({@code --warmup must be ...}). */
+        static IllegalArgumentException inOptionTerms(InvalidSettingException e, String option) {
+            return new IllegalArgumentException(option + " " + e.rule(), e);
         }
     }
 
@@ -77,6 +97,9 @@ public final class TrainCommand implements Callable<Integer> {
         require(spec, base, "--base");
         require(spec, data, "--data");
         require(spec, out, "--out");
+        if (hyper.evalProblems > 0 && val == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--eval-problems needs --val (the held-out problems it decodes)");
+        }
         Trainer.Result r = TrainRun.run(new TrainRun.Stage(base, tokenizer, data, val, DataFormat.parse(format), out, hyper.config()), System.err);
         System.out.println((r.finished() ? "finished" : "stopped") + " at step " + r.finalStep() + "; checkpoint " + r.lastCheckpoint());
         return 0;

@@ -1,8 +1,11 @@
 package dev.calx.solver;
 
+import dev.calx.trainer.InvalidSettingException;
+import dev.calx.trainer.TrainConfig;
 import dev.calx.trainer.TrainRun;
 import dev.calx.trainer.Trainer;
 import dev.calx.trainer.data.DataFormat;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,9 +48,22 @@ public final class TrainTwoStageCommand implements Callable<Integer> {
         TrainCommand.require(spec, stage2, "--stage2");
         TrainCommand.require(spec, out, "--out");
         var cfg = hyper.config();
+        TrainConfig cfg2 = cfg;
+        if (stage2Epochs != null) {
+            try {
+                cfg2 = cfg.withEpochs(stage2Epochs);
+            } catch (InvalidSettingException e) {
+                throw TrainCommand.Hyper.inOptionTerms(e, "--stage2-epochs");
+            }
+        }
+        // both stages decode their own held-out problems; found missing only after stage 1 had trained
+        if (cfg.evalProblems() > 0 && (stage1Val == null || stage2Val == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--eval-problems needs --stage1-val and --stage2-val (the held-out problems"
+                    + " each stage decodes); missing: " + (stage1Val == null ? stage2Val == null ? "both" : "--stage1-val" : "--stage2-val"));
+        }
         Trainer.Result r = TrainRun.twoStage(
                 new TrainRun.Stage(base, tokenizer, stage1, stage1Val, DataFormat.parse(stage1Format), out.resolve("stage1"), cfg),
-                stage2, stage2Val, DataFormat.parse(stage2Format), stage2Epochs == null ? cfg : cfg.withEpochs(stage2Epochs), System.err);
+                stage2, stage2Val, DataFormat.parse(stage2Format), cfg2, System.err);
         System.out.println((r.finished() ? "finished" : "stopped") + " at step " + r.finalStep() + "; checkpoint " + r.lastCheckpoint());
         return 0;
     }

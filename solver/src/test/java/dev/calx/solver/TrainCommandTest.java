@@ -98,4 +98,36 @@ class TrainCommandTest {
         assertTrue(std.err().startsWith("missing --base (or give it in --config)"), std.err());
         assertTrue(std.err().contains("Usage: calx train"), std.err());
     }
+
+    @Test
+    void outOfRangeSettingsAreNamedAsTheirOptionsBeforeAnythingLoads() throws IOException {
+        // the errors used to name TrainConfig's fields: "warmupRatio must be ...", "keepLast ...", "batchSize ..."
+        Path base = dir.resolve("no-such-model.bin"), data = dir.resolve("no-such-data.jsonl"), out = dir.resolve("out");
+        String[][] cases = {{"--warmup", "1.5", "--warmup must be between 0 and 1, got 1.5"},
+                {"--keep", "-1", "--keep must be at least 0, got -1"},
+                {"--batch", "0", "--batch must be at least 1, got 0"},
+                {"--max-len", "1", "--max-len must be at least 2, got 1"},
+                {"--max-bad-fraction", "2", "--max-bad-fraction must be between 0 and 1, got 2.0"},
+                {"--beta2", "1", "--beta2 must be in [0, 1), got 1.0"},
+                {"--eval-max-tokens", "0", "--eval-max-tokens must be at least 1, got 0"}};
+        for (String[] c : cases) {
+            std.reset();
+            assertEquals(1, Main.run("train", "--base", base.toString(), "--data", data.toString(), "--out", out.toString(), c[0], c[1]), c[0]);
+            assertEquals("calx: " + c[2], std.err().strip(), c[0]);
+        }
+        std.reset();
+        assertEquals(1, Main.run("train-two-stage", "--base", base.toString(), "--stage1", data.toString(), "--stage2", data.toString(),
+                "--out", out.toString(), "--stage2-epochs", "0"));
+        assertEquals("calx: --stage2-epochs must be at least 1, got 0", std.err().strip());
+        // generation accuracy without held-out problems: two-stage found stage 2's missing only after stage 1 had trained
+        std.reset();
+        assertEquals(2, Main.run("train-two-stage", "--base", base.toString(), "--stage1", data.toString(), "--stage2", data.toString(),
+                "--out", out.toString(), "--eval-problems", "1", "--stage1-val", data.toString()));
+        assertTrue(std.err().startsWith("--eval-problems needs --stage1-val and --stage2-val (the held-out problems each stage decodes);"
+                + " missing: --stage2-val"), std.err());
+        std.reset();
+        assertEquals(2, Main.run("train", "--base", base.toString(), "--data", data.toString(), "--out", out.toString(), "--eval-problems", "1"));
+        assertTrue(std.err().startsWith("--eval-problems needs --val"), std.err());
+        assertTrue(Files.notExists(out), "nothing written");
+    }
 }

@@ -6,7 +6,7 @@ import dev.calx.trainer.optim.LrSchedule;
  * One training stage's settings. Defaults are the papers' recipe (SEEDS.md): AdamW lr 2e-5,
  * linear decay, 3% warm-up, weight decay 0, 3 epochs; clipping at 1.0 as Hugging Face's Trainer.
  * The constructor checks every value (so do the builder and the withers, which call it): a bad
- * one is an {@link IllegalArgumentException} naming the field, what it must be, and the value.
+ * one is an {@link InvalidSettingException} (an {@code IllegalArgumentException}) naming the field, what it must be, and the value.
  *
  * @param epochs         passes over the training set
  * @param lr             the peak learning rate, before the schedule's multiplier
@@ -47,7 +47,7 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
      * warmupRatio and maxBadFraction in [0, 1]; maxGradNorm not NaN; the step counts (logEvery,
      * evalEvery, saveEvery, keepLast, stopAfterSteps, evalProblems) at least 0; a schedule.
      *
-     * @throws IllegalArgumentException naming the first field out of range and its value
+     * @throws InvalidSettingException naming the first field out of range and its value
      */
     public TrainConfig {
         atLeast("epochs", epochs, 1);
@@ -56,12 +56,12 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
         atLeast("gradAccum", gradAccum, 1);
         atLeast("maxLength", maxLength, 2);
         fraction("warmupRatio", warmupRatio);
-        if (schedule == null) throw new IllegalArgumentException("schedule must be constant, linear or cosine, got null");
+        if (schedule == null) throw new InvalidSettingException("schedule", "must be constant, linear or cosine, got null");
         finiteAtLeastZero("weightDecay", weightDecay);
         beta("beta1", beta1);
         beta("beta2", beta2);
         finiteAtLeastZero("eps", eps);
-        if (Double.isNaN(maxGradNorm)) throw new IllegalArgumentException("maxGradNorm must be a number (0 or less: no clipping), got NaN");
+        if (Double.isNaN(maxGradNorm)) throw new InvalidSettingException("maxGradNorm", "must be a number (0 or less: no clipping), got NaN");
         atLeast("logEvery", logEvery, 0);
         atLeast("evalEvery", evalEvery, 0);
         atLeast("saveEvery", saveEvery, 0);
@@ -73,19 +73,19 @@ public record TrainConfig(int epochs, double lr, int batchSize, int gradAccum, i
     }
 
     private static void atLeast(String field, long v, long min) {
-        if (v < min) throw new IllegalArgumentException(field + " must be at least " + min + ", got " + v);
+        if (v < min) throw new InvalidSettingException(field, "must be at least " + min + ", got " + v);
     }
 
     private static void finiteAtLeastZero(String field, double v) {
-        if (!(Double.isFinite(v) && v >= 0)) throw new IllegalArgumentException(field + " must be a finite number >= 0, got " + v);
+        if (!(Double.isFinite(v) && v >= 0)) throw new InvalidSettingException(field, "must be a finite number >= 0, got " + v);
     }
 
     private static void fraction(String field, double v) {
-        if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException(field + " must be between 0 and 1, got " + v);
+        if (!(v >= 0 && v <= 1)) throw new InvalidSettingException(field, "must be between 0 and 1, got " + v);
     }
 
     private static void beta(String field, double v) {
-        if (!(v >= 0 && v < 1)) throw new IllegalArgumentException(field + " must be in [0, 1), got " + v);
+        if (!(v >= 0 && v < 1)) throw new InvalidSettingException(field, "must be in [0, 1), got " + v);
     }
 
     /**

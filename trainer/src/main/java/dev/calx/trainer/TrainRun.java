@@ -53,6 +53,7 @@ public final class TrainRun {
      * @throws TrainingDivergedException when the loss or the gradients stop being finite
      */
     public static Trainer.Result run(Stage s, PrintStream err) throws IOException {
+        requireValForEvalProblems(s.val(), s.cfg(), s.data());
         Path tokPath = s.tokenizer() != null ? s.tokenizer() : Files.isDirectory(s.base()) ? s.base() : s.base().toAbsolutePath().getParent();
         SentencePieceTokenizer tok = Tokenizers.load(tokPath);
         LlamaWeights w;
@@ -87,7 +88,6 @@ public final class TrainRun {
         Trainer t = new Trainer(s.cfg(), model, train, val, s.out(), tok.eosId(), err);
         GenerationEval gen = null;
         if (s.cfg().evalProblems() > 0) {
-            if (s.val() == null) throw new IllegalArgumentException("--eval-problems needs --val (the held-out problems)");
             var problems = GenerationEval.problems(s.val(), s.format(), s.cfg().evalProblems());
             var session = new dev.calx.decode.format.LlamaSessionFactory(dev.calx.llama.LlamaModel.of(model.model().weights()), tok,
                     w.config().maxPositionEmbeddings());
@@ -121,9 +121,14 @@ public final class TrainRun {
      * @param err          where notes and the progress line go
      * @return stage 2's result, or stage 1's when stage 1 stopped early ({@code stopAfterSteps})
      * @throws IOException when a file cannot be read or written, or stage 1 left no checkpoint
+     * @throws IllegalArgumentException as {@link #run}; a stage with {@code evalProblems > 0} and
+     *                                  no validation data is found before stage 1 starts
      */
     public static Trainer.Result twoStage(Stage stage1, Path stage2Data, Path stage2Val, DataFormat stage2Format, TrainConfig cfg2,
                                           PrintStream err) throws IOException {
+        // before stage 1 trains: stage 2's missing problems were found only when it started
+        requireValForEvalProblems(stage1.val(), stage1.cfg(), stage1.data());
+        requireValForEvalProblems(stage2Val, cfg2, stage2Data);
         err.println("calx train-two-stage: stage 1 (" + stage1.data() + ") -> " + stage1.out());
         Trainer.Result r1 = run(stage1, err);
         if (!r1.finished()) return r1;
@@ -131,5 +136,12 @@ public final class TrainRun {
         Path out2 = stage1.out().getParent() == null ? Path.of("stage2") : stage1.out().resolveSibling("stage2");
         err.println("calx train-two-stage: stage 2 (" + stage2Data + ") from " + s1 + " -> " + out2);
         return run(new Stage(s1, null, stage2Data, stage2Val, stage2Format, out2, cfg2), err);
+    }
+
+    private static void requireValForEvalProblems(Path val, TrainConfig cfg, Path data) {
+        if (cfg.evalProblems() > 0 && val == null) {
+            throw new IllegalArgumentException("evalProblems " + cfg.evalProblems() + " needs validation data (the held-out problems"
+                    + " to decode) for the stage trained on " + data);
+        }
     }
 }

@@ -56,12 +56,26 @@ class TrainConfigTest {
                 new Bad(d.toBuilder().stopAfterSteps(-1), "stopAfterSteps", "-1"),
                 new Bad(d.toBuilder().evalProblems(-1), "evalProblems", "-1"),
                 new Bad(d.toBuilder().evalMaxTokens(0), "evalMaxTokens", "0"))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad.b()::build, bad.field());
+            InvalidSettingException e = assertThrows(InvalidSettingException.class, bad.b()::build, bad.field());
             assertTrue(e.getMessage().startsWith(bad.field() + " ") && e.getMessage().contains("got " + bad.value()),
                     bad.field() + ": " + e.getMessage());
+            assertEquals(bad.field(), e.setting());
+            assertEquals(e.getMessage(), bad.field() + " " + e.rule());
         }
         // edge values that mean something stay accepted
         assertDoesNotThrow(() -> d.toBuilder().maxGradNorm(0).keepLast(0).logEvery(0).evalEvery(Integer.MAX_VALUE).warmupRatio(0)
                 .weightDecay(0).beta1(0).lr(0).maxBadFraction(1).build());
+    }
+
+    @Test
+    void aTwoStageRunWithoutStage2ProblemsToDecodeIsRefusedBeforeStage1Loads() {
+        TrainConfig cfg = TrainConfig.builder().evalProblems(2).build();
+        java.nio.file.Path none = java.nio.file.Path.of("no-such-dir-" + System.nanoTime());
+        var s1 = new TrainRun.Stage(none.resolve("base.bin"), null, none.resolve("s1.jsonl"), none.resolve("s1-val.jsonl"),
+                dev.calx.trainer.data.DataFormat.TORA, none.resolve("stage1"), cfg);
+        // an IOException for the missing base model would mean stage 1 had started
+        var e = assertThrows(IllegalArgumentException.class, () -> TrainRun.twoStage(s1, none.resolve("s2.jsonl"), null,
+                dev.calx.trainer.data.DataFormat.TORA, cfg, System.err));
+        assertTrue(e.getMessage().contains("needs validation data") && e.getMessage().contains("s2.jsonl"), e.getMessage());
     }
 }
