@@ -24,11 +24,28 @@ public final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (LlamaModel m = LlamaModel.load(model); InferenceSession s = m.newSession()) {
+            int vocab = m.config().vocabSize();
+            for (int i = 0; i < tokens.length; i++) {
+                if (tokens[i] < 0 || tokens[i] >= vocab) {
+                    throw new IllegalArgumentException("--tokens: id " + tokens[i] + " (the " + ordinal(i + 1) + ") is outside "
+                            + model + "'s vocabulary [0, " + vocab + ")");
+                }
+            }
+            if (tokens.length > s.maxLength()) {
+                throw new IllegalArgumentException("--tokens has " + tokens.length + " ids but the context limit of " + model + " is "
+                        + s.maxLength() + " tokens");
+            }
             float[] logits = s.append(tokens);
             StringBuilder b = new StringBuilder(logits.length * 12);
             for (int i = 0; i < logits.length; i++) b.append(i > 0 ? " " : "").append(logits[i]);
             System.out.println(b);
         }
         return 0;
+    }
+
+    private static String ordinal(int n) {
+        int mod100 = n % 100, mod10 = n % 10;
+        String suffix = mod100 >= 11 && mod100 <= 13 ? "th" : mod10 == 1 ? "st" : mod10 == 2 ? "nd" : mod10 == 3 ? "rd" : "th";
+        return n + suffix;
     }
 }

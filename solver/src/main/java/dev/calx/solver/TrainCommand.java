@@ -45,10 +45,10 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--eps", defaultValue = "1e-8", description = "AdamW epsilon (default: ${DEFAULT-VALUE}).") double eps;
         @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Global-norm clipping; 0 = off (default: ${DEFAULT-VALUE}).") double maxGradNorm;
         @Option(names = "--seed", defaultValue = "42", description = "Data order seed (default: ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--log-every", defaultValue = "1", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).") int logEvery;
+        @Option(names = "--log-every", defaultValue = "1", description = "Progress line every N steps and at the last; 0 = none (default: ${DEFAULT-VALUE}).") int logEvery;
         @Option(names = "--eval-every", defaultValue = "0", description = "Validation loss every N steps; 0 = only at the end when --val is given (default: ${DEFAULT-VALUE}).") int evalEvery;
         @Option(names = "--save-every", defaultValue = "0", description = "Checkpoint every N steps; the last step is always saved (default: ${DEFAULT-VALUE}).") int saveEvery;
-        @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept (default: ${DEFAULT-VALUE}).") int keep;
+        @Option(names = "--keep", defaultValue = "2", description = "Newest checkpoints kept; the latest always is, so 0 means 1 (default: ${DEFAULT-VALUE}).") int keep;
         @Option(names = "--max-bad-fraction", defaultValue = "0.01", description = "Stop when more truncated or fully masked samples (default: ${DEFAULT-VALUE}).") double maxBad;
         @Option(names = "--pack", description = "Pack samples into rows of --max-len tokens (attention kept inside each sample; --batch is then rows per batch) instead of one padded sample per row.") boolean pack;
         @Option(names = "--eval-problems", defaultValue = "0", description = "At each evaluation, greedy-decode the first N --val problems with the format's tool loop and log their accuracy (val_accuracy); 0 = off (default: ${DEFAULT-VALUE}).") int evalProblems;

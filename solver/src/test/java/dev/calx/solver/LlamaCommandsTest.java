@@ -153,4 +153,19 @@ class LlamaCommandsTest {
         assertEquals("", buf.toString(StandardCharsets.UTF_8), "nothing printed");
         assertTrue(std.err().contains("--prompt is 722 tokens (BOS included) but the context limit of " + model + " is 512 tokens"), std.err());
     }
+
+    @Test
+    void logitsNamesABadIdAndAnOverlongListAsTheOptionsFault() {
+        Path bin = Path.of(System.getProperty("calx.shared", "../../shared"), "data/models/stories260K/stories260K.bin");
+        Assumptions.assumeTrue(Files.exists(bin), "missing " + bin);
+        // these came out as "append: token 512 at index 11 ..." and "context overflow: ..."
+        assertEquals(1, Main.run("logits", "--model", bin.toString(), "--tokens", "1,2,3,4,5,6,7,8,9,10,11,512"));
+        assertEquals("calx: --tokens: id 512 (the 12th) is outside " + bin + "'s vocabulary [0, 512)", std.err().strip());
+        std.reset();
+        assertEquals(1, Main.run("logits", "--model", bin.toString(), "--tokens", "1,-2"));
+        assertTrue(std.err().contains("--tokens: id -2 (the 2nd) is outside"), std.err());
+        std.reset();
+        assertEquals(1, Main.run("logits", "--model", bin.toString(), "--tokens", String.join(",", java.util.Collections.nCopies(513, "1"))));
+        assertEquals("calx: --tokens has 513 ids but the context limit of " + bin + " is 512 tokens", std.err().strip());
+    }
 }
