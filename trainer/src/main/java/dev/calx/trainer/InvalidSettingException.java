@@ -7,7 +7,9 @@ package dev.calx.trainer;
  * say it in its own words with {@link #setting()} and {@link #rule()}.
  */
 public final class InvalidSettingException extends IllegalArgumentException {
+    /** The setting's name, as the {@link TrainConfig} component. */
     private final String setting;
+    /** What is wrong with the value. */
     private final String rule;
 
     /**

@@ -14,11 +14,17 @@ import java.util.regex.Pattern;
  * so neither its error text nor a number from the code before it is taken ({@link Source#NONE}).
  * Boxed and "The answer is" answers still come first, so a model that states an answer after a
  * failed program keeps it.
+ *
+ * <p>MathCoder transcripts ({@code <|execution|>OUTPUT<|endofblock|>} blocks) follow the same
+ * rule for a failed last program. A last execution block that ran is not taken as the answer
+ * (MathCoder's text blocks state it), so after boxed and "The answer is" comes the last number.
  */
 public final class AnswerExtractor {
     private static final Pattern ANSWER_IS = Pattern.compile("(?i)the (?:final )?answer is[:\\s]*");
     private static final Pattern NUMBER = Pattern.compile("-?(?:\\d[\\d,]*(?:\\.\\d+)?|\\.\\d+)");
     private static final String OUTPUT_FENCE = "```output";
+    /** MathCoder's execution block, {@code <|execution|>OUTPUT<|endofblock|>}. */
+    private static final String EXECUTION = "<|execution|>", END_BLOCK = "<|endofblock|>";
     /** The last line of a Python error as the tool loop shows it, a traceback's start, or the timeout text. */
     private static final Pattern ERROR_OUTPUT = Pattern.compile(
             "(?s)(?:Traceback \\(most recent call last\\):.*"
@@ -77,6 +83,15 @@ public final class AnswerExtractor {
             while (rest.endsWith(".") || rest.endsWith("$")) rest = rest.substring(0, rest.length() - 1).strip();
             if (rest.startsWith("$")) rest = rest.substring(1).strip();
             if (!rest.isEmpty()) return new Extraction(rest, Source.ANSWER_IS);
+        }
+        int fence = text.lastIndexOf(OUTPUT_FENCE), execution = text.lastIndexOf(EXECUTION);
+        if (execution > fence) {
+            // MathCoder: its text blocks state the answer, so a program's output is not taken as
+            // one; but a last program that failed means there is none, as for ToRA below
+            String out = blockAt(text, execution + EXECUTION.length(), END_BLOCK);
+            if (isErrorOutput(out)) return new Extraction("", Source.NONE);
+            String number = lastNumber(text);
+            return number != null ? new Extraction(number, Source.LAST_NUMBER) : new Extraction("", Source.NONE);
         }
         String output = lastOutputBlock(text);
         if (output != null && !output.isBlank()) {
@@ -155,7 +170,12 @@ public final class AnswerExtractor {
         if (i < 0) return null;
         int start = i + OUTPUT_FENCE.length();
         if (start < text.length() && text.charAt(start) == '\n') start++;
-        int end = text.indexOf("```", start);
+        return blockAt(text, start, "```");
+    }
+
+    /** The text from start to the closing marker, or to the end when the block is still open. */
+    private static String blockAt(String text, int start, String close) {
+        int end = text.indexOf(close, start);
         return end < 0 ? text.substring(start) : text.substring(start, end);
     }
 

@@ -70,6 +70,24 @@ class AnswerExtractorTest {
     }
 
     @Test
+    void aFailedLastMathCoderExecutionGivesNoAnswerAndOneThatRanLeavesTheTextsNumber() {
+        String code = "<|assistant|><|text|>Each box holds 12.<|endofblock|><|code|>x = 12 * 3\nprint(y)<|endofblock|>";
+        // the number came from the code ("12 * 3"): the rule ToRA's output blocks follow
+        var failed = AnswerExtractor.extract(code + "<|execution|>NameError: name 'y' is not defined<|endofblock|>");
+        assertEquals(Source.NONE, failed.source());
+        assertEquals(Source.NONE, AnswerExtractor.extract(code + "<|execution|>Timeout Error<|endofblock|><|endofmessage|>").source());
+        assertEquals(Source.NONE, AnswerExtractor.extract(code + "<|execution|>ZeroDivisionError: division by zero").source(),
+                "an execution block cut off by the token budget");
+        // a stated answer still wins; a program that ran leaves the text's last number, as before
+        assertEquals("36", AnswerExtractor.extract(code + "<|execution|>NameError: y<|endofblock|><|text|>So \\boxed{36}.<|endofblock|>").answer());
+        var ran = AnswerExtractor.extract(code + "<|execution|>36<|endofblock|><|text|>So 36 + 4 = 40 apples.<|endofblock|><|endofmessage|>");
+        assertEquals("40", ran.answer());
+        assertEquals(Source.LAST_NUMBER, ran.source());
+        // a ToRA output block after an older execution block is read as before
+        assertEquals("7", AnswerExtractor.extract("<|execution|>NameError: y<|endofblock|>```output\n7\n```").answer());
+    }
+
+    @Test
     void lastNumberIsTheFallbackWithCommasRemoved() {
         var e = AnswerExtractor.extract("She pays 12 dollars, then 1,250.5 more, and -3 is not last: 17");
         assertEquals("17", e.answer());
