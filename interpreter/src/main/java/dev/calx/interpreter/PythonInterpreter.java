@@ -58,6 +58,7 @@ public final class PythonInterpreter implements AutoCloseable {
      * @param options how cells run and how many workers to keep; not null
      */
     public PythonInterpreter(InterpreterOptions options) {
+        checkFitsInMemory(options, physicalMemoryBytes());
         this.options = options;
         this.spec = new WorkerProcess.Spec(options.pythonPath(), options.memoryMb(), options.stackMb(),
                 options.preimportSympy(), options.graalJitDir());
@@ -76,6 +77,36 @@ public final class PythonInterpreter implements AutoCloseable {
         synchronized (spares) {
             for (int i = 0; i < options.spareWorkers(); i++) spares.add(workersSettled.thenCompose(v -> startWorker()));
         }
+    }
+
+    /**
+     * Refuses a pool whose heaps alone could take more than the machine's memory: each worker is
+     * a JVM that may grow to {@code memoryMb}. {@code calx eval --python-workers 100000} started
+     * JVMs until the kernel killed the parent, and the orphans held the memory for a while.
+     *
+     * @param options  the pool's size and heap limit
+     * @param physical the machine's memory in bytes, or 0 when it is not known (nothing checked)
+     * @throws IllegalArgumentException when workers and spares times the heap limit exceed it
+     */
+    static void checkFitsInMemory(InterpreterOptions options, long physical) {
+        long n = (long) options.workers() + options.spareWorkers();
+        long need = n * options.memoryMb() * (1L << 20);
+        if (physical > 0 && need > physical) {
+            throw new IllegalArgumentException(options.workers() + " Python worker(s) and " + options.spareWorkers() + " spare(s) with a "
+                    + options.memoryMb() + " MiB heap each could take " + need / (1L << 20) + " MiB, more than this machine's "
+                    + physical / (1L << 20) + " MiB of memory: use fewer workers");
+        }
+    }
+
+    static long physicalMemoryBytes() {
+        try {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return os.getTotalMemorySize();
+            }
+        } catch (RuntimeException | LinkageError unavailable) {
+            // a JVM without jdk.management: nothing to check against
+        }
+        return 0;
     }
 
     /** {@return the options this interpreter was built with} */

@@ -73,16 +73,26 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-outputs", description = "Leave transcripts out of the JSON lines.")
     boolean noOutputs;
 
-    /** More workers than cores only compete for them: their start-up (SymPy import) alone takes many seconds each. */
-    int workers() {
-        if (pythonWorkers > 0) return pythonWorkers;
-        return Math.max(1, Math.min(batch, Runtime.getRuntime().availableProcessors()));
+    /**
+     * More workers than cores only compete for them: their start-up (SymPy import) alone takes
+     * many seconds each. More than {@code inFlight} can never all be busy: each problem runs one
+     * cell at a time. (100000 started 100000 JVMs of up to 1 GiB each.)
+     */
+    int workers(int inFlight) {
+        if (pythonWorkers == 0) return Math.max(1, Math.min(inFlight, Runtime.getRuntime().availableProcessors()));
+        if (pythonWorkers > inFlight) {
+            System.err.println("calx: --python-workers " + pythonWorkers + " lowered to " + inFlight + ": at most " + inFlight
+                    + " problem(s) are in flight (--batch " + batch + ", " + inFlight + " to solve at most), each running one cell at a time");
+            return inFlight;
+        }
+        return pythonWorkers;
     }
 
     @Override
     public Integer call() throws IOException {
         if (limit < 0) throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit);
         if (batch < 1) throw new IllegalArgumentException("--batch must be 1 or more, got " + batch);
+        if (pythonWorkers < 0) throw new IllegalArgumentException("--python-workers must be 0 (automatic) or more, got " + pythonWorkers);
         if (out != null && Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a directory; eval writes one JSONL file (e.g. " + out.resolve("eval.jsonl") + ")");
         }
@@ -91,12 +101,14 @@ public final class EvalCommand implements Callable<Integer> {
         if (limit > 0 && limit < problems.size()) problems = problems.subList(0, limit);
         PromptFormat format = decoding.promptFormat();
         SolveOptions options = decoding.solveOptions(format);
-        EvalHarness harness = new EvalHarness(new EvalHarness.Config(format, options, batch, new MathGrader(), !noOutputs));
+        // more threads and batch slots than problems would only sit idle (the batch is not part of the options record)
+        int inFlight = Math.min(batch, problems.size());
+        EvalHarness harness = new EvalHarness(new EvalHarness.Config(format, options, inFlight, new MathGrader(), !noOutputs));
         // the lock first: a second eval on this --out stops before it loads a model or starts Python
         try (OutputLock lock = out == null ? null : EvalHarness.lock(out);
              LlamaSessionFactory model = decoding.openModel()) {
             if (out != null) checkResumable(runOptions(model, format, options));
-            try (PythonExecutor executor = decoding.openExecutor(workers(), false)) {
+            try (PythonExecutor executor = decoding.openExecutor(workers(inFlight), false)) {
                 ProgressBar bar = new ProgressBar(System.err, problems.size(), ProgressBar.stderrIsTerminal());
                 EvalSummary s = out == null ? harness.run(problems, model, executor, null, bar)
                         : harness.run(problems, model, executor, out, bar, lock);

@@ -167,7 +167,24 @@ class EvalCommandTest {
         assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", empty.toString(),
                 "--limit", "-2"));
         assertTrue(std.err().contains("--limit must be 0 (all) or more, got -2"), std.err());
+        assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", empty.toString(),
+                "--python-workers", "-1"));
+        assertTrue(std.err().contains("--python-workers must be 0 (automatic) or more, got -1"), std.err());
         assertTrue(Files.notExists(out), "nothing written");
+    }
+
+    @Test
+    void moreWorkersThanProblemsInFlightAreLoweredWithANote() {
+        EvalCommand c = new EvalCommand();
+        c.batch = 4;
+        c.pythonWorkers = 100_000;
+        // 3 problems to solve at --batch 4: 3 in flight, so 3 workers at most can ever be busy
+        assertEquals(3, c.workers(3));
+        assertTrue(std.err().contains("--python-workers 100000 lowered to 3"), std.err());
+        c.pythonWorkers = 2;
+        assertEquals(2, c.workers(3));
+        c.pythonWorkers = 0;
+        assertEquals(Math.min(3, Runtime.getRuntime().availableProcessors()), c.workers(3));
     }
     @Test
     void evalResumesOnlyWithTheOptionsItsRecordsWereMadeWith() throws IOException {
