@@ -56,7 +56,20 @@ public final class Main implements Callable<Integer> {
             cmd.getErr().println("calx: " + describe(ex));
             return ex instanceof BackendUnavailableException ? 3 : 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler above; this was a bare stack trace
+            cl.getErr().println("calx: " + outOfMemory());
+            return 1;
+        }
+    }
+
+    /** What to say when the heap ran out: the limit, and how to raise it or ask for less. */
+    static String outOfMemory() {
+        long mib = Runtime.getRuntime().maxMemory() >> 20;
+        return "out of memory: the Java heap limit is " + mib + " MiB. Give the JVM more (CALX_JAVA_OPTS=-Xmx<size> for bin/calx,"
+                + " java -Xmx<size> -jar calx.jar) or ask for less (a smaller --batch, --max-length or model)";
     }
 
     /**
@@ -64,6 +77,9 @@ public final class Main implements Callable<Integer> {
      * their message ("calx: /data.jsonl" said nothing about what was wrong with it).
      */
     static String describe(Throwable ex) {
+        for (Throwable c = ex; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError) return outOfMemory(); // e.g. from an eval worker thread, wrapped
+        }
         if (ex instanceof java.nio.file.FileSystemException f) {
             String what = f.getReason() != null ? f.getReason() : switch (f) {
                 case java.nio.file.NoSuchFileException e -> "no such file or directory";
