@@ -118,6 +118,23 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    static final String DATA_SHA256 = "data-sha256";
+
+    /** {@return the SHA-256 of a file's bytes, in hex} */
+    static String sha256(Path file) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        try (var in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
     /** {@return the file beside --out that records the options its records were made with} */
     static Path optionsFile(Path out) {
         return out.resolveSibling(out.getFileName() + ".options.json");
@@ -131,6 +148,8 @@ public final class EvalCommand implements Callable<Integer> {
     private Map<String, String> runOptions(LlamaSessionFactory model, PromptFormat format, SolveOptions options) throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data", data.toAbsolutePath().normalize().toString());
+        // the path alone let a regenerated data file's records mix with the old file's references
+        m.put(DATA_SHA256, sha256(data));
         m.put("model", (decoding.model != null ? decoding.model : DefaultModel.directory()).toAbsolutePath().normalize().toString());
         m.put("tokenizer", decoding.tokenizer == null ? "the model's" : decoding.tokenizer.toAbsolutePath().normalize().toString());
         m.put("format", format.name());
@@ -164,6 +183,8 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new IOException(file + ": not an options record of calx eval: " + why, e);
             }
             List<String> diff = new ArrayList<>();
+            // a record from before the checksum: the path is all there is to go on
+            boolean noChecksum = before.putIfAbsent(DATA_SHA256, now.get(DATA_SHA256)) == null;
             for (var e : now.entrySet()) {
                 String was = before.get(e.getKey());
                 if (!e.getValue().equals(was)) diff.add(e.getKey() + " " + (was == null ? "(not recorded)" : was) + ", now " + e.getValue());
@@ -172,9 +193,10 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(out + " holds records of a run with other options (" + String.join("; ", diff)
                         + "): use another --out, or that run's options to resume it");
             }
-            return;
-        }
-        if (hasRecords) {
+            if (!noChecksum) return;
+            System.err.println("calx: " + file.getFileName() + " has no checksum of the data file (an older calx wrote it):"
+                    + " resuming on the data path alone, and recording the checksum of " + data);
+        } else if (hasRecords) {
             System.err.println("calx: resuming " + out + ", which has no " + file.getFileName()
                     + ": its records' options cannot be checked against this run's; recording this run's");
         }

@@ -215,6 +215,36 @@ class EvalCommandTest {
         assertTrue(Files.exists(EvalCommand.optionsFile(out)));
     }
 
+    @Test
+    void evalRefusesToResumeOnADataFileWhoseContentChanged() throws IOException {
+        Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
+        Path data = dir.resolve("q.jsonl"), out = dir.resolve("q-eval.jsonl");
+        Files.write(data, java.util.List.of("{\"question\":\"What is 2+2?\",\"answer\":\"4\"}",
+                "{\"question\":\"What is 3+3?\",\"answer\":\"6\"}"));
+        String[] args = {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
+                "--format", "cot", "--max-new-tokens", "3", "--limit", "1", "--out", out.toString()};
+        assertEquals(0, Main.run(args), std.err());
+        String sum = EvalCommand.sha256(data);
+        assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"data-sha256\" : \"" + sum + "\""));
+        // the same path, a regenerated file: its first record would be kept against the old reference
+        Files.write(data, java.util.List.of("{\"question\":\"What is 2+2?\",\"answer\":\"5\"}"));
+        std.reset();
+        assertEquals(1, Main.run(args));
+        assertTrue(std.err().contains("holds records of a run with other options (data-sha256 " + sum + ", now "), std.err());
+        assertEquals(1, Files.readAllLines(out).size(), "records untouched");
+        // an options record from before the checksum: resumed on the path, with a note, and the checksum recorded
+        String old = Files.readString(EvalCommand.optionsFile(out)).replaceAll("\\s*\"data-sha256\" : \"[0-9a-f]+\",", "");
+        assertTrue(!old.contains("data-sha256"), old);
+        Files.writeString(EvalCommand.optionsFile(out), old);
+        std.reset();
+        assertEquals(0, Main.run(args), std.err());
+        assertTrue(std.err().contains("has no checksum of the data file"), std.err());
+        assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"data-sha256\" : \"" + EvalCommand.sha256(data) + "\""));
+        // the JDK's SHA-256 of "abc" is FIPS 180-2's test vector
+        Path abc = Files.writeString(dir.resolve("abc"), "abc");
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", EvalCommand.sha256(abc));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
