@@ -129,7 +129,7 @@ public final class GenerationEval implements AutoCloseable {
             String ref = reference(r.node().get("answer"), ex);
             if (ref == null) {
                 throw new IllegalArgumentException(ex.where() + ": no reference answer for generation accuracy (no \"answer\" field and"
-                        + " no \\boxed{} or \"The answer is\" in the solution)");
+                        + " no \\boxed{}, \"The answer is\" or #### line in the solution)");
             }
             out.add(new Problem(ex.where(), ex.question(), ref, (int) r.line()));
         }
@@ -146,7 +146,10 @@ public final class GenerationEval implements AutoCloseable {
         }
         if (text == null) return null;
         AnswerExtractor.Extraction e = AnswerExtractor.extract(text);
-        return e.source() == AnswerExtractor.Source.BOXED || e.source() == AnswerExtractor.Source.ANSWER_IS ? e.answer() : null;
+        return switch (e.source()) {
+            case BOXED, ANSWER_IS, HASH_LINE -> e.answer();
+            default -> null;
+        };
     }
 
     /**

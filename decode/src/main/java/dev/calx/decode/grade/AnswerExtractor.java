@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * Takes the final answer out of a model's solution text, in the papers' order: the last
  * balanced {@code \boxed{...}} (or {@code \fbox}), then "The answer is ...", then the last
- * {@code ```output} block, then the last number. Also reads GSM8K references ("#### 42").
+ * {@code ```output} block, then GSM8K's final-answer line ({@code #### 42}), then the last
+ * number. Also reads GSM8K references ({@link #gsm8kReference}).
  *
  * <p>A last output block that shows a failed program (a Python error line such as
  * {@code NameError: name 'x' is not defined}, a traceback, or {@code Timeout Error}, the texts
@@ -17,12 +18,22 @@ import java.util.regex.Pattern;
  *
  * <p>MathCoder transcripts ({@code <|execution|>OUTPUT<|endofblock|>} blocks) follow the same
  * rule for a failed last program. A last execution block that ran is not taken as the answer
- * (MathCoder's text blocks state it), so after boxed and "The answer is" comes the last number.
+ * (MathCoder's text blocks state it), so after boxed and "The answer is" come the {@code ####}
+ * line and the last number.
+ *
+ * <p>The {@code ####} line is the last line that starts with {@code ####} and a bare answer
+ * (no English words, so not a Markdown heading), as GSM8K's solutions end and models fine-tuned
+ * on them answer. It comes before the last number so that a model that goes on after its
+ * answer (a new "Question: ..." with numbers of its own) is graded on the answer it marked, and
+ * before an earlier "The answer is" (GSM8K solutions say {@code the answer is <<5=5>>5.} on the
+ * way to their {@code #### 5}).
  */
 public final class AnswerExtractor {
     private static final Pattern ANSWER_IS = Pattern.compile("(?i)the (?:final )?answer is[:\\s]*");
     private static final Pattern NUMBER = Pattern.compile("-?(?:\\d[\\d,]*(?:\\.\\d+)?|\\.\\d+)");
     private static final String OUTPUT_FENCE = "```output";
+    /** A line that starts with GSM8K's final-answer marker and has text after it. */
+    private static final Pattern HASH_LINE = Pattern.compile("(?m)^[ \\t]*####[ \\t]*(\\S[^\\n]*)$");
     /** MathCoder's execution block, {@code <|execution|>OUTPUT<|endofblock|>}. */
     private static final String EXECUTION = "<|execution|>", END_BLOCK = "<|endofblock|>";
     /** The last line of a Python error as the tool loop shows it, a traceback's start, or the timeout text. */
@@ -37,10 +48,15 @@ public final class AnswerExtractor {
     public enum Source {
         /** The contents of the last {@code \boxed{}} or {@code \fbox{}}. */
         BOXED,
-        /** The rest of the line after the last "The answer is" (or "The final answer is"). */
+        /**
+         * The rest of the line after the last "The answer is" (or "The final answer is"): its
+         * first {@code $...$} span if any, and its first number when it still has words.
+         */
         ANSWER_IS,
         /** The last {@code ```output} block, or a program's last printed line (pot). */
         OUTPUT_BLOCK,
+        /** The bare answer on the last line that starts with GSM8K's marker {@code ####} ({@link AnswerExtractor#hashLine}). */
+        HASH_LINE,
         /** The last number in the text. */
         LAST_NUMBER,
         /** The prediction was itself a bare answer ({@link #extractPrediction}). */
@@ -75,13 +91,16 @@ public final class AnswerExtractor {
         Matcher m = ANSWER_IS.matcher(text);
         int at = -1;
         while (m.find()) at = m.end();
+        int markedAt = hashLineStart(text);
+        if (markedAt > at && at >= 0) {
+            // a GSM8K solution that says "the answer is" on the way and ends with its #### line
+            return new Extraction(hashLine(text), Source.HASH_LINE);
+        }
         if (at >= 0) {
             String rest = text.substring(at);
             int nl = rest.indexOf('\n');
             if (nl >= 0) rest = rest.substring(0, nl);
-            rest = rest.strip();
-            while (rest.endsWith(".") || rest.endsWith("$")) rest = rest.substring(0, rest.length() - 1).strip();
-            if (rest.startsWith("$")) rest = rest.substring(1).strip();
+            rest = answerIsRest(rest);
             if (!rest.isEmpty()) return new Extraction(rest, Source.ANSWER_IS);
         }
         int fence = text.lastIndexOf(OUTPUT_FENCE), execution = text.lastIndexOf(EXECUTION);
@@ -90,6 +109,8 @@ public final class AnswerExtractor {
             // one; but a last program that failed means there is none, as for ToRA below
             String out = blockAt(text, execution + EXECUTION.length(), END_BLOCK);
             if (isErrorOutput(out)) return new Extraction("", Source.NONE);
+            String marked = hashLine(text);
+            if (marked != null) return new Extraction(marked, Source.HASH_LINE);
             String number = lastNumber(text);
             return number != null ? new Extraction(number, Source.LAST_NUMBER) : new Extraction("", Source.NONE);
         }
@@ -98,9 +119,43 @@ public final class AnswerExtractor {
             if (isErrorOutput(output)) return new Extraction("", Source.NONE);
             return new Extraction(output.strip(), Source.OUTPUT_BLOCK);
         }
+        String marked = hashLine(text);
+        if (marked != null) return new Extraction(marked, Source.HASH_LINE);
         String number = lastNumber(text);
         if (number != null) return new Extraction(number, Source.LAST_NUMBER);
         return new Extraction("", Source.NONE);
+    }
+
+    /** A {@code $...$} span (not an escaped {@code \$}) with something in it. */
+    private static final Pattern MATH_SPAN = Pattern.compile("(?<!\\\\)\\$([^$]*[^$\\s][^$]*)(?<!\\\\)\\$");
+
+    /**
+     * The answer in the rest of a line after "The answer is": the first {@code $...$} span if
+     * there is one (Minerva's "The final answer is $5$. I hope it is correct."), without
+     * Markdown bold and a trailing period. When that still has English words, what comes before
+     * the first word if it has a digit ("42 apples", "\frac{1}{2} cup"), else the first number
+     * ("therefore 3", as MAmmoTH reads numeric answers), else the text as it is ("Evelyn").
+     */
+    private static String answerIsRest(String rest) {
+        Matcher span = MATH_SPAN.matcher(rest);
+        if (span.find()) rest = span.group(1);
+        rest = rest.replace("**", "").strip();
+        while (rest.endsWith(".") || rest.endsWith("$")) rest = rest.substring(0, rest.length() - 1).strip();
+        if (rest.startsWith("$")) rest = rest.substring(1).strip();
+        int word = firstWordAt(rest);
+        if (word < 0) return rest;
+        String before = rest.substring(0, word).strip();
+        while (!before.isEmpty() && ",;:=".indexOf(before.charAt(before.length() - 1)) >= 0) {
+            before = before.substring(0, before.length() - 1).strip();
+        }
+        if (NUMBER.matcher(before).matches()) return before.replace(",", "");
+        if (before.chars().anyMatch(Character::isDigit)) return before;
+        Matcher n = NUMBER.matcher(rest);
+        if (n.find()) {
+            String first = n.group().replace(",", "");
+            if (!first.isEmpty() && !first.equals("-")) return first;
+        }
+        return rest;
     }
 
     private static final Pattern TEXT_GROUP = Pattern.compile("\\\\(?:text|mbox|textbf|mathrm)\\{[^{}]*\\}");
@@ -111,8 +166,8 @@ public final class AnswerExtractor {
     /**
      * The answer of a prediction that may be a bare answer or a whole solution (as {@code calx
      * grade} reads prediction files): a bare answer ("\frac{1}{2}", "(1, 2)", "x = 3",
-     * "\text{(C)}": one line, no \boxed, no English word outside \text{}) is taken as it is
-     * ({@link Source#AS_IS}); anything else goes through {@link #extract}.
+     * "\text{(C)}": one line, no \boxed, no {@code ####} in front, no English word outside
+     * \text{}) is taken as it is ({@link Source#AS_IS}); anything else goes through {@link #extract}.
      *
      * @param prediction a bare answer or a solution text; may be null
      * @return the answer; empty with {@link Source#NONE} for null or when nothing is found
@@ -120,13 +175,29 @@ public final class AnswerExtractor {
     public static Extraction extractPrediction(String prediction) {
         if (prediction == null) return new Extraction("", Source.NONE);
         String p = prediction.strip();
-        if (!p.isEmpty() && !p.contains("\n") && !p.contains("\\boxed") && !p.contains("\\fbox")) {
-            Matcher m = WORD.matcher(TEXT_GROUP.matcher(p).replaceAll(""));
-            boolean words = false;
-            while (m.find()) words |= !MATH_WORDS.contains(m.group().toLowerCase(java.util.Locale.ROOT));
-            if (!words) return new Extraction(p, Source.AS_IS);
+        if (!p.isEmpty() && !p.contains("\n") && !p.contains("\\boxed") && !p.contains("\\fbox") && !p.startsWith("####")) {
+            if (!hasWords(p)) return new Extraction(p, Source.AS_IS);
         }
         return extract(prediction);
+    }
+
+    /** Whether s has an English word (three letters or more) outside \text{} that is not a math word (sin, frac, ...). */
+    private static boolean hasWords(String s) {
+        return firstWordAt(s) >= 0;
+    }
+
+    /** Where the first word of {@link #hasWords} starts in s; -1 when there is none. */
+    private static int firstWordAt(String s) {
+        Matcher text = TEXT_GROUP.matcher(s);
+        java.util.List<int[]> groups = new java.util.ArrayList<>();
+        while (text.find()) groups.add(new int[] {text.start(), text.end()});
+        Matcher m = WORD.matcher(s);
+        outer:
+        while (m.find()) {
+            for (int[] g : groups) if (m.start() >= g[0] && m.start() < g[1]) continue outer;
+            if (!MATH_WORDS.contains(m.group().toLowerCase(java.util.Locale.ROOT))) return m.start();
+        }
+        return -1;
     }
 
     /**
@@ -204,6 +275,39 @@ public final class AnswerExtractor {
         if (last == null) return null;
         last = last.replace(",", "");
         return last.isEmpty() || last.equals("-") ? null : last;
+    }
+
+    /**
+     * The answer on the last line that starts with {@code ####} (after spaces) followed by a bare
+     * answer: stripped, commas removed, without a trailing period; null when there is none. A
+     * bare answer has no English word outside \text{}, so a Markdown heading such as
+     * {@code #### Step 2: the total} is not one.
+     *
+     * @param text any text; not null
+     * @return the marked answer, or null
+     */
+    public static String hashLine(String text) {
+        Matcher m = HASH_LINE.matcher(text);
+        String last = null;
+        while (m.find()) {
+            String rest = hashAnswer(m.group(1));
+            if (rest != null) last = rest;
+        }
+        return last;
+    }
+
+    /** Where the line of {@link #hashLine}'s answer starts; -1 when there is none. */
+    private static int hashLineStart(String text) {
+        Matcher m = HASH_LINE.matcher(text);
+        int last = -1;
+        while (m.find()) if (hashAnswer(m.group(1)) != null) last = m.start();
+        return last;
+    }
+
+    private static String hashAnswer(String rest) {
+        rest = rest.strip().replace(",", "");
+        while (rest.endsWith(".")) rest = rest.substring(0, rest.length() - 1).strip();
+        return rest.isEmpty() || hasWords(rest) ? null : rest;
     }
 
     /**

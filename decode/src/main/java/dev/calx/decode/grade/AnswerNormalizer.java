@@ -19,6 +19,7 @@ public final class AnswerNormalizer {
     private static final Pattern BRACED_SUBSCRIPT = Pattern.compile("_\\{(\\w+)\\}");
     private static final Pattern SHORT_LHS = Pattern.compile("^\\s*[A-Za-z](?:_\\w)?\\s*=(?!=)");
 
+    private static final Pattern MEMBERSHIP = Pattern.compile("(?:^\\s*[A-Za-z]|x)\\s*\\\\in(?![A-Za-z])\\s*");
     private static final Pattern COMMAND_SPACE = Pattern.compile("(\\\\[A-Za-z]+)\\s+(?=[A-Za-z])");
 
     private AnswerNormalizer() {}
@@ -57,7 +58,10 @@ public final class AnswerNormalizer {
             s = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)));
             m = TEXT_WRAP.matcher(s);
         }
-        s = s.replace("x\\in", "").replace("\\%", "").replace("%", "");
+        // "x \in [a, b]" is the set: a leading one-letter variable (or x anywhere, as ToRA) with
+        // its spaces, but not \infty or \int
+        s = MEMBERSHIP.matcher(s).replaceAll("");
+        s = s.replace("\\%", "").replace("%", "");
         s = s.replace(" .", " 0.").replace("{.", "{0.");
         s = s.replace("infinity", "\\infty");
         if (!s.contains("\\infty")) s = s.replace("inf", "\\infty");

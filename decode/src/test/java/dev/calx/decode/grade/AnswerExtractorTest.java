@@ -44,6 +44,26 @@ class AnswerExtractorTest {
     }
 
     @Test
+    void theAnswerIsLineGivesItsMathSpanOrItsNumberNotTheWordsAroundIt() {
+        // Minerva's format
+        assertEquals("5", AnswerExtractor.extract("Final Answer: The final answer is $5$. I hope it is correct.").answer());
+        assertEquals("\\frac{1}{2}", AnswerExtractor.extract("The final answer is $\\frac{1}{2}$. I hope it is correct.").answer());
+        assertEquals("x = 3", AnswerExtractor.extract("so the answer is $x = 3$, as checked").answer());
+        // words around a number: the number, as MAmmoTH reads numeric answers
+        assertEquals("42", AnswerExtractor.extract("Therefore, the answer is 42 apples.").answer());
+        assertEquals("1234.5", AnswerExtractor.extract("The answer is 1,234.5 dollars in total").answer());
+        assertEquals("42", AnswerExtractor.extract("So the answer is **42**.").answer());
+        assertEquals("\\frac{1}{2}", AnswerExtractor.extract("The answer is \\frac{1}{2} cup of sugar.").answer());
+        assertEquals("2x + 3", AnswerExtractor.extract("The answer is 2x + 3 for every x").answer());
+        assertEquals("3", AnswerExtractor.extract("The answer is therefore 3.").answer());
+        // a bare answer, an escaped dollar and a text answer stay as written
+        assertEquals("(B)", AnswerExtractor.extract("The answer is (B).").answer());
+        assertEquals("\\$42", AnswerExtractor.extract("The answer is \\$42.").answer());
+        assertEquals("Evelyn", AnswerExtractor.extract("The answer is Evelyn.").answer());
+        assertEquals("10 \\text{ cm}", AnswerExtractor.extract("The answer is 10 \\text{ cm}.").answer());
+    }
+
+    @Test
     void lastOutputBlockComesThird() {
         var e = AnswerExtractor.extract("```python\nprint(6*7)\n```\n```output\n42\n```\nDone 3");
         assertEquals("42", e.answer());
@@ -93,6 +113,35 @@ class AnswerExtractorTest {
         assertEquals("17", e.answer());
         assertEquals("1250.5", AnswerExtractor.lastNumber("it is 1,250.5 in total"));
         assertEquals(Source.NONE, AnswerExtractor.extract("no digits here").source());
+    }
+
+    @Test
+    void gsm8ksHashLineComesBeforeTheLastNumberButNotAMarkdownHeading() {
+        // a model that goes on after its marked answer is graded on the marked one
+        var e = AnswerExtractor.extract("She has 3 + 4 = 7 bags, 7 * 9 = 63 apples.\n#### 63\n\nQuestion: Tom has 5 pens and 2 bags.");
+        assertEquals("63", e.answer());
+        assertEquals(Source.HASH_LINE, e.source());
+        assertEquals("1234", AnswerExtractor.extract("in total\n  ####  1,234.\r\n").answer());
+        // Markdown headings are not answers: the last bare one is, else the last number
+        assertEquals("12", AnswerExtractor.extract("#### 12\n#### Step 2: check\n12 - 5 = 7").answer());
+        var heading = AnswerExtractor.extract("#### Step 1: the total\n5 + 3 = 8\n#### Final answer\n8 apples");
+        assertEquals("8", heading.answer());
+        assertEquals(Source.LAST_NUMBER, heading.source());
+        assertNull(AnswerExtractor.hashLine("####\n#### \n####   .\n"));
+        // boxed, a later "The answer is" and an output block still come first
+        assertEquals("5", AnswerExtractor.extract("#### 4\nThe answer is 5").answer());
+        // an earlier "the answer is" does not (GSM8K train solutions, verbatim endings)
+        var gsm = AnswerExtractor.extract("32 * 0.25 = <<32*0.25=8>>8 who own both.\nThe answer is <<8=8>>8.\n#### 8");
+        assertEquals("8", gsm.answer());
+        assertEquals(Source.HASH_LINE, gsm.source());
+        assertEquals("120", AnswerExtractor.extract("the final answer is 15 gallons * 8 pints / gallon = <<15*8=120>>120 pints\n#### 120").answer());
+        assertEquals("6", AnswerExtractor.extract("```python\n#### 4\nprint(6)\n```\n```output\n6\n```").answer());
+        // a MathCoder execution that ran leaves the marked answer before the last number
+        assertEquals("9", AnswerExtractor.extract("<|execution|>9<|endofblock|>so\n#### 9\nQuestion 2: 11").answer());
+        // a prediction that is only the marked line is not a bare answer
+        var bare = AnswerExtractor.extractPrediction("#### 72");
+        assertEquals("72", bare.answer());
+        assertEquals(Source.HASH_LINE, bare.source());
     }
 
     @Test

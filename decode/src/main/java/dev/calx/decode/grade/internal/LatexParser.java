@@ -352,6 +352,13 @@ public final class LatexParser {
                 if (isSym("(")) return new Func("sqrt", atom(), index);
                 return new Func("sqrt", group(), index);
             }
+            case "binom", "dbinom", "tbinom": {
+                // n! / (k! (n-k)!), exact while the factorials are (n < 4096)
+                Expr n = group();
+                Expr k = group();
+                Expr below = new Binary(Op.MUL, new Func("factorial", k, null), new Func("factorial", new Binary(Op.SUB, n, k), null));
+                return new Binary(Op.DIV, new Func("factorial", n, null), below);
+            }
             case "pi":
                 return new Expr.Pi();
             case "{": {
