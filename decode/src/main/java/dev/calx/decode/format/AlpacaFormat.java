@@ -129,7 +129,7 @@ public final class AlpacaFormat implements PromptFormat {
             String shown = "\n```output\n" + r.display() + "\n```\n";
             run.transcript.append(shown);
             sink.accept(SpanKind.EXECUTION, shown);
-            String answer = r.failed() ? "" : lastLine(r.output());
+            String answer = r.failed() ? "" : AnswerExtractor.printedAnswer(lastLine(r.output()));
             AnswerExtractor.Extraction e = answer.isEmpty()
                     ? new AnswerExtractor.Extraction("", AnswerExtractor.Source.NONE)
                     : new AnswerExtractor.Extraction(answer, AnswerExtractor.Source.OUTPUT_BLOCK);

@@ -53,7 +53,7 @@ public final class AnswerExtractor {
          * first {@code $...$} span if any, and its first number when it still has words.
          */
         ANSWER_IS,
-        /** The last {@code ```output} block, or a program's last printed line (pot). */
+        /** The last {@code ```output} block, or a program's last printed line (pot); see {@link AnswerExtractor#printedAnswer}. */
         OUTPUT_BLOCK,
         /** The bare answer on the last line that starts with GSM8K's marker {@code ####} ({@link AnswerExtractor#hashLine}). */
         HASH_LINE,
@@ -117,13 +117,41 @@ public final class AnswerExtractor {
         String output = lastOutputBlock(text);
         if (output != null && !output.isBlank()) {
             if (isErrorOutput(output)) return new Extraction("", Source.NONE);
-            return new Extraction(output.strip(), Source.OUTPUT_BLOCK);
+            return new Extraction(printedAnswer(output), Source.OUTPUT_BLOCK);
         }
         String marked = hashLine(text);
         if (marked != null) return new Extraction(marked, Source.HASH_LINE);
         String number = lastNumber(text);
         if (number != null) return new Extraction(number, Source.LAST_NUMBER);
         return new Extraction("", Source.NONE);
+    }
+
+    /**
+     * The answer in a program's printed output: the output itself (stripped) when it is a bare
+     * answer ({@code 5}, {@code sqrt(2)/2}, {@code [1, 2]}); when it has English words, the answer
+     * in it by the rules for text ("The answer is", the {@code ####} line, the last number:
+     * {@code The answer is 5} and {@code Total: 5 apples} give {@code 5}); else the output as
+     * printed ({@code True}).
+     *
+     * @param printed what a program printed; not null
+     * @return the answer, stripped
+     */
+    public static String printedAnswer(String printed) {
+        String p = printed.strip();
+        if (!hasWords(p)) return p;
+        Matcher m = ANSWER_IS.matcher(p);
+        int at = -1;
+        while (m.find()) at = m.end();
+        if (at >= 0) {
+            String rest = p.substring(at);
+            int nl = rest.indexOf('\n');
+            String answer = answerIsRest(nl >= 0 ? rest.substring(0, nl) : rest);
+            if (!answer.isEmpty()) return answer;
+        }
+        String marked = hashLine(p);
+        if (marked != null) return marked;
+        String number = lastNumber(p);
+        return number != null ? number : p;
     }
 
     /** A {@code $...$} span (not an escaped {@code \$}) with something in it. */

@@ -37,6 +37,18 @@ class AlpacaFormatTest {
     }
 
     @Test
+    void aPrintedLineWithWordsGivesTheAnswerInIt() {
+        for (String[] c : new String[][] {{"The answer is 5", "5"}, {"Total: 1,250 apples", "1250"}, {"x = 3", "x = 3"},
+                {"sqrt(2)/2", "sqrt(2)/2"}, {"[1, 2]", "[1, 2]"}, {"True", "True"}, {"The answer is $\\frac{3}{4}$.", "\\frac{3}{4}"}}) {
+            ScriptedModel model = ScriptedModel.of(tok, "\nprint(x)");
+            RecordingExecutor exec = new RecordingExecutor((code, n) -> ExecutionResult.ok("working\n" + c[0] + "\n"));
+            Solution s = Formats.get("pot").solve(model, exec, "a1", Q, SolveOptions.greedy(1), TranscriptSink.NONE);
+            assertEquals(c[1], s.answer(), c[0]);
+            assertEquals(AnswerExtractor.Source.OUTPUT_BLOCK, s.answerSource());
+        }
+    }
+
+    @Test
     void cotExtractsTheAnswerFromText() {
         ScriptedModel model = ScriptedModel.of(tok, " 2 + 3 = 5 apples. The answer is 5.");
         Solution s = Formats.get("cot").solve(model, new RecordingExecutor((c, n) -> ExecutionResult.ok("")), "a2", Q,

@@ -68,6 +68,14 @@ class AnswerExtractorTest {
         var e = AnswerExtractor.extract("```python\nprint(6*7)\n```\n```output\n42\n```\nDone 3");
         assertEquals("42", e.answer());
         assertEquals(Source.OUTPUT_BLOCK, e.source());
+        // an output with words gives the answer in it; a bare one is taken whole
+        var words = AnswerExtractor.extract("```output\nworking\nTotal: 1,250 apples\n```");
+        assertEquals("1250", words.answer());
+        assertEquals(Source.OUTPUT_BLOCK, words.source());
+        assertEquals("5", AnswerExtractor.extract("```output\nThe answer is 5.\n```").answer());
+        assertEquals("(1, 2)", AnswerExtractor.extract("```output\n(1, 2)\n```").answer());
+        assertEquals("True", AnswerExtractor.extract("```output\nTrue\n```").answer());
+        assertEquals("sqrt(2)/2", AnswerExtractor.printedAnswer(" sqrt(2)/2\n"));
     }
 
     @Test
@@ -86,7 +94,10 @@ class AnswerExtractorTest {
         for (String output : List.of("42", "Error bars: 3", "the Error is 2", "ValueError count 3", "x = 5\ny = 6")) {
             assertFalse(AnswerExtractor.isErrorOutput(output), output);
         }
-        assertEquals("Error bars: 3", AnswerExtractor.extract("```output\nError bars: 3\n```").answer());
+        // (not an error: an output, whose words leave its number as the answer)
+        var bars = AnswerExtractor.extract("```output\nError bars: 3\n```");
+        assertEquals("3", bars.answer());
+        assertEquals(Source.OUTPUT_BLOCK, bars.source());
     }
 
     @Test
