@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,5 +168,32 @@ class LlamaCommandsTest {
         std.reset();
         assertEquals(1, Main.run("logits", "--model", bin.toString(), "--tokens", String.join(",", java.util.Collections.nCopies(513, "1"))));
         assertEquals("calx: --tokens has 513 ids but the context limit of " + bin + " is 512 tokens", std.err().strip());
+    }
+
+    @Test
+    void logitsTakesSpacesAroundCommasAndRefusesAnEmptyId() {
+        Path bin = Path.of(System.getProperty("calx.shared", "../../shared"), "data/models/stories260K/stories260K.bin");
+        Assumptions.assumeTrue(Files.exists(bin), "missing " + bin);
+        assertArrayEquals(new int[] {1, 2, 3, 4}, LogitsCommand.parseIds(java.util.List.of(" 1, 2 ,3", "4")));
+        // "1,2," used to run as 1,2 (a trailing empty id was dropped); "1, 2" was refused
+        for (String[] c : new String[][] {{"1,2,", "the 3rd id is empty"}, {"1,,2", "the 2nd id is empty"}, {"", "the 1st id is empty"},
+                {"1,x", "'x' (the 2nd) is not an integer id"}}) {
+            std.reset();
+            assertEquals(2, Main.run("logits", "--model", bin.toString(), "--tokens", c[0]), c[0]);
+            assertTrue(std.err().contains("--tokens: " + c[1]), std.err());
+        }
+        std.reset();
+        PrintStream old = System.out;
+        ByteArrayOutputStream spaced = new ByteArrayOutputStream(), plain = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(spaced, true, StandardCharsets.UTF_8));
+            assertEquals(0, Main.run("logits", "--model", bin.toString(), "--tokens", "1, 2"));
+            System.setOut(new PrintStream(plain, true, StandardCharsets.UTF_8));
+            assertEquals(0, Main.run("logits", "--model", bin.toString(), "--tokens", "1,2"));
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(plain.toString(StandardCharsets.UTF_8), spaced.toString(StandardCharsets.UTF_8));
+        assertEquals(512, plain.toString(StandardCharsets.UTF_8).strip().split(" ").length);
     }
 }
