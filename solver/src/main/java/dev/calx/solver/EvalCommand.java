@@ -119,6 +119,45 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     static final String DATA_SHA256 = "data-sha256";
+    static final String MODEL_FINGERPRINT = "model-fingerprint";
+    /** Keys an older calx did not record: a record without one resumes on the rest, with a note. */
+    private static final List<String> ADDED_KEYS = List.of(DATA_SHA256, MODEL_FINGERPRINT);
+    static final int SAMPLES = 16, SAMPLE_BYTES = 64 * 1024;
+
+    /**
+     * {@return a SHA-256, in hex, over each file's name, size and content: all of it up to
+     * {@code SAMPLES * SAMPLE_BYTES} (1 MiB), else {@code SAMPLES} evenly spaced pieces of
+     * {@code SAMPLE_BYTES} from the first byte to the last}
+     * A retrained or replaced model changes it; a change confined to bytes between the pieces
+     * does not. Sampling keeps a resume of a 13 GB checkpoint from reading all of it first.
+     */
+    static String fingerprint(List<Path> files) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(SAMPLE_BYTES);
+        for (Path f : files) {
+            try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.READ)) {
+                long size = ch.size();
+                md.update((f.getFileName() + "\n" + size + "\n").getBytes(StandardCharsets.UTF_8));
+                boolean whole = size <= (long) SAMPLES * SAMPLE_BYTES;
+                int pieces = whole ? (int) ((size + SAMPLE_BYTES - 1) / SAMPLE_BYTES) : SAMPLES;
+                for (int k = 0; k < pieces; k++) {
+                    long at = whole ? (long) k * SAMPLE_BYTES : (size - SAMPLE_BYTES) * k / (SAMPLES - 1);
+                    buf.clear();
+                    buf.limit((int) Math.min(SAMPLE_BYTES, size - at));
+                    while (buf.hasRemaining()) {
+                        if (ch.read(buf, at + buf.position()) < 0) throw new IOException(f + ": shorter than its size " + size + " while reading it");
+                    }
+                    md.update(buf.flip());
+                }
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
 
     /** {@return the SHA-256 of a file's bytes, in hex} */
     static String sha256(Path file) throws IOException {
@@ -152,6 +191,8 @@ public final class EvalCommand implements Callable<Integer> {
         m.put(DATA_SHA256, sha256(data));
         m.put("model", (decoding.model != null ? decoding.model : DefaultModel.directory()).toAbsolutePath().normalize().toString());
         m.put("tokenizer", decoding.tokenizer == null ? "the model's" : decoding.tokenizer.toAbsolutePath().normalize().toString());
+        // the path alone let a model retrained in place add its records to the old model's
+        m.put(MODEL_FINGERPRINT, fingerprint(model.files()));
         m.put("format", format.name());
         m.put("max-tool-calls", String.valueOf(options.maxToolCalls()));
         m.put("max-new-tokens", String.valueOf(options.maxNewTokensPerSegment()));
@@ -183,19 +224,22 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new IOException(file + ": not an options record of calx eval: " + why, e);
             }
             List<String> diff = new ArrayList<>();
-            // a record from before the checksum: the path is all there is to go on
-            boolean noChecksum = before.putIfAbsent(DATA_SHA256, now.get(DATA_SHA256)) == null;
+            // a record from before a key was added: the other keys are all there is to go on
+            List<String> missing = new ArrayList<>();
+            for (String k : ADDED_KEYS) if (before.putIfAbsent(k, now.get(k)) == null) missing.add(k);
             for (var e : now.entrySet()) {
                 String was = before.get(e.getKey());
-                if (!e.getValue().equals(was)) diff.add(e.getKey() + " " + (was == null ? "(not recorded)" : was) + ", now " + e.getValue());
+                if (e.getValue().equals(was)) continue;
+                diff.add(e.getKey().equals(MODEL_FINGERPRINT) ? MODEL_FINGERPRINT + " differs (the model's files have changed since)"
+                        : e.getKey() + " " + (was == null ? "(not recorded)" : was) + ", now " + e.getValue());
             }
             if (!diff.isEmpty()) {
                 throw new IllegalArgumentException(out + " holds records of a run with other options (" + String.join("; ", diff)
                         + "): use another --out, or that run's options to resume it");
             }
-            if (!noChecksum) return;
-            System.err.println("calx: " + file.getFileName() + " has no checksum of the data file (an older calx wrote it):"
-                    + " resuming on the data path alone, and recording the checksum of " + data);
+            if (missing.isEmpty()) return;
+            System.err.println("calx: " + file.getFileName() + " has no " + String.join(" or ", missing) + " (an older calx wrote it):"
+                    + " resuming on its other options, and recording this run's " + String.join(" and ", missing));
         } else if (hasRecords) {
             System.err.println("calx: resuming " + out + ", which has no " + file.getFileName()
                     + ": its records' options cannot be checked against this run's; recording this run's");

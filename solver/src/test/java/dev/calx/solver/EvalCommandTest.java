@@ -14,6 +14,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -238,11 +239,77 @@ class EvalCommandTest {
         Files.writeString(EvalCommand.optionsFile(out), old);
         std.reset();
         assertEquals(0, Main.run(args), std.err());
-        assertTrue(std.err().contains("has no checksum of the data file"), std.err());
+        assertTrue(std.err().contains("has no data-sha256 (an older calx wrote it)"), std.err());
         assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"data-sha256\" : \"" + EvalCommand.sha256(data) + "\""));
         // the JDK's SHA-256 of "abc" is FIPS 180-2's test vector
         Path abc = Files.writeString(dir.resolve("abc"), "abc");
         assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", EvalCommand.sha256(abc));
+    }
+
+    @Test
+    void evalRefusesToResumeWithAModelChangedInPlace() throws IOException {
+        Path model = dir.resolve("m/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
+        Files.createDirectories(model.getParent());
+        Files.write(model, Files.readAllBytes(Std.shared("data/models/stories260K/stories260K.bin")));
+        Path data = dir.resolve("q.jsonl"), out = dir.resolve("q-eval.jsonl");
+        Files.write(data, java.util.List.of("{\"question\":\"What is 2+2?\",\"answer\":\"4\"}",
+                "{\"question\":\"What is 3+3?\",\"answer\":\"6\"}"));
+        String[] args = {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
+                "--format", "cot", "--max-new-tokens", "3", "--limit", "1", "--out", out.toString()};
+        assertEquals(0, Main.run(args), std.err());
+        String print = EvalCommand.fingerprint(java.util.List.of(model, tok));
+        assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"model-fingerprint\" : \"" + print + "\""));
+        // "retrained" at the same path: the low byte of the last weight changes, the file still loads
+        byte[] b = Files.readAllBytes(model);
+        b[b.length - 4] ^= 1;
+        Files.write(model, b);
+        std.reset();
+        assertEquals(1, Main.run(args));
+        assertTrue(std.err().contains("holds records of a run with other options (model-fingerprint differs (the model's files have changed since))"),
+                std.err());
+        assertEquals(1, Files.readAllLines(out).size(), "records untouched");
+        // an options record from before the fingerprint: resumed on the rest, with a note, and the fingerprint recorded
+        String old = Files.readString(EvalCommand.optionsFile(out)).replaceAll("\\s*\"model-fingerprint\" : \"[0-9a-f]+\",", "");
+        assertTrue(!old.contains("model-fingerprint"), old);
+        Files.writeString(EvalCommand.optionsFile(out), old);
+        std.reset();
+        assertEquals(0, Main.run(args), std.err());
+        assertTrue(std.err().contains("has no model-fingerprint (an older calx wrote it)"), std.err());
+        assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"model-fingerprint\" : \""
+                + EvalCommand.fingerprint(java.util.List.of(model, tok)) + "\""));
+    }
+
+    @Test
+    void fingerprintReadsSmallFilesWholeAndLargeOnesInEvenlySpacedPieces() throws IOException {
+        int piece = EvalCommand.SAMPLE_BYTES, n = EvalCommand.SAMPLES;
+        Path small = dir.resolve("small.bin"), large = dir.resolve("large.bin");
+        byte[] s = new byte[n * piece], l = new byte[2 * n * piece];
+        new java.util.Random(1).nextBytes(s);
+        new java.util.Random(2).nextBytes(l);
+        Files.write(small, s);
+        Files.write(large, l);
+        String s0 = EvalCommand.fingerprint(java.util.List.of(small)), l0 = EvalCommand.fingerprint(java.util.List.of(large));
+        assertEquals(s0, EvalCommand.fingerprint(java.util.List.of(small)), "same bytes, same fingerprint");
+        // a small file counts every byte: the one in the middle too
+        s[s.length / 2 + 7] ^= 1;
+        Files.write(small, s);
+        assertNotEquals(s0, EvalCommand.fingerprint(java.util.List.of(small)));
+        // a large file: piece k starts at (size - piece) * k / (n - 1); a byte inside piece 7 counts
+        long at7 = (l.length - (long) piece) * 7 / (n - 1);
+        l[(int) at7 + piece - 1] ^= 1;
+        Files.write(large, l);
+        String l1 = EvalCommand.fingerprint(java.util.List.of(large));
+        assertNotEquals(l0, l1);
+        // ... and a byte between two pieces does not (the documented limit of sampling)
+        long gapByte = (l.length - (long) piece) * 7 / (n - 1) + piece;
+        assertTrue(gapByte < (l.length - (long) piece) * 8 / (n - 1), "the layout has a gap after piece 7");
+        l[(int) gapByte] ^= 1;
+        Files.write(large, l);
+        assertEquals(l1, EvalCommand.fingerprint(java.util.List.of(large)));
+        // the name and the size count as well
+        Path renamed = Files.copy(large, dir.resolve("renamed.bin"));
+        assertNotEquals(l1, EvalCommand.fingerprint(java.util.List.of(renamed)));
+        assertNotEquals(EvalCommand.fingerprint(java.util.List.of(small, large)), EvalCommand.fingerprint(java.util.List.of(large, small)));
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A loaded Llama checkpoint and its tokenizer as a SessionFactory. The tokenizer is the given
@@ -27,6 +29,7 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
     private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final int maxLength;
+    private final List<Path> files;
 
     /**
      * Wraps a loaded model; the factory takes ownership of it and closes it in {@link #close()}.
@@ -37,6 +40,11 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
      *                  max_position_embeddings; 0 or less for that maximum
      */
     public LlamaSessionFactory(LlamaModel model, Tokenizer tokenizer, int maxLength) {
+        this(model, tokenizer, maxLength, List.of());
+    }
+
+    private LlamaSessionFactory(LlamaModel model, Tokenizer tokenizer, int maxLength, List<Path> files) {
+        this.files = List.copyOf(files);
         this.model = model;
         this.tokenizer = tokenizer;
         this.maxLength = Math.min(maxLength <= 0 ? Integer.MAX_VALUE : maxLength, model.config().maxPositionEmbeddings());
@@ -63,7 +71,7 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
                 throw new IOException(modelPath + ": the tokenizer in its metadata has " + t.vocabSize()
                         + " pieces but the model has vocab_size " + model.config().vocabSize());
             }
-            return new LlamaSessionFactory(model, t, maxLength);
+            return new LlamaSessionFactory(model, t, maxLength, modelFiles(modelPath, model.format()));
         }
         Path tok = tokenizerPath != null ? tokenizerPath : findTokenizer(modelPath);
         SentencePieceTokenizer t = tok.getFileName().toString().endsWith(".bin")
@@ -75,8 +83,11 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
             throw new IOException(tok + ": tokenizer has " + t.vocabSize() + " pieces but " + modelPath + " has vocab_size "
                     + model.config().vocabSize());
         }
+        List<Path> files = new ArrayList<>(modelFiles(modelPath, model.format()));
+        files.add(tok);
+        if (Files.isRegularFile(added)) files.add(added);
         // A larger vocab_size is embedding padding (e.g. CodeLlama's 32016); the Decoder never samples it.
-        return new LlamaSessionFactory(model, t, maxLength);
+        return new LlamaSessionFactory(model, t, maxLength, files);
     }
 
     /**
@@ -92,7 +103,7 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
             if (!e.getValue().canConvertToInt()) throw new IOException(file + ": id of " + e.getKey() + " is not an integer");
             byId.put(e.getValue().intValue(), e.getKey());
         }
-        SentencePieceTokenizer out = t.withAddedTokens(new java.util.ArrayList<>(byId.values()));
+        SentencePieceTokenizer out = t.withAddedTokens(new ArrayList<>(byId.values()));
         for (var e : byId.entrySet()) {
             int id = out.idOf(e.getValue());
             if (id != e.getKey()) {
@@ -101,6 +112,29 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
             }
         }
         return out;
+    }
+
+    /** The checkpoint's files a load reads: config.json, the index and the safetensors of a HF directory; else the file. */
+    private static List<Path> modelFiles(Path modelPath, LlamaModel.Format format) throws IOException {
+        if (format != LlamaModel.Format.HF) return List.of(modelPath);
+        Path dir = Files.isDirectory(modelPath) ? modelPath : modelPath.toAbsolutePath().getParent();
+        List<Path> out = new ArrayList<>();
+        out.add(dir.resolve("config.json"));
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) out.add(index);
+        out.addAll(dev.calx.llama.format.HfCheckpoint.safetensorsFiles(dir));
+        return out;
+    }
+
+    /**
+     * {@return the files this factory's model and tokenizer were read from, in a fixed order}
+     * For a Hugging Face directory: config.json, model.safetensors.index.json when there is one
+     * and the safetensors files; else the checkpoint file; then the tokenizer file and the
+     * added_tokens.json applied to it (none for a GGUF file's own tokenizer). Empty for a factory
+     * built around a model in memory.
+     */
+    public List<Path> files() {
+        return files;
     }
 
     static Path findTokenizer(Path modelPath) throws IOException {

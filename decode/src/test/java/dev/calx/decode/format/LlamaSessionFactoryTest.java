@@ -63,6 +63,32 @@ class LlamaSessionFactoryTest {
             var ref = dev.calx.llama.tokenizer.Llama2cTokenizer.load(tok512, 512);
             String text = "Once upon a time, there was a little girl named Lily. She liked 3 red balls!";
             assertArrayEquals(ref.encode(text, true), f.tokenizer().encode(text, true));
+            assertEquals(java.util.List.of(gguf), f.files(), "the tokenizer is inside the file");
+        }
+    }
+
+    @Test
+    void filesAreTheOnesALoadReadsInAFixedOrder() throws IOException {
+        Path sharded = Path.of("../llama/src/test/resources/fixtures/b_hf_bf16_sharded");
+        Path tok512 = Path.of(System.getProperty("calx.shared", "../../shared")).resolve("data/models/stories260K/tok512.bin");
+        Assumptions.assumeTrue(Files.isDirectory(sharded), "missing " + sharded);
+        Assumptions.assumeTrue(Files.exists(tok512), "missing " + tok512);
+        // a stray safetensors file the index does not name is not part of the checkpoint
+        Path copy = dir.resolve("sharded");
+        Files.createDirectories(copy);
+        try (var s = Files.list(sharded)) {
+            for (Path p : s.toList()) Files.copy(p, copy.resolve(p.getFileName()));
+        }
+        Files.write(copy.resolve("stray.safetensors"), new byte[8]);
+        Path added = dir.resolve("tok/added_tokens.json"), tok = dir.resolve("tok/tokenizer.bin");
+        Files.createDirectories(tok.getParent());
+        // the first 32 of tok512's pieces (they end at byte 450), for the fixture's vocab_size 32
+        Files.write(tok, java.util.Arrays.copyOf(Files.readAllBytes(tok512), 450));
+        Files.writeString(added, "{}");
+        try (LlamaSessionFactory f = LlamaSessionFactory.open(copy, tok, 0)) {
+            assertEquals(java.util.List.of(copy.resolve("config.json"), copy.resolve("model.safetensors.index.json"),
+                    copy.resolve("model-00001-of-00002.safetensors"), copy.resolve("model-00002-of-00002.safetensors"), tok, added),
+                    f.files());
         }
     }
 }
