@@ -21,6 +21,14 @@ public final class AnswerNormalizer {
 
     private static final Pattern MEMBERSHIP = Pattern.compile("(?:^\\s*[A-Za-z]|x)\\s*\\\\in(?![A-Za-z])\\s*");
     private static final Pattern COMMAND_SPACE = Pattern.compile("(\\\\[A-Za-z]+)\\s+(?=[A-Za-z])");
+    /** "1 and 2", "x=1 or x=2", "1, 2, and 3": a list of answers (spaces around the word required). */
+    private static final Pattern AND_OR = Pattern.compile("\\s*,?\\s+(?:and|or)\\s+(?=\\S)");
+    private static final Pattern REPEATING = Pattern.compile("(-?)(\\d*)\\.(\\d*)\\\\overline\\{(\\d+)\\}");
+    private static final Pattern ALL_REALS = Pattern.compile("^(?:\\\\mathbb\\{R\\}|\\\\mathbb R|\\\\R|allrealnumbers|\\(-\\\\infty,\\+?\\\\infty\\))$");
+    /** "x\ge2" (after spaces went): one variable against a bound. */
+    private static final Pattern ONE_SIDED = Pattern.compile("^([A-Za-z])(\\\\ge|\\\\le|>|<) ?([^<>=]+)$");
+    private static final Pattern ONE_SIDED_REVERSED = Pattern.compile("^([^<>=]+?)(\\\\ge|\\\\le|>|<) ?([A-Za-z])$");
+    private static final Pattern TWO_SIDED = Pattern.compile("^([^<>=]+?)(\\\\le|<) ?([A-Za-z])(\\\\le|<) ?([^<>=]+)$");
 
     private AnswerNormalizer() {}
 
@@ -60,6 +68,7 @@ public final class AnswerNormalizer {
         }
         // "x \in [a, b]" is the set: a leading one-letter variable (or x anywhere, as ToRA) with
         // its spaces, but not \infty or \int
+        s = AND_OR.matcher(s).replaceAll(",");
         s = MEMBERSHIP.matcher(s).replaceAll("");
         s = s.replace("\\%", "").replace("%", "");
         s = s.replace(" .", " 0.").replace("{.", "{0.");
@@ -79,11 +88,70 @@ public final class AnswerNormalizer {
         if (s.startsWith("-.")) s = "-0" + s.substring(1);
         s = fixSqrt(s);
         s = fixFracs(s);
+        s = repeatingDecimals(s);
+        s = inequalityAsInterval(s);
+        if (ALL_REALS.matcher(s).matches()) s = "(-\\infty,\\infty)";
         s = BRACED_SUBSCRIPT.matcher(s).replaceAll("_$1");
         if (s.equals("0.5")) s = "\\frac{1}{2}";
         Matcher slash = SIMPLE_SLASH.matcher(s);
         if (slash.matches()) s = "\\frac{" + slash.group(1) + "}{" + slash.group(2) + "}";
         return s;
+    }
+
+    /** "0.\\overline{3}" -> "\\frac{1}{3}", "1.2\\overline{36}" -> "\\frac{68}{55}" (exact, reduced). */
+    static String repeatingDecimals(String s) {
+        Matcher m = REPEATING.matcher(s);
+        if (!m.find()) return s;
+        return m.replaceAll(r -> {
+            String whole = r.group(2), fixed = r.group(3), cycle = r.group(4);
+            java.math.BigInteger all = new java.math.BigInteger("0" + whole + fixed + cycle);
+            java.math.BigInteger head = new java.math.BigInteger("0" + whole + fixed);
+            java.math.BigInteger num = all.subtract(head);
+            java.math.BigInteger den = java.math.BigInteger.TEN.pow(fixed.length())
+                    .multiply(java.math.BigInteger.TEN.pow(cycle.length()).subtract(java.math.BigInteger.ONE));
+            java.math.BigInteger g = num.gcd(den);
+            if (g.signum() != 0) {
+                num = num.divide(g);
+                den = den.divide(g);
+            }
+            String frac = den.equals(java.math.BigInteger.ONE) ? num.toString() : "\\frac{" + num + "}{" + den + "}";
+            return Matcher.quoteReplacement(r.group(1) + frac);
+        });
+    }
+
+    /**
+     * One variable bounded on one or both sides, as the interval it describes: "x\\ge2" ->
+     * "[2,\\infty)", "x<3" -> "(-\\infty,3)", "2<x\\le5" -> "(2,5]". Runs on the
+     * space-free form.
+     */
+    static String inequalityAsInterval(String s) {
+        Matcher two = TWO_SIDED.matcher(s);
+        if (two.matches()) {
+            return (two.group(2).equals("<") ? "(" : "[") + two.group(1) + "," + two.group(5) + (two.group(4).equals("<") ? ")" : "]");
+        }
+        Matcher one = ONE_SIDED.matcher(s);
+        String bound, rel;
+        if (one.matches()) {
+            bound = one.group(3);
+            rel = one.group(2);
+        } else {
+            Matcher rev = ONE_SIDED_REVERSED.matcher(s);
+            if (!rev.matches()) return s;
+            bound = rev.group(1);
+            // "2\\le x" is "x\\ge 2"
+            rel = switch (rev.group(2)) {
+                case "<" -> ">";
+                case ">" -> "<";
+                case "\\le" -> "\\ge";
+                default -> "\\le";
+            };
+        }
+        return switch (rel) {
+            case ">" -> "(" + bound + ",\\infty)";
+            case "\\ge" -> "[" + bound + ",\\infty)";
+            case "<" -> "(-\\infty," + bound + ")";
+            default -> "(-\\infty," + bound + "]";
+        };
     }
 
     private static String stripTrailingDots(String s) {

@@ -40,6 +40,7 @@ public final class MathGrader {
     private static final Pattern PLAIN_INTEGER = Pattern.compile("^[+-]?\\d+$");
     private static final Pattern CHOICE = Pattern.compile("^\\(?([A-Ea-e])\\)?$");
     private static final Pattern MATRIX = Pattern.compile("^\\\\begin\\{pmatrix\\}(.*)\\\\end\\{pmatrix\\}$");
+    private static final Pattern SHORT_VARIABLE = Pattern.compile("^[A-Za-z](?:_\\w|_\\{\\w+\\})?$");
     private static final Pattern WORDS = Pattern.compile("^[A-Za-z ]+$");
 
     private final long timeoutMillis;
@@ -151,6 +152,9 @@ public final class MathGrader {
         if (sp != null || sr != null) return seqEqual(sp, sr, p, r, d);
 
         List<String> ep = splitTopLevel(p, "="), er = splitTopLevel(r, "=");
+        // "x=1" against "1" (a list item, or a tuple's "x=2, y=3" against "(2,3)"), as ToRA's math_equal
+        if (ep.size() == 2 && er.size() == 1 && SHORT_VARIABLE.matcher(ep.get(0)).matches()) return equal(ep.get(1), r, d);
+        if (er.size() == 2 && ep.size() == 1 && SHORT_VARIABLE.matcher(er.get(0)).matches()) return equal(p, er.get(1), d);
         if (ep.size() == 2 && er.size() == 2) {
             if (ep.get(0).equals(er.get(0)) && equal(ep.get(1), er.get(1), d)) return true;
             String dp = "(" + ep.get(0) + ")-(" + ep.get(1) + ")", dr = "(" + er.get(0) + ")-(" + er.get(1) + ")";

@@ -22,6 +22,7 @@ import java.util.Set;
 public final class LatexParser {
     private static final Set<String> FUNCTIONS = Set.of("sin", "cos", "tan", "cot", "sec", "csc",
             "arcsin", "arccos", "arctan", "ln", "log", "exp");
+    private static final Set<String> INVERSE_TRIG = Set.of("sin", "cos", "tan");
     private static final Set<String> SKIPPED = Set.of(",", ";", ":", "!", " ", "quad", "qquad",
             "left", "right", "displaystyle", "mathrm", "operatorname", "limits");
 
@@ -124,6 +125,26 @@ public final class LatexParser {
 
     private Token next() {
         return tokens.get(pos++);
+    }
+
+    /** Consumes an exponent {@code {-1}} or {@code -1} when one comes next. */
+    private boolean minusOneAhead() {
+        int n = tokens.size();
+        boolean braced = pos + 3 < n && isSymAt(pos, "{") && isSymAt(pos + 1, "-") && isOneAt(pos + 2) && isSymAt(pos + 3, "}");
+        boolean bare = !braced && pos + 1 < n && isSymAt(pos, "-") && isOneAt(pos + 1);
+        if (braced) pos += 4;
+        else if (bare) pos += 2;
+        return braced || bare;
+    }
+
+    private boolean isSymAt(int i, String s) {
+        Token t = tokens.get(i);
+        return t.kind == Kind.SYM && t.text.equals(s);
+    }
+
+    private boolean isOneAt(int i) {
+        Token t = tokens.get(i);
+        return t.kind == Kind.NUM && t.text.equals("1");
     }
 
     private boolean isSym(String s) {
@@ -381,7 +402,9 @@ public final class LatexParser {
         }
         if (isSym("^")) {
             pos++;
-            power = exponent();
+            // \\cos^{-1} is arccos, as in LaTeX's usage (\\sin^2 x stays a power)
+            if (INVERSE_TRIG.contains(name) && minusOneAhead()) name = "arc" + name;
+            else power = exponent();
         }
         Expr arg = isSym("(") ? atom() : power();
         Expr f = new Func(name, arg, base);
