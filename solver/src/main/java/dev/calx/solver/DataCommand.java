@@ -88,6 +88,12 @@ public final class DataCommand implements Callable<Integer> {
             System.out.println("problems " + problems.size() + "; stage1 rows " + rep.cotRows() + "; stage2 rows " + rep.codeRows()
                     + "; stage2 dropped " + rep.dropped() + " " + rep.dropReasons() + "; executed " + rep.executed() + " -> " + out);
             Exec.printExamples(rep.dropExamples());
+            for (String split : Synthesizer.SPLITS) {
+                if (!rep.cotRows().containsKey(split)) {
+                    System.err.println("calx data synth: no problem fell into the " + split + " split (it gets " + (split.equals("train") ? "90" : "5")
+                            + "% of them by a hash of their numbers), so its files are empty: use a larger --n");
+                }
+            }
             return 0;
         }
     }

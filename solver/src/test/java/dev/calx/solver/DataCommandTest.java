@@ -29,6 +29,18 @@ class DataCommandTest {
     }
 
     @Test
+    void synthSaysWhichSplitGotNoProblem() throws Exception {
+        Path out = dir.resolve("few");
+        // CPython runs the 4 programs (3 problems, 1 xlarge) in well under a second; GraalPy would take ~20 s
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "missing /usr/bin/python3");
+        assertEquals(0, Main.run("data", "synth", "--n", "3", "--seed", "6", "--python", "/usr/bin/python3", "--out", out.toString()), std.err());
+        assertTrue(std.err().contains("calx data synth: no problem fell into the val split (it gets 5% of them by a hash of their numbers),"
+                + " so its files are empty: use a larger --n"), std.err());
+        assertEquals("", Files.readString(out.resolve("stage1_cot_val.jsonl")));
+        assertTrue(!std.err().contains("the train split") && !std.err().contains("the test split"), std.err());
+    }
+
+    @Test
     void aTimeoutOrWorkerCountBelowOneAndAMissingInputAreRefusedBeforeAnythingStarts() {
         Path out = dir.resolve("out");
         assertEquals(2, Main.run("data", "synth", "--n", "5", "--timeout", "0", "--python", "python3", "--out", out.toString()));

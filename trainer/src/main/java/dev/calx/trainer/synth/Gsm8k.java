@@ -119,7 +119,8 @@ public final class Gsm8k {
     /**
      * Converts a GSM8K JSONL file into {@code gsm8k_<name>_cot.jsonl}, {@code gsm8k_<name>_code.jsonl}
      * and {@code gsm8k_<name>_manifest.json} in {@code out}. Without a runner the code file is
-     * {@code gsm8k_<name>_code_UNEXECUTED.jsonl}, whose rows carry code and text segments instead of messages.
+     * {@code gsm8k_<name>_code_UNEXECUTED.jsonl}, whose rows carry code and text segments instead of messages;
+     * the other of the two names is deleted if an earlier run left it.
      *
      * @param in     a GSM8K file ({@code question}, {@code answer} rows)
      * @param out    the output directory (created when needed)
@@ -194,6 +195,8 @@ public final class Gsm8k {
         String base = in.getFileName().toString().replace(".jsonl", "");
         AtomicFiles.writeString(out.resolve("gsm8k_" + base + "_cot.jsonl"), cot.toString());
         AtomicFiles.writeString(out.resolve("gsm8k_" + base + (runner != null ? "_code.jsonl" : "_code_UNEXECUTED.jsonl")), code.toString());
+        // the other kind goes, so that an earlier run's executed file does not sit beside this run's unexecuted one
+        java.nio.file.Files.deleteIfExists(out.resolve("gsm8k_" + base + (runner != null ? "_code_UNEXECUTED.jsonl" : "_code.jsonl")));
         ObjectNode manifest = json.createObjectNode();
         manifest.put("generator", "calx data gsm8k");
         manifest.put("input", in.toString());

@@ -142,6 +142,9 @@ public final class Synthesizer {
         return new Problem(id, t, given, fillers, phrasing, hidden, mag, q, answer, forward);
     }
 
+    /** The splits {@link #split} assigns, in the order the files are written. */
+    public static final List<String> SPLITS = List.of("train", "val", "test");
+
     /**
      * train, val or test, from the identity (xlarge problems are always test).
      *
@@ -194,6 +197,9 @@ public final class Synthesizer {
      * real executions and rows whose printed answer is not the known answer are dropped; without
      * one, stage-2 programs go to {@code stage2_code_UNEXECUTED_*.jsonl} with no output block.
      * Stage-1 rows go to {@code stage1_cot_<split>.jsonl}, and a {@code manifest.json} records the counts.
+     * Each of {@link #SPLITS} gets both files, empty when no problem fell into it (a small
+     * {@code problems}); the other kind of stage-2 file ({@code stage2_code_*} without a runner,
+     * {@code stage2_code_UNEXECUTED_*} with one) is deleted, so the directory holds one run's data.
      *
      * @param problems the problems (e.g. from {@link #generate})
      * @param dir      the output directory (created when needed); existing files of the same names are replaced
@@ -245,9 +251,16 @@ public final class Synthesizer {
             code.computeIfAbsent(split, k -> new StringBuilder()).append(json.writeValueAsString(crow)).append('\n');
             codeRows.merge(split, 1, Integer::sum);
         }
-        for (var e : cot.entrySet()) AtomicFiles.writeString(dir.resolve("stage1_cot_" + e.getKey() + ".jsonl"), e.getValue().toString());
+        // Every split gets its files, empty when no problem fell into it, and the other kind of
+        // stage-2 file goes: a directory written before with another --n or executor kept the old
+        // run's val file, or its executed stage-2 files beside this run's UNEXECUTED ones.
         String codeName = runner != null ? "stage2_code_" : "stage2_code_UNEXECUTED_";
-        for (var e : code.entrySet()) AtomicFiles.writeString(dir.resolve(codeName + e.getKey() + ".jsonl"), e.getValue().toString());
+        String otherName = runner != null ? "stage2_code_UNEXECUTED_" : "stage2_code_";
+        for (String split : SPLITS) {
+            AtomicFiles.writeString(dir.resolve("stage1_cot_" + split + ".jsonl"), cot.getOrDefault(split, new StringBuilder()).toString());
+            AtomicFiles.writeString(dir.resolve(codeName + split + ".jsonl"), code.getOrDefault(split, new StringBuilder()).toString());
+            java.nio.file.Files.deleteIfExists(dir.resolve(otherName + split + ".jsonl"));
+        }
         ObjectNode manifest = json.createObjectNode();
         manifest.put("generator", "calx data synth");
         manifest.put("seed", seed);

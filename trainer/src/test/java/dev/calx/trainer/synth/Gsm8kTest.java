@@ -30,6 +30,10 @@ class Gsm8kTest {
                 n.get("messages").get(1).get("content").asText());
         String unexecuted = Files.readString(tmp.resolve("out/gsm8k_train_code_UNEXECUTED.jsonl"));
         assertFalse(unexecuted.contains("```output"));
+        // an earlier executed run's code file does not stay beside this run's unexecuted one
+        Files.writeString(tmp.resolve("out/gsm8k_train_code.jsonl"), "{}\n");
+        Gsm8k.convert(in, tmp.resolve("out"), null);
+        assertFalse(Files.exists(tmp.resolve("out/gsm8k_train_code.jsonl")));
     }
 
     @Test

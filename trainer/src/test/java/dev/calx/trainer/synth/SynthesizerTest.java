@@ -44,6 +44,26 @@ class SynthesizerTest {
     }
 
     @Test
+    void aSecondRunLeavesNoFileOfTheFirstBehind() throws Exception {
+        Path d = tmp.resolve("d");
+        Synthesizer.write(Synthesizer.generate(300, 5), d, 5, null);
+        assertTrue(Files.size(d.resolve("stage1_cot_val.jsonl")) > 0);
+        // a stand-in for an earlier run's executed stage-2 files
+        for (String split : Synthesizer.SPLITS) Files.writeString(d.resolve("stage2_code_" + split + ".jsonl"), "{}\n");
+        // 3 problems: the val split gets none of them
+        List<Problem> few = Synthesizer.generate(3, 6);
+        assertTrue(few.stream().noneMatch(p -> Synthesizer.split(p).equals("val")), "the seed gives no val problem");
+        Synthesizer.Report r = Synthesizer.write(few, d, 5, null);
+        assertFalse(r.cotRows().containsKey("val"));
+        assertEquals("", Files.readString(d.resolve("stage1_cot_val.jsonl")), "the old run's val rows are gone");
+        assertEquals("", Files.readString(d.resolve("stage2_code_UNEXECUTED_val.jsonl")));
+        for (String split : Synthesizer.SPLITS) assertFalse(Files.exists(d.resolve("stage2_code_" + split + ".jsonl")), split);
+        long rows = 0;
+        for (String split : Synthesizer.SPLITS) rows += Files.readAllLines(d.resolve("stage1_cot_" + split + ".jsonl")).size();
+        assertEquals(few.size(), rows, "every row is one of this run's problems");
+    }
+
+    @Test
     void magnitudesAreAFixedUnmodifiableTable() {
         assertEquals(List.of("small", "medium", "large", "long", "xlarge"), List.copyOf(Synthesizer.MAGNITUDES.keySet()));
         assertEquals(List.of(1L, 10L, 1_000L, 1_000_000L, 1_000_000L), List.copyOf(Synthesizer.MAGNITUDES.values()));
