@@ -3,19 +3,18 @@ package dev.calx.solver;
 import dev.calx.llama.LlamaModel;
 import dev.calx.llama.format.HfCheckpoint;
 import dev.calx.llama.format.Llama2c;
-import dev.calx.llama.format.TempFiles;
 import dev.calx.llama.tokenizer.GgufTokenizer;
 import dev.calx.llama.tokenizer.Llama2cTokenizer;
 import dev.calx.llama.tokenizer.SentencePieceModel;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.Tokenizers;
+import dev.calx.trainer.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,7 +92,7 @@ public final class ConvertCommand implements Callable<Integer> {
             }
             System.err.println("wrote " + out + " (" + to + ", from " + m.format() + " " + m.weights().storageDType() + ")");
             for (OutFile f : tok) {
-                writeAtomically(f.path, f.bytes);
+                AtomicFiles.write(f.path, f.bytes);
                 System.err.println("wrote " + f.path + " (" + f.from + ")");
             }
             if (to == Target.hf && !tok.isEmpty()) {
@@ -183,34 +182,8 @@ public final class ConvertCommand implements Callable<Integer> {
         return files;
     }
 
-    /** A tokenizer as the bytes its writer gives for target (which checks it can be written there); target itself is not touched. */
+    /** A tokenizer as the bytes of a file named like target (tokenizer.bin or tokenizer.model). */
     private static byte[] bytesOf(SentencePieceTokenizer t, Path target) throws IOException {
-        String name = target.getFileName().toString();
-        Path tmpDir = Files.createTempDirectory("calx-convert-");
-        Path f = tmpDir.resolve(name);
-        try {
-            if (name.endsWith(".bin")) Llama2cTokenizer.write(t.vocabulary(), f);
-            else SentencePieceModel.write(t, f);
-            return Files.readAllBytes(f);
-        } catch (IOException e) {
-            String m = e.getMessage() == null ? e.toString() : e.getMessage();
-            throw new IOException(m.replace(f.toString(), target.toString()), e);
-        } finally {
-            try (var s = Files.list(tmpDir)) {
-                for (Path p : s.toList()) Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(tmpDir);
-        }
-    }
-
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        TempFiles.createParentDirectories(target);
-        Path tmp = TempFiles.createBeside(target);
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return target.getFileName().toString().endsWith(".bin") ? Llama2cTokenizer.toBytes(t.vocabulary()) : SentencePieceModel.serialize(t);
     }
 }

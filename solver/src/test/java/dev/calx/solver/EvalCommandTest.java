@@ -220,10 +220,7 @@ class EvalCommandTest {
     void evalRefusesToResumeOnADataFileWhoseContentChanged() throws IOException {
         Path model = Std.shared("data/models/stories260K/stories260K.bin"), tok = Std.shared("data/models/stories260K/tok512.bin");
         Path data = dir.resolve("q.jsonl"), out = dir.resolve("q-eval.jsonl");
-        Files.write(data, java.util.List.of("{\"question\":\"What is 2+2?\",\"answer\":\"4\"}",
-                "{\"question\":\"What is 3+3?\",\"answer\":\"6\"}"));
-        String[] args = {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
-                "--format", "cot", "--max-new-tokens", "3", "--limit", "1", "--out", out.toString()};
+        String[] args = twoQuestionsEval(model, tok, data, out);
         assertEquals(0, Main.run(args), std.err());
         String sum = EvalCommand.sha256(data);
         assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"data-sha256\" : \"" + sum + "\""));
@@ -252,10 +249,7 @@ class EvalCommandTest {
         Files.createDirectories(model.getParent());
         Files.write(model, Files.readAllBytes(Std.shared("data/models/stories260K/stories260K.bin")));
         Path data = dir.resolve("q.jsonl"), out = dir.resolve("q-eval.jsonl");
-        Files.write(data, java.util.List.of("{\"question\":\"What is 2+2?\",\"answer\":\"4\"}",
-                "{\"question\":\"What is 3+3?\",\"answer\":\"6\"}"));
-        String[] args = {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
-                "--format", "cot", "--max-new-tokens", "3", "--limit", "1", "--out", out.toString()};
+        String[] args = twoQuestionsEval(model, tok, data, out);
         assertEquals(0, Main.run(args), std.err());
         String print = EvalCommand.fingerprint(java.util.List.of(model, tok));
         assertTrue(Files.readString(EvalCommand.optionsFile(out)).contains("\"model-fingerprint\" : \"" + print + "\""));
@@ -310,6 +304,14 @@ class EvalCommandTest {
         Path renamed = Files.copy(large, dir.resolve("renamed.bin"));
         assertNotEquals(l1, EvalCommand.fingerprint(java.util.List.of(renamed)));
         assertNotEquals(EvalCommand.fingerprint(java.util.List.of(small, large)), EvalCommand.fingerprint(java.util.List.of(large, small)));
+    }
+
+    /** Writes two questions to data and returns the arguments of a calx eval of the first one into out (3 new tokens). */
+    private static String[] twoQuestionsEval(Path model, Path tok, Path data, Path out) throws IOException {
+        Files.write(data, java.util.List.of("{\"question\":\"What is 2+2?\",\"answer\":\"4\"}",
+                "{\"question\":\"What is 3+3?\",\"answer\":\"6\"}"));
+        return new String[] {"eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", data.toString(),
+                "--format", "cot", "--max-new-tokens", "3", "--limit", "1", "--out", out.toString()};
     }
 
     private static String[] concat(String[] a, String... b) {

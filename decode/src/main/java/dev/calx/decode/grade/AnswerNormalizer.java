@@ -98,7 +98,7 @@ public final class AnswerNormalizer {
         return s;
     }
 
-    /** "0.\\overline{3}" -> "\\frac{1}{3}", "1.2\\overline{36}" -> "\\frac{68}{55}" (exact, reduced). */
+    /** "0.\overline{3}" -> "\frac{1}{3}", "1.2\overline{36}" -> "\frac{68}{55}" (exact, reduced). */
     static String repeatingDecimals(String s) {
         Matcher m = REPEATING.matcher(s);
         if (!m.find()) return s;
@@ -120,8 +120,8 @@ public final class AnswerNormalizer {
     }
 
     /**
-     * One variable bounded on one or both sides, as the interval it describes: "x\\ge2" ->
-     * "[2,\\infty)", "x<3" -> "(-\\infty,3)", "2<x\\le5" -> "(2,5]". Runs on the
+     * One variable bounded on one or both sides, as the interval it describes: "x\ge2" ->
+     * "[2,\infty)", "x<3" -> "(-\infty,3)", "2<x\le5" -> "(2,5]". Runs on the
      * space-free form.
      */
     static String inequalityAsInterval(String s) {
@@ -138,7 +138,7 @@ public final class AnswerNormalizer {
             Matcher rev = ONE_SIDED_REVERSED.matcher(s);
             if (!rev.matches()) return s;
             bound = rev.group(1);
-            // "2\\le x" is "x\\ge 2"
+            // "2\le x" is "x\ge 2"
             rel = switch (rev.group(2)) {
                 case "<" -> ">";
                 case ">" -> "<";

@@ -139,13 +139,30 @@ public final class Llama2cTokenizer {
      * @throws IOException when a piece's type cannot be recorded in the format, or writing fails
      */
     public static void write(Vocabulary v, Path file) throws IOException {
+        byte[] b;
+        try {
+            b = toBytes(v);
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        writeAtomically(file, b);
+    }
+
+    /**
+     * The bytes {@link #write} writes, without a file.
+     *
+     * @param v the vocabulary
+     * @return the tokenizer.bin bytes
+     * @throws IOException when a piece's type cannot be recorded in the format (the message names the piece)
+     */
+    public static byte[] toBytes(Vocabulary v) throws IOException {
         for (int id = 0; id < v.size(); id++) {
             PieceType t = v.type(id);
             PieceType inferred = id == 0 && v.piece(0).equals("<unk>") ? PieceType.UNKNOWN
                     : (id == 1 && v.piece(1).equals("<s>")) || (id == 2 && v.piece(2).equals("</s>")) ? PieceType.CONTROL
                     : Vocabulary.byteOfPiece(v.piece(id)) >= 0 ? PieceType.BYTE : PieceType.NORMAL;
             if (t != inferred) {
-                throw new IOException(file + ": llama2.c tokenizer.bin cannot record that piece " + id + " ('"
+                throw new IOException("llama2.c tokenizer.bin cannot record that piece " + id + " ('"
                         + v.piece(id) + "') is " + t + " (it would read back as " + inferred
                         + "); save as tokenizer.model or tokenizer.json");
             }
@@ -170,7 +187,7 @@ public final class Llama2cTokenizer {
             buf.putInt(encoded.get(id).length);
             buf.put(encoded.get(id));
         }
-        writeAtomically(file, buf.array());
+        return buf.array();
     }
 
     static void writeAtomically(Path file, byte[] bytes) throws IOException {

@@ -163,8 +163,15 @@ public final class SentencePieceModel {
         Llama2cTokenizer.writeAtomically(file, serialize(t));
     }
 
-    /** The ModelProto bytes: original records where there are some, fresh ones for the rest. */
-    static byte[] serialize(SentencePieceTokenizer t) throws IOException {
+    /**
+     * The bytes {@link #write} writes (a serialized ModelProto), without a file: original records
+     * where there are some, fresh ones for the rest.
+     *
+     * @param t the tokenizer
+     * @return the tokenizer.model bytes
+     * @throws IOException when a kept record cannot be re-read
+     */
+    public static byte[] serialize(SentencePieceTokenizer t) throws IOException {
         Vocabulary v = t.vocabulary();
         Template tpl = t.template();
         Protobuf.Writer w = new Protobuf.Writer();

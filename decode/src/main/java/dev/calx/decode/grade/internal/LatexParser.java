@@ -402,7 +402,7 @@ public final class LatexParser {
         }
         if (isSym("^")) {
             pos++;
-            // \\cos^{-1} is arccos, as in LaTeX's usage (\\sin^2 x stays a power)
+            // \cos^{-1} is arccos, as in LaTeX's usage (\sin^2 x stays a power)
             if (INVERSE_TRIG.contains(name) && minusOneAhead()) name = "arc" + name;
             else power = exponent();
         }
