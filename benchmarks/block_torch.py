@@ -25,6 +25,8 @@ ap.add_argument("--runs", type=int, default=10)
 ap.add_argument("--warmup", type=int, default=3)
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
+from _peer_blas import require_fast_blas
+require_fast_blas("block_torch.py", lambda: torch.ones(64, 64) @ torch.ones(64, 64))
 
 D, H, HID, EPS, THETA = 288, 6, 768, 1e-5, 10000.0
 HD, B, T = D // H, args.batch, args.seq

@@ -37,6 +37,8 @@ def timings(fn, seconds):
 
 def measure(seconds, out):
     import numpy as np
+    from _peer_blas import require_fast_blas
+    require_fast_blas("compare_gemm_peer.py", lambda: np.ones((64, 64), dtype=np.float32) @ np.ones((64, 64), dtype=np.float32))
     rng = np.random.default_rng(42)
     res = {"threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"), "numpy": np.__version__, "gemm": {}, "gemv": {}, "gemm_best": {}, "gemv_best": {}}
     for s in GEMM:

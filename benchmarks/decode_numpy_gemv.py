@@ -3,7 +3,14 @@
 #   python3 decode_numpy_gemv.py --serve S  8192x8192 only: each line "go" on stdin measures for
 #                                           S seconds and answers with the GB/s on one line
 #                                           (DecodeBoundCheck alternates this with Calx's decode)
+#
+# It refuses to run (exit 2) when numpy goes through the reference BLAS (_peer_blas.py): that
+# sgemv read 4 GB/s here and would make every bound measured against it far too easy to meet.
 import os, sys, time, numpy as np
+
+from _peer_blas import require_fast_blas
+
+require_fast_blas("decode_numpy_gemv.py", lambda: np.ones((64, 64), dtype=np.float32) @ np.ones(64, dtype=np.float32))
 
 def bandwidth(w, x, seconds):
     n, t0 = 0, time.perf_counter()

@@ -31,6 +31,8 @@ ap.add_argument("--warmup", type=int, default=2)
 ap.add_argument("--shapes", default="stories15M,stories110M")
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
+from _peer_blas import require_fast_blas
+require_fast_blas("prefill_torch.py", lambda: torch.ones(64, 64) @ torch.ones(64, 64))
 g = torch.Generator().manual_seed(0)
 
 

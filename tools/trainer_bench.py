@@ -12,6 +12,9 @@ import trainer_fixtures as tf
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 torch.set_num_threads(threads)
+sys.path.insert(0, __file__.rsplit("/", 1)[0] + "/../benchmarks")
+from _peer_blas import require_fast_blas
+require_fast_blas("trainer_bench.py", lambda: torch.ones(64, 64) @ torch.ones(64, 64))
 D, F, L, H, V, B, T = 288, 768, 6, 6, 32000, 8, 256
 tf.CFG.update({"hidden_size": D, "intermediate_size": F, "num_hidden_layers": L, "num_attention_heads": H,
                "num_key_value_heads": H, "vocab_size": V, "max_position_embeddings": T})

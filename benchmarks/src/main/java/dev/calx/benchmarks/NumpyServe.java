@@ -42,7 +42,7 @@ final class NumpyServe implements AutoCloseable {
         NumpyServe s = new NumpyServe(p);
         try {
             String ready = s.from.readLine();
-            if (ready == null) throw new IOException(python + " " + SCRIPT + " --serve ended before it was ready (is numpy installed?)");
+            if (ready == null) throw new IOException(python + " " + SCRIPT + " --serve ended before it was ready (its message is above; is numpy installed, with OpenBLAS?)");
             if (!"ready".equals(ready)) throw new IOException(SCRIPT + " --serve said " + ready + ", not ready");
         } catch (IOException | RuntimeException e) {
             p.destroy();
