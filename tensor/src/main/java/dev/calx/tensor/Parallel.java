@@ -6,6 +6,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -117,6 +118,85 @@ public final class Parallel {
         // forRange with one "item" per thread: each runs the claiming loop.
         long cost = (long) n * costPerItem / Math.max(1, chunks);
         forRange(chunks, Math.max(1, cost), claim);
+    }
+
+    /**
+     * Runs body over [0, n) as {@link #forRange} splits it, so that every thread starts on one
+     * long contiguous share, but a thread that finishes its share early takes over the back half
+     * of the largest share still left, and so on until no share has two small pieces left. Each
+     * thread walks its share front to back in pieces of a quarter of what its share has left,
+     * but at least {@code minPiece} and at most {@code maxPiece} items, so the pieces get short
+     * towards the end and the threads finish close together; a stolen half is walked front to
+     * back as well. So the items run in long forward runs (what the hardware prefetchers want
+     * from a GEMV's rows) and a thread that runs slower (a core shared with another guest, a
+     * late start) does less of the work instead of holding up the call: with static shares the
+     * other thread waits for it. Which thread runs an item depends on timing, so body must
+     * compute each item's result from the item alone, as for {@link #forBlocks}. Small work,
+     * nested calls and a pool of one thread run [0, n) in order on the calling thread, in pieces
+     * of at most {@code maxPiece}. Exceptions propagate as for {@link #forRange}.
+     *
+     * @param n           the number of items; nothing runs when {@code n <= 0}
+     * @param minPiece    the fewest items per piece (but the last of a share), at least 1
+     * @param maxPiece    the most items per piece, at least {@code minPiece}
+     * @param costPerItem the rough cost of one item, for the inline threshold
+     * @param body        the work for one piece [from, to), never longer than {@code maxPiece}
+     * @throws IllegalArgumentException if {@code minPiece < 1} or {@code maxPiece < minPiece}
+     */
+    public static void forStealing(int n, int minPiece, int maxPiece, long costPerItem, RangeTask body) {
+        if (minPiece < 1 || maxPiece < minPiece) {
+            throw new IllegalArgumentException("forStealing: pieces of " + minPiece + " to " + maxPiece + " items");
+        }
+        if (n <= 0) return;
+        int chunks = (int) Math.min(THREADS, n);
+        // One padded slot per share: its next item in the high half, its end in the low half.
+        AtomicLongArray shares = new AtomicLongArray(chunks * PAD);
+        for (int c = 0; c < chunks; c++) shares.set(c * PAD, share(chunkStart(n, c, chunks), chunkStart(n, c + 1, chunks)));
+        RangeTask run = (c0, c1) -> {
+            if (c1 - c0 > 1) { // inline: every share, in order
+                for (int i = chunkStart(n, c0, chunks), end = chunkStart(n, c1, chunks); i < end; i += maxPiece) {
+                    body.run(i, Math.min(end, i + maxPiece));
+                }
+                return;
+            }
+            int me = c0 * PAD;
+            while (true) {
+                for (long s; next(s = shares.get(me)) < end(s); ) {
+                    int from = next(s), left = end(s) - from;
+                    int to = from + Math.min(left, Math.max(minPiece, Math.min(maxPiece, left / 4)));
+                    if (shares.compareAndSet(me, s, share(to, end(s)))) body.run(from, to);
+                }
+                int victim = -1, most = 2 * minPiece - 1;
+                long vs = 0;
+                for (int v = 0; v < chunks * PAD; v += PAD) {
+                    long s = shares.get(v);
+                    if (end(s) - next(s) > most) {
+                        most = end(s) - next(s);
+                        victim = v;
+                        vs = s;
+                    }
+                }
+                if (victim < 0) return; // what is left, its owners finish within a piece or two
+                int mid = next(vs) + (most + 1) / 2;
+                if (shares.compareAndSet(victim, vs, share(next(vs), mid))) shares.set(me, share(mid, end(vs)));
+            }
+        };
+        long cost = (long) n * costPerItem / Math.max(1, chunks);
+        forRange(chunks, Math.max(1, cost), run);
+    }
+
+    /** forStealing's slot stride in longs: 64 bytes, so two threads' shares are on different cache lines. */
+    private static final int PAD = 8;
+
+    private static long share(int next, int end) {
+        return (long) next << 32 | (end & 0xFFFF_FFFFL);
+    }
+
+    private static int next(long share) {
+        return (int) (share >>> 32);
+    }
+
+    private static int end(long share) {
+        return (int) share;
     }
 
     private static int chunkStart(int n, int c, int chunks) {

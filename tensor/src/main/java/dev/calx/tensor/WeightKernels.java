@@ -148,8 +148,70 @@ final class WeightKernels {
         // or 8) are always the matrix's last rows % G: every row is computed by the same kernel
         // whatever the thread count and timing, and results are reproducible bit for bit (once
         // the kernels are compiled: see gemvMany).
+        if (steals(w, Parallel.threads())) {
+            q8Stealing(x, xo, new WeightMatrix[]{w}, new float[][]{y}, new int[]{yo});
+            return;
+        }
         Parallel.forBlocks(w.rows(), gemvBlock(w, Parallel.threads()), 2L * w.cols(),
                 (o0, o1) -> gemvRows(x, xo, w, y, yo, xsplit, o0, o1));
+    }
+
+    /**
+     * {@code -Dcalx.gemv.steal=false} turns {@link #q8Stealing} off: the Q8_0 GEMVs it takes
+     * then run as before session 20, one block (or one whole matrix) per thread.
+     */
+    private static final boolean STEAL = !"false".equals(System.getProperty("calx.gemv.steal"));
+
+    /**
+     * The Q8_0 products whose blocks {@link #gemvBlock} caps at one per thread (all of
+     * decode's layer matrices; not the 32000-row head), for one shared x: every matrix is laid
+     * out as four interleaved row streams (step i is rows i, i+q, i+2q, i+3q, q = rows / 4), the
+     * steps of all matrices are put end to end, and {@link Parallel#forStealing} deals them out.
+     * Each thread starts on an equal contiguous share, as the one-block-per-thread split did, and
+     * so keeps its long streams; a thread that is done early takes the back half of what the
+     * other has left. That split was static, and on this 2-vCPU VM the two cores' speeds differ
+     * from one second to the next by up to a quarter, so in steady stories110M Q8_0 decode one
+     * thread or the other waited up to 17-19% of the time (session 20, per-thread timers in a
+     * throwaway build; docs/tensor.md has the figures). Decode gained a little: stealing on and
+     * off alternated every second, median ratio 1.023 over 60 pairs. Every row is still computed
+     * by {@link #q8Rows4} (the last
+     * rows % 4 of a matrix by {@link #dotRow}), whoever runs it, so results do not depend on
+     * timing or the thread count.
+     */
+    private static void q8Stealing(float[] x, int xo, WeightMatrix[] ws, float[][] ys, int[] yos) {
+        int m = ws.length;
+        int[] start = new int[m + 1];
+        long bytes = 0, minStep = Long.MAX_VALUE;
+        for (int i = 0; i < m; i++) {
+            int q = ws[i].rows() / 4;
+            start[i + 1] = start[i] + q;
+            long step = 4L * (ws[i].cols() / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES;
+            bytes += step * q;
+            minStep = Math.min(minStep, step);
+        }
+        int steps = start[m];
+        // Pieces of 8-64 KiB (one compare-and-set each): the long ones while much is left, the
+        // short ones at the end, so the threads finish within a few microseconds of each other.
+        int minPiece = (int) Math.max(1, (MIN_PIECE_BYTES + minStep - 1) / minStep);
+        int maxPiece = (int) Math.max(minPiece, (MAX_PIECE_BYTES + minStep - 1) / minStep);
+        Parallel.forStealing(steps, minPiece, maxPiece, Math.max(1, 2 * bytes / Math.max(1, steps)), (s0, s1) -> {
+            for (int i = 0; i < m && s0 < s1; i++) {
+                if (s0 >= start[i + 1]) continue;
+                int to = Math.min(s1, start[i + 1]), q = start[i + 1] - start[i];
+                q8Rows4(ws[i].segment(), s0 - start[i], to - s0, 1, q, ws[i].cols(), x, xo, ys[i], yos[i]);
+                s0 = to;
+            }
+        });
+        for (int i = 0; i < m; i++) {
+            for (int o = 4 * (ws[i].rows() / 4); o < ws[i].rows(); o++) ys[i][yos[i] + o] = dotRow(ws[i], o, x, xo);
+        }
+    }
+
+    private static final long MIN_PIECE_BYTES = 8 * 1024, MAX_PIECE_BYTES = 64 * 1024;
+
+    /** {@return whether w's GEMV goes through {@link #q8Stealing}: a Q8_0 matrix that gemvRows would run with q8Rows4 in one block per thread} */
+    private static boolean steals(WeightMatrix w, int threads) {
+        return STEAL && VEC_CONVERT && L <= Q8Weights.BLOCK && interleave(w) && runsWhole(w, threads);
     }
 
     /**
@@ -175,7 +237,9 @@ final class WeightKernels {
      * {@link #gemv}, so the results are those of separate calls (bit for bit under
      * {@code -Xint}; compiled and interpreted code sum a vector's lanes in different orders, so
      * any two calls can differ in the last bits while C2 is still compiling); what changes is
-     * how rows go to threads. A Q8_0 matrix whose blocks {@link #gemvBlock} caps at rows /
+     * how rows go to threads. When every matrix is a Q8_0 one whose blocks {@link #gemvBlock}
+     * caps at rows / threads, they all go to {@link #q8Stealing} (session 20). Otherwise (and
+     * under {@code -Dcalx.gemv.steal=false}): a Q8_0 matrix whose blocks {@link #gemvBlock} caps at rows /
      * threads (decode's shapes: its streams want more rows than that) runs as one whole-matrix
      * block when the list has a matrix for every thread, so each thread streams a whole matrix,
      * with streams twice as long, instead of half of each; the matrices that remain (the third
@@ -190,6 +254,14 @@ final class WeightKernels {
      */
     static void gemvMany(float[] x, int xo, WeightMatrix[] ws, float[][] ys, int[] yos) {
         int m = ws.length, threads = Parallel.threads(), whole = m - m % threads;
+        if (STEAL) {
+            boolean all = true;
+            for (WeightMatrix w : ws) all &= steals(w, threads);
+            if (all) {
+                q8Stealing(x, xo, ws, ys, yos);
+                return;
+            }
+        }
         boolean anyWhole = false;
         for (int i = 0; i < whole; i++) anyWhole |= runsWhole(ws[i], threads);
         if (!anyWhole) {

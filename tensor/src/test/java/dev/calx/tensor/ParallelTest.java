@@ -1,5 +1,6 @@
 package dev.calx.tensor;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -60,7 +61,8 @@ class ParallelTest {
 
     @Test
     void aFailureInAnotherChunkReachesTheCaller() {
-        if (Parallel.threads() < 2) return; // one thread: the single chunk is the caller's, tested above
+        // one thread: the single chunk is the caller's, tested above
+        Assumptions.assumeTrue(Parallel.threads() >= 2, "needs at least 2 threads (-Dcalx.threads), has " + Parallel.threads());
         int n = Parallel.threads();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(n, BIG, (from, to) -> {
             if (from > 0) throw new IllegalStateException("chunk at " + from);
@@ -123,7 +125,7 @@ class ParallelTest {
 
     @Test
     void forBlocksLetsAFastThreadTakeOverTheBlocksOfASlowOne() {
-        if (Parallel.threads() < 2) return;
+        Assumptions.assumeTrue(Parallel.threads() >= 2, "needs at least 2 threads (-Dcalx.threads), has " + Parallel.threads());
         Thread caller = Thread.currentThread();
         AtomicInteger byCaller = new AtomicInteger(), byOthers = new AtomicInteger();
         Parallel.forBlocks(64, 1, BIG, (from, to) -> {
@@ -136,6 +138,64 @@ class ParallelTest {
         });
         assertEquals(64, byCaller.get() + byOthers.get());
         assertTrue(byCaller.get() < 32, "the slow caller ran " + byCaller.get() + " of 64 blocks");
+    }
+
+    @Test
+    void forStealingVisitsEveryItemOnceInPiecesOfAtMostMaxPiece() {
+        for (int n : new int[]{1, 2, 7, 64, 1000, 100_003}) {
+            for (int[] p : new int[][]{{1, 1}, {3, 20}, {16, 16}}) {
+                int[] hits = new int[n];
+                ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
+                Parallel.forStealing(n, p[0], p[1], BIG, (from, to) -> {
+                    if (from < 0 || to > n || to <= from || to - from > p[1]) bad.add(from + ".." + to);
+                    for (int i = from; i < to; i++) hits[i]++;
+                });
+                assertTrue(bad.isEmpty(), () -> "pieces out of bounds for n=" + n + ": " + bad);
+                for (int i = 0; i < n; i++) assertEquals(1, hits[i], "item " + i + " of " + n + ", pieces " + p[0] + "-" + p[1]);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Parallel.forStealing(10, 0, 4, BIG, (a, b) -> {}));
+        assertThrows(IllegalArgumentException.class, () -> Parallel.forStealing(10, 5, 4, BIG, (a, b) -> {}));
+    }
+
+    @Test
+    void forStealingGivesEachThreadALongForwardRunAndLetsAFastThreadTakeOverASlowOnesShare() {
+        Assumptions.assumeTrue(Parallel.threads() >= 2, "needs at least 2 threads (-Dcalx.threads), has " + Parallel.threads());
+        Thread caller = Thread.currentThread();
+        int n = 64 * Parallel.threads();
+        ConcurrentLinkedQueue<Integer> byCaller = new ConcurrentLinkedQueue<>();
+        AtomicInteger byOthers = new AtomicInteger();
+        Parallel.forStealing(n, 1, 1, BIG, (from, to) -> {
+            if (Thread.currentThread() == caller) {
+                byCaller.add(from);
+                sleep(20); // the caller is slow: the workers should take over most of its share
+            } else {
+                byOthers.incrementAndGet();
+            }
+        });
+        List<Integer> mine = new ArrayList<>(byCaller);
+        assertEquals(n, mine.size() + byOthers.get());
+        // A static split would leave the caller its whole share of 64.
+        assertTrue(mine.size() < 32, "the slow caller ran " + mine.size() + " of its 64 items");
+        // It starts on its own share, at item 0, and walks it front to back.
+        assertEquals(0, mine.getFirst());
+        for (int i = 1; i < mine.size(); i++) assertEquals(mine.get(i - 1) + 1, mine.get(i), "caller's items " + mine);
+    }
+
+    @Test
+    void forStealingRunsSmallWorkInOrderOnTheCallingThreadAndPropagatesFailures() {
+        Thread caller = Thread.currentThread();
+        List<String> pieces = new ArrayList<>();
+        Parallel.forStealing(10, 1, 4, 1, (from, to) -> {
+            assertEquals(caller, Thread.currentThread());
+            pieces.add(from + ".." + to);
+        });
+        // Small work: [0, n) in order, in pieces of maxPiece.
+        assertEquals(List.of("0..4", "4..8", "8..10"), pieces);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forStealing(1000, 8, 8, BIG, (from, to) -> {
+            if (from <= 500 && 500 < to) throw new IllegalStateException("piece " + from + ".." + to);
+        }));
+        assertTrue(e.getMessage().startsWith("piece "), e.getMessage());
     }
 
     @Test
