@@ -67,6 +67,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             if (jsonl) {
                 encodeLines(t, w);
             } else if (decode) {
+                if (args.isEmpty()) throw new IllegalArgumentException("--decode: no ids given (as arguments: --decode 1 2 3)");
                 w.write(t.decode(parseIds(args)));
                 w.write('\n');
             } else {

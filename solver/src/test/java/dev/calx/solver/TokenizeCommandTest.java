@@ -70,6 +70,10 @@ class TokenizeCommandTest {
         assertTrue(r[2].contains("stdin line 2"), r[2]);
         String[] r2 = run("", "--tokenizer", model().toString(), "--decode", "12x");
         assertTrue(r2[2].contains("'12x' is not a token id"), r2[2]);
+        String[] r5 = run("", "--tokenizer", model().toString(), "--decode");
+        assertEquals("1", r5[0]);
+        assertTrue(r5[2].contains("--decode: no ids given"), r5[2]);
+        assertEquals("", r5[1]);
         String[] r4 = run("{\"text\": \"ok\"}\n{oops\n", "--tokenizer", model().toString(), "--jsonl");
         assertEquals("1", r4[0]);
         assertTrue(r4[2].contains("stdin line 2: not JSON: "), r4[2]);
