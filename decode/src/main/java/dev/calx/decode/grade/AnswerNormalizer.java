@@ -1,5 +1,7 @@
 package dev.calx.decode.grade;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,6 +70,8 @@ public final class AnswerNormalizer {
         }
         // "x \in [a, b]" is the set: a leading one-letter variable (or x anywhere, as ToRA) with
         // its spaces, but not \infty or \int
+        String union = inequalitiesJoinedByOr(s);
+        if (union != null) return union;
         s = AND_OR.matcher(s).replaceAll(",");
         s = MEMBERSHIP.matcher(s).replaceAll("");
         s = s.replace("\\%", "").replace("%", "");
@@ -152,6 +156,56 @@ public final class AnswerNormalizer {
             case "<" -> "(-\\infty," + bound + ")";
             default -> "(-\\infty," + bound + "]";
         };
+    }
+
+    /** " or " between two answers (the \text{ or } form is unwrapped by then). */
+    private static final Pattern OR_WORD = Pattern.compile("\\s+or\\s+");
+
+    /**
+     * "x<-2 or x>3" -> "(-\infty,-2)\cup(3,\infty)": inequalities on one variable joined by
+     * "or" are the union of their intervals, listed by lower bound where every bound is a plain
+     * number (as MATH writes a union), else in the order given. "and" is not taken: between two
+     * inequalities it is their intersection, which this does not work out.
+     * {@return the union in normal form, or null when s is not such a list}
+     */
+    static String inequalitiesJoinedByOr(String s) {
+        String[] parts = OR_WORD.split(s.strip());
+        if (parts.length < 2) return null;
+        String variable = null;
+        List<String> intervals = new ArrayList<>();
+        for (String part : parts) {
+            String t = part.replace(" ", "");
+            String v = inequalityVariable(t);
+            if (v == null || (variable != null && !variable.equals(v))) return null;
+            variable = v;
+            intervals.add(normalize(part));
+        }
+        List<String> sorted = new ArrayList<>(intervals);
+        try {
+            sorted.sort(java.util.Comparator.comparingDouble(AnswerNormalizer::lowerBound));
+            intervals = sorted;
+        } catch (NumberFormatException e) {
+            // a bound that is not a plain number: keep the order given
+        }
+        return String.join("\\cup", intervals);
+    }
+
+    /** {@return the variable of a space-free one- or two-sided inequality, or null} */
+    private static String inequalityVariable(String t) {
+        Matcher m = TWO_SIDED.matcher(t);
+        if (m.matches()) return m.group(3);
+        m = ONE_SIDED.matcher(t);
+        if (m.matches()) return m.group(1);
+        m = ONE_SIDED_REVERSED.matcher(t);
+        return m.matches() ? m.group(3) : null;
+    }
+
+    /** The lower bound of a normalized interval "(a,b]"; -infinity for "-\infty". */
+    private static double lowerBound(String interval) {
+        int comma = interval.indexOf(',');
+        if (comma < 1 || "([".indexOf(interval.charAt(0)) < 0) throw new NumberFormatException("not an interval: " + interval);
+        String a = interval.substring(1, comma);
+        return a.equals("-\\infty") ? Double.NEGATIVE_INFINITY : Double.parseDouble(a);
     }
 
     private static String stripTrailingDots(String s) {
