@@ -3,8 +3,8 @@
 Debian installs the reference BLAS (libblas3) with python3-numpy and python3-torch; OpenBLAS
 (libopenblas0-pthread) takes over libblas.so.3 only when it is installed, and its liblapack.so.3
 can be OpenBLAS's while libblas.so.3 is still the reference one. The reference sgemv and sgemm
-are single-threaded and unblocked (sgemv read 4.0-4.2 GB/s here, OpenBLAS 23-31 GB/s in the
-same hour), so a peer figure measured through it, or a memory bound derived from one, is far
+are single-threaded and unblocked (sgemv read 3.9-4.2 GB/s here, OpenBLAS 22.7-31.5 GB/s in
+the same quarter hour), so a peer figure measured through it, or a memory bound derived from one, is far
 too low. `require_fast_blas` exits with status 2 and says what to install instead.
 """
 import os

@@ -174,9 +174,9 @@ final class WeightKernels {
      * thread or the other waited up to 17-19% of the time (session 20, per-thread timers in a
      * throwaway build; docs/tensor.md has the figures). Decode gained a little: stealing on and
      * off alternated every second, median ratio 1.023 over 60 pairs. Every row is still computed
-     * by {@link #q8Rows4} (the last
-     * rows % 4 of a matrix by {@link #dotRow}), whoever runs it, so results do not depend on
-     * timing or the thread count.
+     * by {@link #q8Rows4} (the last rows % 4 of a matrix by {@link #dotRow}), whoever runs it, so
+     * results do not depend on timing or the thread count, and they are the rows the
+     * one-block-per-thread split gave.
      */
     private static void q8Stealing(float[] x, int xo, WeightMatrix[] ws, float[][] ys, int[] yos) {
         int m = ws.length;
@@ -209,7 +209,10 @@ final class WeightKernels {
 
     private static final long MIN_PIECE_BYTES = 8 * 1024, MAX_PIECE_BYTES = 64 * 1024;
 
-    /** {@return whether w's GEMV goes through {@link #q8Stealing}: a Q8_0 matrix that gemvRows would run with q8Rows4 in one block per thread} */
+    /**
+     * {@return whether w's GEMV goes through {@link #q8Stealing}: a Q8_0 matrix that gemvRows
+     * would run with q8Rows4 in one block per thread}
+     */
     private static boolean steals(WeightMatrix w, int threads) {
         return STEAL && VEC_CONVERT && L <= Q8Weights.BLOCK && interleave(w) && runsWhole(w, threads);
     }

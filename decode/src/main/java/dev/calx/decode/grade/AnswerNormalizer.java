@@ -68,11 +68,11 @@ public final class AnswerNormalizer {
             s = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)));
             m = TEXT_WRAP.matcher(s);
         }
-        // "x \in [a, b]" is the set: a leading one-letter variable (or x anywhere, as ToRA) with
-        // its spaces, but not \infty or \int
         String union = inequalitiesJoinedByOr(s);
         if (union != null) return union;
         s = AND_OR.matcher(s).replaceAll(",");
+        // "x \in [a, b]" is the set: a leading one-letter variable (or x anywhere, as ToRA) with
+        // its spaces, but not \infty or \int
         s = MEMBERSHIP.matcher(s).replaceAll("");
         s = s.replace("\\%", "").replace("%", "");
         s = s.replace(" .", " 0.").replace("{.", "{0.");
