@@ -1,9 +1,6 @@
 package dev.calx.benchmarks;
 
 import dev.calx.llama.InferenceSession;
-import dev.calx.llama.LlamaConfig;
-import dev.calx.llama.LlamaModel;
-import dev.calx.llama.LlamaWeights;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -115,34 +112,16 @@ public final class DecodeABCheck {
         String shape = args[1], dtype = args[2];
         int context = Integer.parseInt(args[3]);
         double warmup = Double.parseDouble(args[4]);
-        LlamaConfig c = DecodeShapes.of(shape);
-        LlamaWeights w = DecodeShapes.weights(shape, dtype);
-        try (InferenceSession s = LlamaModel.session(w, context + 1)) {
-            int[] prompt = new int[context];
-            for (int i = 0; i < context; i++) prompt[i] = (i * 7919 + 1) % c.vocabSize();
-            s.append(prompt);
-            decode(s, context, warmup);
+        try (InferenceSession s = DecodeShapes.primed(DecodeShapes.weights(shape, dtype), context)) {
+            DecodeShapes.decodeFor(s, context, warmup);
             System.out.println("ready");
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null && line.startsWith("go "); ) {
-                System.out.printf(Locale.ROOT, "%.3f%n", decode(s, context, Double.parseDouble(line.substring(3))));
+                System.out.printf(Locale.ROOT, "%.3f%n", DecodeShapes.decodeFor(s, context, Double.parseDouble(line.substring(3))));
                 System.out.flush();
             }
         }
-    }
-
-    /** Decode steps at a context of {@code context} cached tokens for about {@code seconds}; tokens/s. */
-    private static double decode(InferenceSession s, int context, double seconds) {
-        long t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9);
-        int n = 0;
-        long t;
-        do {
-            s.rollback(context);
-            s.append(123);
-            n++;
-        } while ((t = System.nanoTime()) < end);
-        return n / ((t - t0) / 1e9);
     }
 
     /** One child JVM in serve mode. */

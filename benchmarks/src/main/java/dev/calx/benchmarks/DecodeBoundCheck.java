@@ -2,7 +2,6 @@ package dev.calx.benchmarks;
 
 import dev.calx.llama.InferenceSession;
 import dev.calx.llama.LlamaConfig;
-import dev.calx.llama.LlamaModel;
 import dev.calx.llama.LlamaWeights;
 import dev.calx.tensor.Backends;
 import dev.calx.tensor.DType;
@@ -63,11 +62,8 @@ public final class DecodeBoundCheck {
         List<InferenceSession> sessions = new ArrayList<>();
         for (String dt : dtypes) {
             LlamaWeights w = DecodeShapes.weights(shape, dt);
-            InferenceSession s = LlamaModel.session(w, context + 1);
-            int[] prompt = new int[context];
-            for (int i = 0; i < context; i++) prompt[i] = (i * 7919 + 1) % c.vocabSize();
-            s.append(prompt);
-            decode(s, context, 10);
+            InferenceSession s = DecodeShapes.primed(w, context);
+            DecodeShapes.decodeFor(s, context, 10);
             sessions.add(s);
         }
         System.out.printf(Locale.ROOT, "%s, context %d, backend %s, %d rounds of %.1f s slices%n", shape, context,
@@ -79,7 +75,7 @@ public final class DecodeBoundCheck {
             System.out.println("dtype  tok/s   GB/s  numpy before/after  % of bound");
             for (int r = 0; r < rounds; r++) {
                 for (int d = 0; d < dtypes.size(); d++) {
-                    double tps = decode(sessions.get(d), context, seconds);
+                    double tps = DecodeShapes.decodeFor(sessions.get(d), context, seconds);
                     double after = numpy.read();
                     double gbs = tps * DecodeShapes.bytesPerToken(c, DType.valueOf(dtypes.get(d)), context) / 1e9;
                     double bound = Math.max(before, after);
@@ -104,18 +100,5 @@ public final class DecodeBoundCheck {
         } finally {
             for (InferenceSession s : sessions) s.close();
         }
-    }
-
-    /** Decode steps at a context of {@code context} cached tokens for about {@code seconds}; tokens/s. */
-    private static double decode(InferenceSession s, int context, double seconds) {
-        long t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9);
-        int n = 0;
-        long t;
-        do {
-            s.rollback(context);
-            s.append(123);
-            n++;
-        } while ((t = System.nanoTime()) < end);
-        return n / ((t - t0) / 1e9);
     }
 }

@@ -1,6 +1,8 @@
 package dev.calx.benchmarks;
 
+import dev.calx.llama.InferenceSession;
 import dev.calx.llama.LlamaConfig;
+import dev.calx.llama.LlamaModel;
 import dev.calx.llama.LlamaWeights;
 import dev.calx.tensor.DType;
 
@@ -36,5 +38,27 @@ public final class DecodeShapes {
 
     public static LlamaWeights weights(String shape, String dtype) {
         return LlamaWeights.random(of(shape), DType.valueOf(dtype), 42);
+    }
+
+    /** A session over w with {@code context} prompt tokens cached and room for one more: the decode checks' starting point. */
+    static InferenceSession primed(LlamaWeights w, int context) {
+        InferenceSession s = LlamaModel.session(w, context + 1);
+        int[] prompt = new int[context];
+        for (int i = 0; i < context; i++) prompt[i] = (i * 7919 + 1) % w.config().vocabSize();
+        s.append(prompt);
+        return s;
+    }
+
+    /** Decode steps at a context of {@code context} cached tokens ({@link #primed}) for about {@code seconds}; tokens/s. */
+    static double decodeFor(InferenceSession s, int context, double seconds) {
+        long t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9);
+        int n = 0;
+        long t;
+        do {
+            s.rollback(context);
+            s.append(123);
+            n++;
+        } while ((t = System.nanoTime()) < end);
+        return n / ((t - t0) / 1e9);
     }
 }

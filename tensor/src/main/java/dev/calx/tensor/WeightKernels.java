@@ -148,7 +148,7 @@ final class WeightKernels {
         // or 8) are always the matrix's last rows % G: every row is computed by the same kernel
         // whatever the thread count and timing, and results are reproducible bit for bit (once
         // the kernels are compiled: see gemvMany).
-        if (steals(w, Parallel.threads())) {
+        if (steals(w, Parallel.threads()) && stealsEnough(w.rows() / 4 * q8StepBytes(w))) {
             q8Stealing(x, xo, new WeightMatrix[]{w}, new float[][]{y}, new int[]{yo});
             return;
         }
@@ -170,9 +170,8 @@ final class WeightKernels {
      * Each thread starts on an equal contiguous share, as the one-block-per-thread split did, and
      * so keeps its long streams; a thread that is done early takes the back half of what the
      * other has left. That split was static, and on this 2-vCPU VM the two cores' speeds differ
-     * from one second to the next by up to a quarter, so in steady stories110M Q8_0 decode one
-     * thread or the other waited up to 17-19% of the time (session 20, per-thread timers in a
-     * throwaway build; docs/tensor.md has the figures). Decode gained a little: {@code
+     * from one second to the next by up to a quarter, so one thread waited for the other
+     * (session 20; docs/tensor.md). Decode gained a little: {@code
      * DecodeABCheck --a "-Dcalx.gemv.steal=false" --b ""} gave median ratios of 1.020 and 1.028
      * (40 and 60 rounds; 0.982 and 1.002 with A and B alike). Every row is still computed
      * by {@link #q8Rows4} (the last rows % 4 of a matrix by {@link #dotRow}), whoever runs it, so
@@ -186,7 +185,7 @@ final class WeightKernels {
         for (int i = 0; i < m; i++) {
             int q = ws[i].rows() / 4;
             start[i + 1] = start[i] + q;
-            long step = 4L * (ws[i].cols() / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES;
+            long step = q8StepBytes(ws[i]);
             bytes += step * q;
             minStep = Math.min(minStep, step);
         }
@@ -209,6 +208,22 @@ final class WeightKernels {
     }
 
     private static final long MIN_PIECE_BYTES = 8 * 1024, MAX_PIECE_BYTES = 64 * 1024;
+
+    /** The bytes of one of {@link #q8Stealing}'s steps: four rows of w. */
+    private static long q8StepBytes(WeightMatrix w) {
+        return 4L * (w.cols() / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES;
+    }
+
+    /**
+     * {@return whether a call that reads {@code bytes} gives each thread a share of at least
+     * 256 KiB, below which {@link #q8Stealing} is not used} stories15M's matrices (shares of
+     * 44-235 KiB on 2 threads) decoded slower with it: {@code DecodeABCheck --shape stories15M
+     * --a "-Dcalx.gemv.steal=false" --b ""}, median 0.969 over 40 rounds (session 20). All of
+     * stories110M's layer calls (shares of 313-940 KiB) are above it.
+     */
+    private static boolean stealsEnough(long bytes) {
+        return bytes / Parallel.threads() >= 256 * 1024;
+    }
 
     /**
      * {@return whether w's GEMV goes through {@link #q8Stealing}: a Q8_0 matrix that gemvRows
@@ -260,8 +275,12 @@ final class WeightKernels {
         int m = ws.length, threads = Parallel.threads(), whole = m - m % threads;
         if (STEAL) {
             boolean all = true;
-            for (WeightMatrix w : ws) all &= steals(w, threads);
-            if (all) {
+            long bytes = 0;
+            for (WeightMatrix w : ws) {
+                all &= steals(w, threads);
+                bytes += w.rows() / 4 * q8StepBytes(w);
+            }
+            if (all && stealsEnough(bytes)) {
                 q8Stealing(x, xo, ws, ys, yos);
                 return;
             }

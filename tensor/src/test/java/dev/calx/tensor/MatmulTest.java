@@ -18,7 +18,9 @@ class MatmulTest {
         // 1003x50 and 515x70: decode's interleaved row streams with a remainder in every thread's share;
         // 1005x70: the last block leaves 5 rows (a group of four and one single row) after its
         // groups of eight
-        int[][] shapes = {{1, 32}, {7, 64}, {67, 96}, {130, 320}, {1003, 50}, {515, 70}, {1005, 70}, {1003, 96},
+        // 1027x768: a Q8_0 GEMV large enough for WeightKernels.q8Stealing (shares of 256 KiB and
+        // more), with 3 rows left over for the one-row kernel
+        int[][] shapes = {{1, 32}, {7, 64}, {67, 96}, {130, 320}, {1003, 50}, {515, 70}, {1005, 70}, {1003, 96}, {1027, 768},
                 // rows of 16 KiB and more take the adjacent-group path: fp32 4096, bf16 8192, Q8_0 16384 columns
                 {70, 4096}, {41, 8192}, {19, 16384}};
         int[] rowCounts = {1, 2, 4, 5, 37};
