@@ -61,6 +61,7 @@ public final class AnswerNormalizer {
             if (t.isEmpty() || t.equals(s)) break;
             s = t;
         }
+        s = trigDegreesAsRadians(s);
         s = s.replace("^{\\circ}", "").replace("^\\circ", "").replace("\\circ", "").replace("°", "");
         s = s.replace("\\$", "").replace("$", "");
         Matcher m = TEXT_WRAP.matcher(s);
@@ -70,6 +71,8 @@ public final class AnswerNormalizer {
         }
         String union = inequalitiesJoinedByOr(s);
         if (union != null) return union;
+        String intersection = inequalitiesJoinedByAnd(s);
+        if (intersection != null) return intersection;
         s = AND_OR.matcher(s).replaceAll(",");
         // "x \in [a, b]" is the set: a leading one-letter variable (or x anywhere, as ToRA) with
         // its spaces, but not \infty or \int
@@ -164,8 +167,8 @@ public final class AnswerNormalizer {
     /**
      * "x<-2 or x>3" -> "(-\infty,-2)\cup(3,\infty)": inequalities on one variable joined by
      * "or" are the union of their intervals, listed by lower bound where every bound is a plain
-     * number (as MATH writes a union), else in the order given. "and" is not taken: between two
-     * inequalities it is their intersection, which this does not work out.
+     * number (as MATH writes a union), else in the order given. "and" is the intersection
+     * ({@link #inequalitiesJoinedByAnd}).
      * {@return the union in normal form, or null when s is not such a list}
      */
     static String inequalitiesJoinedByOr(String s) {
@@ -188,6 +191,78 @@ public final class AnswerNormalizer {
             // a bound that is not a plain number: keep the order given
         }
         return String.join("\\cup", intervals);
+    }
+
+    /** " and " between two answers (the \text{ and } form is unwrapped by then). */
+    private static final Pattern AND_WORD = Pattern.compile("\\s+and\\s+");
+
+    /**
+     * "x>2 and x\le5" -> "(2,5]": inequalities on one variable joined by "and" are the
+     * intersection of their intervals. Only where every bound is a plain number (or
+     * {@code \infty}) and the intersection is a non-empty interval of more than one point;
+     * otherwise s is left to the other rules (which read "and" as a list separator).
+     * {@return the intersection in normal form, or null when s is not such a list}
+     */
+    static String inequalitiesJoinedByAnd(String s) {
+        String[] parts = AND_WORD.split(s.strip());
+        if (parts.length < 2) return null;
+        String variable = null, lo = "-\\infty", hi = "\\infty";
+        double low = Double.NEGATIVE_INFINITY, high = Double.POSITIVE_INFINITY;
+        boolean lowClosed = false, highClosed = false;
+        for (String part : parts) {
+            String v = inequalityVariable(part.replace(" ", ""));
+            if (v == null || (variable != null && !variable.equals(v))) return null;
+            variable = v;
+            String interval = normalize(part);
+            int comma = interval.indexOf(',');
+            if (comma < 1 || interval.length() < 4 || "([".indexOf(interval.charAt(0)) < 0 || ")]".indexOf(interval.charAt(interval.length() - 1)) < 0) return null;
+            String a = interval.substring(1, comma), b = interval.substring(comma + 1, interval.length() - 1);
+            double x, y;
+            try {
+                x = bound(a);
+                y = bound(b);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            boolean aClosed = interval.charAt(0) == '[', bClosed = interval.charAt(interval.length() - 1) == ']';
+            if (x > low || (x == low && !aClosed)) {
+                low = x;
+                lo = a;
+                lowClosed = aClosed;
+            }
+            if (y < high || (y == high && !bClosed)) {
+                high = y;
+                hi = b;
+                highClosed = bClosed;
+            }
+        }
+        if (!(low < high)) return null;
+        return (lowClosed ? "[" : "(") + lo + "," + hi + (highClosed ? "]" : ")");
+    }
+
+    /** A plain-number interval bound, or an infinite one. */
+    private static double bound(String b) {
+        return switch (b) {
+            case "-\\infty" -> Double.NEGATIVE_INFINITY;
+            case "\\infty", "+\\infty" -> Double.POSITIVE_INFINITY;
+            default -> Double.parseDouble(b);
+        };
+    }
+
+    private static final Pattern TRIG_DEGREES_PAREN = Pattern.compile(
+            "\\\\(sin|cos|tan|cot|sec|csc)\\s*\\(\\s*(\\d+(?:\\.\\d+)?)\\s*(?:\\^\\s*\\{\\s*\\\\circ\\s*}|\\^\\s*\\\\circ|°)\\s*\\)");
+    private static final Pattern TRIG_DEGREES = Pattern.compile(
+            "\\\\(sin|cos|tan|cot|sec|csc)\\s*(\\d+(?:\\.\\d+)?)\\s*(?:\\^\\s*\\{\\s*\\\\circ\\s*}|\\^\\s*\\\\circ|°)");
+
+    /**
+     * "\sin 30^\circ" -> "\sin(\frac{30\pi}{180})": a trigonometric function of a number
+     * of degrees gets its argument in radians, before degree signs elsewhere are dropped (where
+     * "30^\circ" stays 30, an angle's answer).
+     */
+    static String trigDegreesAsRadians(String s) {
+        if (s.indexOf("circ") < 0 && s.indexOf('°') < 0) return s;
+        s = TRIG_DEGREES_PAREN.matcher(s).replaceAll("\\\\$1(\\\\frac{$2\\\\pi}{180})");
+        return TRIG_DEGREES.matcher(s).replaceAll("\\\\$1(\\\\frac{$2\\\\pi}{180})");
     }
 
     /** {@return the variable of a space-free one- or two-sided inequality, or null} */
