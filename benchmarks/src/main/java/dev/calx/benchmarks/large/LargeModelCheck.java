@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -117,9 +116,7 @@ public final class LargeModelCheck {
         System.out.println(json);
         if (o.containsKey("out")) {
             Path out = Path.of(o.get("out"));
-            Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".large", ".json");
-            Files.writeString(tmp, json + "\n");
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            dev.calx.llama.format.TempFiles.writeAtomically(out, (json + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

@@ -71,6 +71,30 @@ class ReportTest {
         assertTrue(readme.endsWith(Report.END + "\nafter\n"), readme);
     }
 
+    /**
+     * REPORT.md, the plots and the rewritten README get the mode a plain new file gets here, and
+     * no temporary file is left (Files.createTempFile's owner-only mode used to be passed on).
+     */
+    @Test
+    void writtenFilesHaveThePlainNewFileModeAndNoTemporaryFileIsLeft() throws Exception {
+        var want = Files.getPosixFilePermissions(Files.createFile(root.resolve("plain")));
+        org.junit.jupiter.api.Assumptions.assumeTrue(want.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ),
+                "this umask makes new files owner-only anyway (" + want + "), so the check could not tell");
+        Path res = results("");
+        Files.createDirectories(root.resolve("benchmarks"));
+        Path readme = Files.writeString(root.resolve("benchmarks/README.md"), "# B\n\n" + Report.BEGIN + "\nold\n" + Report.END + "\n");
+        Path report = Report.write(root, res);
+        List<Path> written = new java.util.ArrayList<>(List.of(report, readme));
+        try (var pngs = Files.list(root.resolve("benchmarks/report"))) {
+            pngs.filter(p -> p.toString().endsWith(".png")).forEach(written::add);
+        }
+        assertTrue(written.size() > 2, "no plot was written: " + written);
+        for (Path p : written) assertEquals(want, Files.getPosixFilePermissions(p), p.toString());
+        try (var all = Files.walk(root)) {
+            assertEquals(List.of(), all.filter(p -> p.toString().endsWith(".tmp") || p.getFileName().toString().startsWith(".")).toList());
+        }
+    }
+
     @Test
     void decodeRowsGetTheMemoryBoundFromTheBestNumpyBandwidth() {
         Result decode = new Result("decode", Map.of("shape", "stories110M", "dtype", "BF16", "context", "64"), "calx", 100,

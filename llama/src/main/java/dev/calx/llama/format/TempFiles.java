@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 
 /**
- * Temporary files and directories for write-then-rename, and the parent directories of an output. Not {@code Files.createTempFile}: that makes the file
+ * Temporary files and directories for write-then-rename, the write-then-rename itself
+ * ({@link #writeAtomically}), and the parent directories of an output. Not
+ * {@code Files.createTempFile}: that makes the file
  * owner-only (rw-------), and the rename hands the finished checkpoint those rights. A fresh
  * random name created with {@code CREATE_NEW} gets the mode any new file gets (rw-r--r-- under
  * the usual umask 022).
@@ -50,6 +52,29 @@ public final class TempFiles {
             } catch (FileAlreadyExistsException taken) {
                 // another writer's (or an earlier crash's): draw another name and leave theirs alone
             }
+        }
+    }
+
+    /**
+     * Writes bytes to a temporary file beside the target ({@link #createBeside}), then renames it
+     * over the target in one atomic move, so that a reader (or a crash) never sees half of it.
+     * Parent directories are created ({@link #createParentDirectories}). The file gets the mode any
+     * new file gets; the temporary file is deleted when anything fails.
+     *
+     * @param target  the file to create or replace
+     * @param content the bytes
+     * @throws IOException when the file cannot be written, a directory on its path is a file, or
+     *                     the file system cannot rename atomically
+     *                     ({@link java.nio.file.AtomicMoveNotSupportedException})
+     */
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
+        createParentDirectories(target);
+        Path tmp = createBeside(target);
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

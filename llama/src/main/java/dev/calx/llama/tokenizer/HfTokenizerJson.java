@@ -203,7 +203,7 @@ public final class HfTokenizerJson {
      *                     (the format keys pieces by spelling; nothing is written), or writing fails
      */
     public static void write(SentencePieceTokenizer t, Path file) throws IOException {
-        Llama2cTokenizer.writeAtomically(file, serialize(t).getBytes(StandardCharsets.UTF_8));
+        dev.calx.llama.format.TempFiles.writeAtomically(file, serialize(t).getBytes(StandardCharsets.UTF_8));
     }
 
     static String serialize(SentencePieceTokenizer t) throws IOException {

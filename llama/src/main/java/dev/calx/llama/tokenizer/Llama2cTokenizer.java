@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -145,7 +144,7 @@ public final class Llama2cTokenizer {
         } catch (IOException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
-        writeAtomically(file, b);
+        dev.calx.llama.format.TempFiles.writeAtomically(file, b);
     }
 
     /**
@@ -188,18 +187,6 @@ public final class Llama2cTokenizer {
             buf.put(encoded.get(id));
         }
         return buf.array();
-    }
-
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dev.calx.llama.format.TempFiles.createBeside(file);
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     private static IOException corrupt(Path file, int offset, String expected, String found) {

@@ -160,7 +160,7 @@ public final class SentencePieceModel {
      * @throws IOException when writing fails
      */
     public static void write(SentencePieceTokenizer t, Path file) throws IOException {
-        Llama2cTokenizer.writeAtomically(file, serialize(t));
+        dev.calx.llama.format.TempFiles.writeAtomically(file, serialize(t));
     }
 
     /**

@@ -4,11 +4,9 @@ import dev.calx.llama.format.TempFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Writes files so that a reader (or a crash) never sees half of one: temp file, then rename. */
+/** Writes files so that a reader (or a crash) never sees half of one: temp file, then rename ({@link TempFiles#writeAtomically}). */
 public final class AtomicFiles {
     private AtomicFiles() { }
 
@@ -35,13 +33,6 @@ public final class AtomicFiles {
      *                     ({@link java.nio.file.AtomicMoveNotSupportedException})
      */
     public static void write(Path target, byte[] content) throws IOException {
-        TempFiles.createParentDirectories(target);
-        Path tmp = TempFiles.createBeside(target);
-        try {
-            Files.write(tmp, content);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        TempFiles.writeAtomically(target, content);
     }
 }
