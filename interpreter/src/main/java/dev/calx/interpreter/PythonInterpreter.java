@@ -61,7 +61,7 @@ public final class PythonInterpreter implements AutoCloseable {
         checkFitsInMemory(options, physicalMemoryBytes());
         this.options = options;
         this.spec = new WorkerProcess.Spec(options.pythonPath(), options.memoryMb(), options.stackMb(),
-                options.preimportSympy(), options.graalJitDir());
+                options.preimportSympy(), options.graalJitDir(), options.classArchiveDir(), null);
         this.starter = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "calx-worker-starter");
             t.setDaemon(true);
@@ -207,8 +207,10 @@ public final class PythonInterpreter implements AutoCloseable {
     }
 
     /**
-     * Kills every worker and spare process. Open sessions are not closed but fail on their next
-     * cell; {@link #newSession()} throws from now on.
+     * Kills every worker and spare process, except that a worker which is to write the class
+     * archive ({@link InterpreterOptions#classArchiveDir()}) is let exit and write it first (once
+     * per archive: about 6 s here). Open sessions are not closed but fail on their next cell;
+     * {@link #newSession()} throws from now on.
      */
     @Override
     public void close() {
@@ -281,7 +283,17 @@ public final class PythonInterpreter implements AutoCloseable {
         }
 
         void shutdown() {
-            worker.thenAccept(WorkerProcess::kill);
+            // An idle worker is closed, not killed, so that the one which writes the class
+            // archive exits and writes it; a worker still in a cell (its lock held) is killed.
+            if (worker.isDone() && !worker.isCompletedExceptionally() && !worker.isCancelled() && lock.tryLock()) {
+                try {
+                    worker.join().close();
+                } finally {
+                    lock.unlock();
+                }
+            } else {
+                worker.thenAccept(WorkerProcess::kill);
+            }
             worker.cancel(true);
         }
     }

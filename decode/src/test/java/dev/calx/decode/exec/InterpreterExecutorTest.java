@@ -16,7 +16,7 @@ class InterpreterExecutorTest {
     void cellsOfOneSessionShareStateAndSessionsAreIsolated() {
         InterpreterOptions d = InterpreterOptions.defaults();
         InterpreterOptions o = new InterpreterOptions(Duration.ofSeconds(20), d.maxOutput(), d.pythonPath(), 1, 0,
-                d.memoryMb(), d.stackMb(), false, d.graalJitDir(), d.startupTimeout());
+                d.memoryMb(), d.stackMb(), false, d.graalJitDir(), d.startupTimeout(), d.classArchiveDir());
         try (InterpreterExecutor ex = new InterpreterExecutor(o)) {
             ex.start(); // waits for the worker; a second call returns at once
             ex.start();

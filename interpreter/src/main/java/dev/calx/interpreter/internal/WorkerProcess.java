@@ -27,8 +27,23 @@ import java.util.stream.Collectors;
  * calls per worker. {@link #kill} is the hard limit that always works.
  */
 public final class WorkerProcess {
-    /** What the worker JVM needs to know. */
-    public record Spec(List<Path> pythonPath, int memoryMb, int stackMb, boolean preimportSympy, Path graalJitDir) {}
+    /**
+     * What the worker JVM needs to know.
+     *
+     * @param classArchiveDir where the class-data-sharing archive is kept, or null for none
+     * @param classPath       the worker's class path; null: this JVM's
+     */
+    public record Spec(List<Path> pythonPath, int memoryMb, int stackMb, boolean preimportSympy, Path graalJitDir,
+                       Path classArchiveDir, String classPath) {
+        public Spec {
+            if (classPath == null) classPath = System.getProperty("java.class.path");
+        }
+
+        /** The same without an archive. */
+        public Spec(List<Path> pythonPath, int memoryMb, int stackMb, boolean preimportSympy, Path graalJitDir) {
+            this(pythonPath, memoryMb, stackMb, preimportSympy, graalJitDir, null, null);
+        }
+    }
 
     /** The worker died (crash, out of memory) or answered something unreadable. */
     public static final class WorkerDiedException extends Exception {
@@ -44,11 +59,13 @@ public final class WorkerProcess {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Spec spec;
+    private final ClassArchive.Use archive;
     private JsonNode ready;
 
     private WorkerProcess(Spec spec) throws IOException {
         this.spec = spec;
-        ProcessBuilder pb = new ProcessBuilder(command(spec));
+        this.archive = ClassArchive.forWorker(spec);
+        ProcessBuilder pb = new ProcessBuilder(command(spec, archive));
         process = pb.start();
         toWorker = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         Thread out = new Thread(this::pumpStdout, "calx-worker-out-" + process.pid());
@@ -64,9 +81,15 @@ public final class WorkerProcess {
         return new WorkerProcess(spec);
     }
 
-    static List<String> command(Spec spec) {
+    static List<String> command(Spec spec, ClassArchive.Use archive) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The JVM's own log lines go to stderr: on stdout they would break the JSON-lines protocol.
+        // CDS's are dropped: every start from the archive reports that the JDK's base archive was
+        // made without --enable-native-access, which costs the module-graph shortcut only.
+        cmd.add("-Xlog:disable");
+        cmd.add("-Xlog:all=warning,cds*=off,aot*=off:stderr");
+        cmd.addAll(archive.jvmFlags());
         cmd.add("-Xmx" + spec.memoryMb() + "m");
         cmd.add("-XX:+UseSerialGC");           // 2 cores shared: no parallel GC threads per worker
         cmd.add("-XX:+ExitOnOutOfMemoryError"); // a JVM after OOM is not trusted: die, get replaced
@@ -82,7 +105,7 @@ public final class WorkerProcess {
         String extra = System.getProperty("calx.worker.jvm.args", "").trim();
         if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(spec.classPath());
         cmd.add(WorkerMain.class.getName());
         cmd.add("--python-path");
         cmd.add(spec.pythonPath().stream().map(Path::toString).collect(Collectors.joining(":")));
@@ -196,6 +219,31 @@ public final class WorkerProcess {
     public long pid() { return process.pid(); }
 
     public boolean alive() { return process.isAlive(); }
+
+    /** {@return whether this worker started from a class archive} */
+    public boolean fromClassArchive() { return archive.reads(); }
+
+    /**
+     * Ends the worker for good. One that is to write the class archive and is ready is asked to
+     * exit (its stdin closed), given up to a minute to write it, and the archive renamed into
+     * place; any other worker is killed at once.
+     */
+    public void close() {
+        if (archive.writes() && ready != null && process.isAlive()) {
+            System.err.println("calx: writing the Python worker's class archive, once (later workers start from it): "
+                    + archive.path());
+            try {
+                toWorker.close();
+                if (process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0) archive.publish();
+            } catch (IOException e) {
+                // could not end it politely: killed below, no archive this time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        kill();
+        archive.discard();
+    }
 
     /** Kills the worker at once (SIGKILL) and waits briefly for it to be gone. */
     public void kill() {
