@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param startupTimeout how long to wait for a worker to become ready
  * @param classArchiveDir directory for the worker JVM's class-data-sharing archive, or null for
  *                       none: with it, the first worker writes an archive of the classes it
- *                       loaded when it is closed, and later workers start from it (4.2-4.6 s
- *                       instead of 6.4-7.3 s to the first cell of a {@code calx solve} here)
+ *                       loaded when it is closed, and later workers start from it (4.2-5.2 s
+ *                       instead of 6.8-7.5 s to the first cell of a {@code calx solve} here)
  */
 public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pythonPath, int workers,
                                  int spareWorkers, int memoryMb, int stackMb, boolean preimportSympy,
