@@ -93,21 +93,30 @@ public record InterpreterOptions(Duration timeout, int maxOutput, List<Path> pyt
     }
 
     /**
-     * Where the workers' class archive goes by default: {@code python-worker} in Calx's cache
-     * directory ({@code $CALX_CACHE_DIR}, else {@code -Dcalx.cache.dir}, else
-     * {@code ~/.cache/calx}, as for the embedded default model); none when
-     * {@code -Dcalx.python.class.archive=false}.
+     * Where the workers' class archive goes by default: {@code python-worker} in
+     * {@link #calxCacheDir()}; none when {@code -Dcalx.python.class.archive=false}.
      *
      * @return that directory (not created here), or null
      */
     public static Path defaultClassArchiveDir() {
         if ("false".equals(System.getProperty("calx.python.class.archive"))) return null;
+        return calxCacheDir().resolve("python-worker");
+    }
+
+    /**
+     * Calx's cache directory, shared by everything Calx keeps between runs (this class archive,
+     * the solver's unpacked default model): {@code $CALX_CACHE_DIR}, else {@code -Dcalx.cache.dir},
+     * else {@code ~/.cache/calx}. It lives here because the interpreter is the one module every
+     * user of it depends on.
+     *
+     * @return that directory (not created here)
+     */
+    public static Path calxCacheDir() {
         String env = System.getenv("CALX_CACHE_DIR");
+        if (env != null && !env.isBlank()) return Path.of(env);
         String prop = System.getProperty("calx.cache.dir");
-        Path root = env != null && !env.isBlank() ? Path.of(env)
-                : prop != null && !prop.isBlank() ? Path.of(prop)
-                : Path.of(System.getProperty("user.home"), ".cache", "calx");
-        return root.resolve("python-worker");
+        if (prop != null && !prop.isBlank()) return Path.of(prop);
+        return Path.of(System.getProperty("user.home"), ".cache", "calx");
     }
 
     /**

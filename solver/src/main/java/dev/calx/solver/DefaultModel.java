@@ -42,16 +42,13 @@ public final class DefaultModel {
     }
 
     /**
-     * The cache root: $CALX_CACHE_DIR, -Dcalx.cache.dir, or ~/.cache/calx.
+     * The cache root: $CALX_CACHE_DIR, -Dcalx.cache.dir, or ~/.cache/calx
+     * ({@code InterpreterOptions.calxCacheDir()}, which the Python workers' class archive uses too).
      *
      * @return the directory under which the model is unpacked
      */
     public static Path cacheRoot() {
-        String env = System.getenv("CALX_CACHE_DIR");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String prop = System.getProperty("calx.cache.dir");
-        if (prop != null && !prop.isBlank()) return Path.of(prop);
-        return Path.of(System.getProperty("user.home"), ".cache", "calx");
+        return dev.calx.interpreter.InterpreterOptions.calxCacheDir();
     }
 
     /**
