@@ -32,6 +32,17 @@ public final class AnswerNormalizer {
     private static final Pattern ONE_SIDED_REVERSED = Pattern.compile("^([^<>=]+?)(\\\\ge|\\\\le|>|<) ?([A-Za-z])$");
     private static final Pattern TWO_SIDED = Pattern.compile("^([^<>=]+?)(\\\\le|<) ?([A-Za-z])(\\\\le|<) ?([^<>=]+)$");
 
+    private static final String PY_FLOAT = "(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
+    /** A string that is Python's repr of complex numbers (or of a list or tuple of numbers). */
+    private static final Pattern PY_COMPLEX_ONLY = Pattern.compile("^[\\s\\d.eE+\\-()\\[\\],j]*$");
+    /** Python's "(a+bj)", the sign of b kept. */
+    private static final Pattern PY_COMPLEX = Pattern.compile("\\(([+-]?" + PY_FLOAT + ")([+-])(" + PY_FLOAT + ")j\\)");
+    /** Python's "bj". */
+    private static final Pattern PY_IMAGINARY = Pattern.compile("(^|[^\\de.])(" + PY_FLOAT + ")j");
+    private static final Pattern SYMPY_I = Pattern.compile("(?<![A-Za-z_])I(?![A-Za-z_0-9])");
+    /** SymPy's printing of a number: no letters but I, sqrt and pi (checked with those two blanked). */
+    private static final Pattern SYMPY_NUMBER = Pattern.compile("^(?:[^A-Za-z_\\\\]|(?<![A-Za-z_])I(?![A-Za-z_0-9]))*$");
+
     private AnswerNormalizer() {}
 
     /**
@@ -69,6 +80,7 @@ public final class AnswerNormalizer {
             s = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)));
             m = TEXT_WRAP.matcher(s);
         }
+        s = pythonImaginaryUnit(s);
         String union = inequalitiesJoinedByOr(s);
         if (union != null) return union;
         String intersection = inequalitiesJoinedByAnd(s);
@@ -103,6 +115,33 @@ public final class AnswerNormalizer {
         Matcher slash = SIMPLE_SLASH.matcher(s);
         if (slash.matches()) s = "\\frac{" + slash.group(1) + "}{" + slash.group(2) + "}";
         return s;
+    }
+
+    /**
+     * Python's and SymPy's imaginary unit as i, for a program's printed answer: Python's repr
+     * {@code (6+9j)}, {@code -2.5j}, {@code (1.2246467991473532e-16+1j)} (also in a printed list or
+     * tuple) becomes {@code 6+9i}, {@code -2.5i}, {@code 0.00000000000000012246467991473532+1i}
+     * (exponents written out, so that no {@code e} is left to read as a letter). SymPy's
+     * {@code I} becomes i in a string with no other letters than {@code sqrt} and {@code pi}
+     * ({@code 6 + 9*I}, {@code 8 - I}, {@code sqrt(3)*I}, {@code 3/2 + 3*I/2}; "I, II" stays).
+     * Only strings made of nothing else (numbers, signs, brackets, commas, j) are read as
+     * Python's repr, so {@code \mathbf{j}} and a j among letters stay as they are.
+     */
+    static String pythonImaginaryUnit(String s) {
+        if (PY_COMPLEX_ONLY.matcher(s).matches() && s.indexOf('j') >= 0) {
+            s = PY_COMPLEX.matcher(s).replaceAll(r -> plainNumber(r.group(1)) + r.group(2) + plainNumber(r.group(3)) + "i");
+            s = PY_IMAGINARY.matcher(s).replaceAll(r -> r.group(1) + plainNumber(r.group(2)) + "i");
+        }
+        if (SYMPY_I.matcher(s).find() && SYMPY_NUMBER.matcher(s.replace("sqrt", " ").replace("pi", " ")).matches()) {
+            s = SYMPY_I.matcher(s).replaceAll("i");
+        }
+        return s;
+    }
+
+    /** A decimal with its exponent written out ("1e-05" is "0.00001"). */
+    private static String plainNumber(String n) {
+        if (n.indexOf('e') < 0 && n.indexOf('E') < 0) return n;
+        return new java.math.BigDecimal(n).toPlainString();
     }
 
     /** "0.\overline{3}" -> "\frac{1}{3}", "1.2\overline{36}" -> "\frac{68}{55}" (exact, reduced). */

@@ -1,5 +1,6 @@
 package dev.calx.decode.grade;
 
+import dev.calx.decode.grade.internal.Complex;
 import dev.calx.decode.grade.internal.Deadline;
 import dev.calx.decode.grade.internal.Expr;
 import dev.calx.decode.grade.internal.LatexParser;
@@ -21,7 +22,9 @@ import java.util.regex.Pattern;
  * also x100 and /100 for percentages); tuples, intervals and matrices elementwise (order and
  * bracket kinds matter, bare solution lists and sets are unordered); equations; and symbolic
  * equivalence through our own {@link LatexParser}: exact rational evaluation where every step is
- * rational, doubles otherwise, at seeded random rational points when there are variables.
+ * rational, doubles otherwise, at seeded random rational points when there are variables, and
+ * in complex arithmetic when {@code i} is the only letter (Python's {@code 6+9j} and SymPy's
+ * {@code 6 + 9*I} are read as {@code 6+9i} by the normalizer).
  * Every comparison runs under a cooperative time limit; a timeout grades unequal.
  */
 public final class MathGrader {
@@ -249,6 +252,12 @@ public final class MathGrader {
         boolean bracketsAgree = a.open.equals(b.open) && a.close.equals(b.close);
         boolean tupleVsBare = (a.open.isEmpty() && b.open.equals("(") && b.close.equals(")"))
                 || (b.open.isEmpty() && a.open.equals("(") && a.close.equals(")"));
+        // A Python list against a bare list of solutions ("[1, 2]" vs "2, 1", a program's printed
+        // answer) is that list, as ToRA's math_equal strips the brackets; in any order, as the
+        // bare list is a set of solutions. ("[1,2]" against "(1,2)" or "[1,2)" stays unequal.)
+        boolean listVsBare = (a.open.equals("[") && a.close.equals("]") && b.open.isEmpty())
+                || (b.open.equals("[") && b.close.equals("]") && a.open.isEmpty());
+        if (listVsBare) return multisetEqual(a.items, b.items, d);
         if (!bracketsAgree && !tupleVsBare) {
             // A set against a bare list of solutions ("\{1,2\}" vs "2,1") is the same answer.
             boolean setVsBare = (a.open.equals("{") && b.open.isEmpty()) || (b.open.equals("{") && a.open.isEmpty());
@@ -328,6 +337,17 @@ public final class MathGrader {
         a.collectVariables(vars);
         b.collectVariables(vars);
         boolean approximate = a.hasDecimal() || b.hasDecimal();
+        if (!upToFactor && vars.equals(Set.of("i"))) {
+            // i is the imaginary unit when it is the only letter (MATH's a+bi answers, Python's
+            // 6+9j after the normalizer); where that evaluation fails (a function of a
+            // non-real number) i stays a variable, as it was before
+            try {
+                Complex ca = a.evalComplex(d), cb = b.evalComplex(d);
+                return ca.sameAs(cb, !approximate, approximate ? NUMBER_REL_TOL : EXACT_FORM_REL_TOL);
+            } catch (ArithmeticException e) {
+                // fall through
+            }
+        }
         Random rnd = new Random(0x5EED);
         int points = vars.isEmpty() ? 1 : RANDOM_POINTS, agreed = 0;
         double ratio = Double.NaN;

@@ -62,6 +62,32 @@ class MathGraderTest {
         assertTrue(failures.isEmpty(), "should be unequal:\n" + String.join("\n", failures));
     }
 
+    /**
+     * MATH's complex answers against what a program prints for them (Python's repr, SymPy's
+     * str), and near misses (real or imaginary part off by one, the conjugate): made by SymPy,
+     * tools/complex_answer_pairs.py.
+     */
+    @Test
+    void complexAnswersAgainstPythonAndSympyOutput() throws IOException {
+        List<String> failures = new ArrayList<>();
+        int equal = 0, unequal = 0;
+        try (InputStream in = MathGraderTest.class.getResourceAsStream("/grade/complex_answers.tsv");
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("#")) continue;
+                String[] c = line.split("\t");
+                assertEquals(3, c.length, "bad line in complex_answers.tsv: " + line);
+                boolean want = c[0].equals("equal");
+                if (want) equal++;
+                else unequal++;
+                if (grader.isEquivalent(c[1], c[2]) != want) failures.add(c[0] + ": " + c[1] + "  vs  " + c[2]);
+            }
+        }
+        assertTrue(equal >= 70 && unequal >= 100, "complex_answers.tsv: " + equal + " equal and " + unequal + " unequal rows");
+        assertTrue(failures.isEmpty(), failures.size() + " wrong:\n" + String.join("\n", failures));
+    }
+
     @Test
     void emptyPredictionIsNeverCorrect() {
         assertFalse(grader.isEquivalent("", "0"));

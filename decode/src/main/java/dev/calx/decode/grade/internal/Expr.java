@@ -14,6 +14,15 @@ public sealed interface Expr {
 
     Value eval(Map<String, Rational> vars, Deadline deadline);
 
+    /**
+     * Evaluates with {@code i} as the imaginary unit, for answers whose only letter is i
+     * ({@code 6+9i}, {@code \frac{1}{i}}, {@code (1+i)^2}). Sums, products, quotients, integer
+     * powers, the square root of a negative number and the modulus are complex; any other
+     * function of a non-real value, or any other variable, throws {@link ArithmeticException}.
+     * Real steps are exactly those of {@link #eval}.
+     */
+    Complex evalComplex(Deadline deadline);
+
     void collectVariables(Set<String> out);
 
     /** True when a decimal literal occurs, which makes the whole answer approximate. */
@@ -39,6 +48,10 @@ public sealed interface Expr {
             return Value.of(value);
         }
 
+        public Complex evalComplex(Deadline d) {
+            return Complex.real(Value.of(value));
+        }
+
         public void collectVariables(Set<String> out) {}
 
         public boolean hasDecimal() {
@@ -51,6 +64,11 @@ public sealed interface Expr {
             Rational r = vars.get(name);
             if (r == null) throw new ArithmeticException("unbound variable " + name);
             return Value.of(r);
+        }
+
+        public Complex evalComplex(Deadline d) {
+            if (!name.equals("i")) throw new ArithmeticException("variable " + name + " in a complex evaluation");
+            return Complex.I;
         }
 
         public void collectVariables(Set<String> out) {
@@ -67,6 +85,10 @@ public sealed interface Expr {
             return Value.approx(Math.PI);
         }
 
+        public Complex evalComplex(Deadline d) {
+            return Complex.real(Value.approx(Math.PI));
+        }
+
         public void collectVariables(Set<String> out) {}
 
         public boolean hasDecimal() {
@@ -79,7 +101,24 @@ public sealed interface Expr {
     record Binary(Op op, Expr left, Expr right) implements Expr {
         public Value eval(Map<String, Rational> vars, Deadline d) {
             d.check();
-            Value a = left.eval(vars, d), b = right.eval(vars, d);
+            return apply(op, left.eval(vars, d), right.eval(vars, d));
+        }
+
+        public Complex evalComplex(Deadline d) {
+            d.check();
+            Complex a = left.evalComplex(d), b = right.evalComplex(d);
+            if (a.isReal() && b.isReal()) return Complex.real(apply(op, a.realPart(), b.realPart()));
+            return switch (op) {
+                case ADD -> a.add(b);
+                case SUB -> a.subtract(b);
+                case MUL -> a.multiply(b);
+                case DIV -> a.divide(b);
+                case POW -> a.pow(b);
+            };
+        }
+
+        /** The real operation on two values: exact while both are and the step stays rational. */
+        static Value apply(Op op, Value a, Value b) {
             if (a.isExact() && b.isExact()) {
                 Rational x = a.exact(), y = b.exact();
                 switch (op) {
@@ -132,6 +171,10 @@ public sealed interface Expr {
             return v.isExact() ? Value.of(v.exact().negate()) : Value.approx(-v.approx());
         }
 
+        public Complex evalComplex(Deadline d) {
+            return arg.evalComplex(d).negate();
+        }
+
         public void collectVariables(Set<String> out) {
             arg.collectVariables(out);
         }
@@ -143,16 +186,49 @@ public sealed interface Expr {
 
     /** sqrt, nth roots, abs, factorial and the elementary functions. */
     record Func(String name, Expr arg, Expr index) implements Expr {
+        /** The square root as a function of a value (for the modulus). */
+        private static final Func SQRT = new Func("sqrt", null, null);
+
         public Value eval(Map<String, Rational> vars, Deadline d) {
             d.check();
-            Value v = arg.eval(vars, d);
+            return apply(arg.eval(vars, d), index == null ? null : index.eval(vars, d));
+        }
+
+        public Complex evalComplex(Deadline d) {
+            d.check();
+            Complex v = arg.evalComplex(d);
+            Value idx = null;
+            if (index != null) {
+                Complex k = index.evalComplex(d);
+                if (!k.isReal()) throw new ArithmeticException(name + " with a non-real index");
+                idx = k.realPart();
+            }
+            if (v.isReal()) {
+                Value x = v.realPart();
+                // the principal square root of a negative number: i sqrt(-x)
+                if (name.equals("sqrt") && isSquareRoot(idx) && (x.isExact() ? x.exact().signum() < 0 : x.approx() < 0)) {
+                    Value root = apply(x.isExact() ? Value.of(x.exact().negate()) : Value.approx(-x.approx()), idx);
+                    return Complex.I.multiply(Complex.real(root));
+                }
+                return Complex.real(apply(x, idx));
+            }
+            if (name.equals("abs")) return Complex.real(SQRT.apply(v.normSquared(), null));
+            throw new ArithmeticException(name + " of a non-real number");
+        }
+
+        private static boolean isSquareRoot(Value idx) {
+            return idx == null || (idx.isExact() ? idx.exact().equals(Rational.of(2)) : idx.approx() == 2);
+        }
+
+        /** The function of a real value (idx: the root's index or the logarithm's base, or null). */
+        Value apply(Value v, Value idx) {
             if (v.isExact()) {
-                Value exact = exactFunc(v.exact(), index == null ? null : index.eval(vars, d));
+                Value exact = exactFunc(v.exact(), idx);
                 if (exact != null) return exact;
             }
             double x = v.approx();
             double r = switch (name) {
-                case "sqrt" -> index == null ? Math.sqrt(x) : Math.pow(x, 1.0 / index.eval(vars, d).approx());
+                case "sqrt" -> idx == null ? Math.sqrt(x) : Math.pow(x, 1.0 / idx.approx());
                 case "abs" -> Math.abs(x);
                 case "sin" -> Math.sin(x);
                 case "cos" -> Math.cos(x);
@@ -164,7 +240,7 @@ public sealed interface Expr {
                 case "arccos" -> Math.acos(x);
                 case "arctan" -> Math.atan(x);
                 case "ln" -> Math.log(x);
-                case "log" -> index == null ? Math.log10(x) : Math.log(x) / Math.log(index.eval(vars, d).approx());
+                case "log" -> idx == null ? Math.log10(x) : Math.log(x) / Math.log(idx.approx());
                 case "exp" -> Math.exp(x);
                 case "factorial" -> factorial(x);
                 default -> throw new ArithmeticException("unknown function " + name);
