@@ -58,7 +58,7 @@ def to_sympy_text(latex):
         else:
             out.append(s[k])
             k += 1
-    return "".join(out).replace("{", "(").replace("}", ")")
+    return "".join(out).replace("{", "(").replace("}", ")").replace("^", "**")
 
 
 def value(latex):

@@ -12,7 +12,13 @@ import java.util.regex.Pattern;
  * a number, or a final answer as is.
  */
 public final class References {
-    private static final Pattern NUMBER_WITH_UNIT = Pattern.compile("^(-?[\\d,]*\\.?\\d+)\\s*\\(.*\\)$");
+    /**
+     * ASDiv's "9 (apples)": a number, then one parenthesized unit with no operator in it, which is
+     * a word (two letters or more) or follows a space ("2 (m)"). Not MATH's "7(x+3)(x-3)" or
+     * "3(x)", which it took for "7" and "3" until session 22.
+     */
+    private static final Pattern NUMBER_WITH_UNIT = Pattern.compile(
+            "^(-?[\\d,]*\\.?\\d+)(?:\\s*\\((?=[^()]*[A-Za-z]{2})|\\s+\\()[^()+\\-*=]*\\)$");
 
     private References() {}
 

@@ -44,6 +44,14 @@ class ProblemReaderTest {
 
         Problem asdiv = one("{\"Body\":\"B\",\"Question\":\"Q\",\"Answer\":\"9 (apples)\"}");
         assertEquals("9", asdiv.reference());
+        assertEquals("2.5", References.answerOf("2.5 (kg)"));
+        assertEquals("6", References.answerOf("6 (cm^2)"));
+        assertEquals("2", References.answerOf("2 (m)"));
+        // MATH's factored answers are not a number with a unit
+        assertEquals("7(x+3) (x-3)", References.answerOf("7(x+3) (x-3)"));
+        assertEquals("-3(x+2)(x-1)", References.answerOf("-3(x+2)(x-1)"));
+        assertEquals("3(x)", References.answerOf("3(x)"));
+        assertEquals("4 (x+1)", References.answerOf("4 (x+1)"));
 
         Problem mc = one("{\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"content\":\"\"}]},"
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"content\":\"What is 2+2?\"}]}],"

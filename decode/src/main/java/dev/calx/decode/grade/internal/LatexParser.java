@@ -100,7 +100,7 @@ public final class LatexParser {
                 i = j;
             } else {
                 if (c == '*' && i + 1 < n && s.charAt(i + 1) == '*') {
-                    out.add(new Token(Kind.SYM, "^"));
+                    out.add(new Token(Kind.SYM, "**"));
                     i += 2;
                     continue;
                 }
@@ -239,7 +239,27 @@ public final class LatexParser {
             Expr exp = exponent();
             return new Binary(Op.POW, base, exp);
         }
+        if (isSym("**")) {
+            pos++;
+            return new Binary(Op.POW, base, pythonExponent());
+        }
         return base;
+    }
+
+    /**
+     * Python's exponent after {@code **}: a whole number ({@code x**10} is x^{10}, where LaTeX's
+     * {@code x^10} is x^1 times 0), signs allowed, right-associative ({@code 2**3**2} is 2^9).
+     */
+    private Expr pythonExponent() {
+        if (isSym("-")) {
+            pos++;
+            return new Neg(pythonExponent());
+        }
+        if (isSym("+")) {
+            pos++;
+            return pythonExponent();
+        }
+        return power();
     }
 
     /** A LaTeX superscript: a group, or one character ("x^23" is x^2 times 3). */

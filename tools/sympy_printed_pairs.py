@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""Grader check: MATH's answers against SymPy's and Python's printing of their values.
+
+  /usr/bin/python3 tools/sympy_printed_pairs.py [SHARED_DATA_MATH_DIR] [OUT.jsonl]
+
+For every test5000 answer (last \\boxed{} of a solution) that is one number or one expression in
+x (or i, the imaginary unit) and that the small LaTeX reader of complex_answer_pairs.py reads
+(\\frac, \\sqrt, \\pi, implicit products; answers with a mixed number such as 1\\frac{4}{5}, a base
+subscript such as 52_8, a comma, an equation or an inequality are left out), SymPy (Debian
+python3-sympy) writes what a program would print: str(value), str(simplify(value)) and, for a
+number, Python's float or complex repr. Each becomes a row {"kind", "prediction", "reference"}
+for `calx grade --data OUT.jsonl --out G.jsonl`; every row should grade equal.
+"""
+import json
+import os
+import re
+import sys
+
+import sympy
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from complex_answer_pairs import TRANSFORMS, parse_expr, to_sympy_text  # noqa: E402
+from math_grade_pairs import last_boxed  # noqa: E402
+
+sys.set_int_max_str_digits(100000)
+
+
+def readable(answer):
+    if re.search(r"[,=<>]|\\le|\\ge|_", answer) or re.search(r"\d\s*\\frac", answer):
+        return False
+    letters = set(re.findall(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", answer)))
+    return letters <= {"x", "i"}
+
+
+def main():
+    math_dir = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/math"
+    out = sys.argv[2] if len(sys.argv) > 2 else "/tmp/sympy_printed.jsonl"
+    rows, answers, unread = [], 0, 0
+    names = {"I": sympy.I, "pi": sympy.pi, "x": sympy.Symbol("x")}
+    with open(os.path.join(math_dir, "test5000.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            answer = last_boxed(json.loads(line)["solution"])
+            if answer is None or not readable(answer):
+                continue
+            try:
+                text = re.sub(r"(?<![A-Za-z])i(?![A-Za-z])", "I", to_sympy_text(answer.replace("\\pi", " pi ")))
+                v = parse_expr(text, transformations=TRANSFORMS, local_dict=names)
+                forms = {"str": str(v), "simplify": str(sympy.simplify(v))}
+                if not v.free_symbols:
+                    forms["repr"] = repr(float(v)) if v.is_real else repr(complex(v))
+            except Exception:  # noqa: BLE001 - the reader's limits, counted below
+                unread += 1
+                continue
+            answers += 1
+            for kind, printed in forms.items():
+                rows.append({"kind": kind, "prediction": printed, "reference": answer})
+    tmp = out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    os.replace(tmp, out)
+    print("%s: %d rows from %d answers (%d more not read)" % (out, len(rows), answers, unread))
+
+
+if __name__ == "__main__":
+    main()
