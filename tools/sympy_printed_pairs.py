@@ -8,7 +8,10 @@ x (or i, the imaginary unit) and that the small LaTeX reader of complex_answer_p
 (\\frac, \\sqrt, \\pi, implicit products; answers with a mixed number such as 1\\frac{4}{5}, a base
 subscript such as 52_8, a comma, an equation or an inequality are left out), SymPy (Debian
 python3-sympy) writes what a program would print: str(value), str(simplify(value)) and, for a
-number, Python's float or complex repr. Each becomes a row {"kind", "prediction", "reference"}
+number, Python's float or complex repr. An interval or a union of intervals gives SymPy's str of the
+set (`Union(Interval.open(-oo, -8), Interval.open(8, oo))`) and of it as a relation in x
+(`(8 < x) | (x < -8)`); a list of numbers gives the str of the sorted list (as `solve` prints it)
+and of the FiniteSet (`{-2, 3}`). Each becomes a row {"kind", "prediction", "reference"}
 for `calx grade --data OUT.jsonl --out G.jsonl`; every row should grade equal.
 """
 import json
@@ -32,15 +35,65 @@ def readable(answer):
     return letters <= {"x", "i"}
 
 
+INTERVAL = re.compile(r"^\s*([\[(])(.*),(.*)([\])])\s*$")
+
+
+def interval_parts(answer):
+    """MATH's interval or union of intervals as SymPy sets, or None when it is not one."""
+    if "," not in answer or not re.match(r"^\s*[\[(]", answer):
+        return None
+    sets = []
+    for part in re.split(r"\\cup", answer):
+        m = INTERVAL.match(part)
+        if m is None or m.group(2).count(",") or m.group(3).count(","):
+            return None
+        ends = []
+        for e in (m.group(2), m.group(3)):
+            e = e.strip().replace("\\infty", "oo").replace("\\tfrac", "\\frac").replace("\\dfrac", "\\frac")
+            ends.append(sympy.oo if e in ("oo", "+oo") else -sympy.oo if e == "-oo" else
+                        parse_expr(to_sympy_text(e), transformations=TRANSFORMS))
+        sets.append(sympy.Interval(ends[0], ends[1], m.group(1) == "(", m.group(4) == ")"))
+    return sets
+
+
 def main():
     math_dir = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/math"
     out = sys.argv[2] if len(sys.argv) > 2 else "/tmp/sympy_printed.jsonl"
     rows, answers, unread = [], 0, 0
-    names = {"I": sympy.I, "pi": sympy.pi, "x": sympy.Symbol("x")}
+    x = sympy.Symbol("x", real=True)
+    names = {"I": sympy.I, "pi": sympy.pi, "x": x}
     with open(os.path.join(math_dir, "test5000.jsonl"), encoding="utf-8") as f:
         for line in f:
             answer = last_boxed(json.loads(line)["solution"])
-            if answer is None or not readable(answer):
+            if answer is None:
+                continue
+            try:
+                sets = interval_parts(answer)
+            except Exception:  # noqa: BLE001 - the reader's limits, counted below
+                sets, unread = None, unread + 1
+            if sets is not None:
+                union = sympy.Union(*sets)
+                if isinstance(union, (sympy.Interval, sympy.Union)):
+                    answers += 1
+                    rows.append({"kind": "set", "prediction": str(union), "reference": answer})
+                    rows.append({"kind": "relational", "prediction": str(union.as_relational(x)), "reference": answer})
+                continue
+            items = [a for a in answer.split(",") if a.strip()]
+            if re.match(r"^\s*-?\d{1,3}(?:,\s*(?:\\!)?\s*\d{3})+(?:\.\d+)?\s*$", answer):
+                items = []  # a number with thousands separators, not a list
+            if len(items) > 1 and all(readable(a) and not re.search(r"[\[\]()]", a) and "x" not in a for a in items):
+                try:
+                    values = [parse_expr(re.sub(r"(?<![A-Za-z])i(?![A-Za-z])", "I", to_sympy_text(a.replace("\\pi", " pi "))),
+                                         transformations=TRANSFORMS, local_dict=names) for a in items]
+                    ordered = sorted(values, key=lambda v: (float(sympy.re(v)), float(sympy.im(v))))
+                except Exception:  # noqa: BLE001
+                    unread += 1
+                    continue
+                answers += 1
+                rows.append({"kind": "solve", "prediction": str(ordered), "reference": answer})
+                rows.append({"kind": "finiteset", "prediction": str(sympy.FiniteSet(*values)), "reference": answer})
+                continue
+            if not readable(answer):
                 continue
             try:
                 text = re.sub(r"(?<![A-Za-z])i(?![A-Za-z])", "I", to_sympy_text(answer.replace("\\pi", " pi ")))

@@ -189,7 +189,9 @@ public final class AnswerExtractor {
     private static final Pattern TEXT_GROUP = Pattern.compile("\\\\(?:text|mbox|textbf|mathrm)\\{[^{}]*\\}");
     private static final Pattern WORD = Pattern.compile("(?<![\\\\A-Za-z])[A-Za-z]{3,}");
     private static final java.util.Set<String> MATH_WORDS = java.util.Set.of("sin", "cos", "tan", "cot", "sec", "csc", "log",
-            "exp", "sqrt", "arcsin", "arccos", "arctan", "pi", "infty", "frac");
+            "exp", "sqrt", "arcsin", "arccos", "arctan", "pi", "infty", "frac",
+            // SymPy's sets as a program prints them: Union(Interval.open(-oo, 2), Interval(3, oo))
+            "interval", "union", "open", "lopen", "ropen");
 
     /**
      * The answer of a prediction that may be a bare answer or a whole solution (as {@code calx

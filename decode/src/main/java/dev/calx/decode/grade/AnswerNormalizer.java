@@ -80,6 +80,7 @@ public final class AnswerNormalizer {
             s = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)));
             m = TEXT_WRAP.matcher(s);
         }
+        s = SympyPrinted.rewrite(s);
         s = pythonImaginaryUnit(s);
         String union = inequalitiesJoinedByOr(s);
         if (union != null) return union;

@@ -173,4 +173,11 @@ class AnswerExtractorTest {
         assertEquals(Source.BOXED, AnswerExtractor.extractPrediction("\\boxed{3}").source());
         assertEquals(Source.NONE, AnswerExtractor.extractPrediction(null).source());
     }
+
+    @Test
+    void sympySetsPrintedByAProgramAreBareAnswers() {
+        assertEquals("Union(Interval.open(-oo, -8), Interval(8, oo))",
+                AnswerExtractor.printedAnswer("Union(Interval.open(-oo, -8), Interval(8, oo))\n"));
+        assertEquals(AnswerExtractor.Source.AS_IS, AnswerExtractor.extractPrediction("Interval.Lopen(0, 1)").source());
+    }
 }
