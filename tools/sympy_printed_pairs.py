@@ -11,7 +11,8 @@ python3-sympy) writes what a program would print: str(value), str(simplify(value
 number, Python's float or complex repr. An interval or a union of intervals gives SymPy's str of the
 set (`Union(Interval.open(-oo, -8), Interval.open(8, oo))`) and of it as a relation in x
 (`(8 < x) | (x < -8)`); a list of numbers gives the str of the sorted list (as `solve` prints it)
-and of the FiniteSet (`{-2, 3}`). Each becomes a row {"kind", "prediction", "reference"}
+and of the FiniteSet (`{-2, 3}`); a pmatrix gives SymPy's `Matrix([[1, 2], [3, 4]])`, its
+`tolist()` and, for a vector, the flat list and tuple. Each becomes a row {"kind", "prediction", "reference"}
 for `calx grade --data OUT.jsonl --out G.jsonl`; every row should grade equal.
 """
 import json
@@ -66,6 +67,22 @@ def main():
         for line in f:
             answer = last_boxed(json.loads(line)["solution"])
             if answer is None:
+                continue
+            m = re.match(r"^\s*\\begin\{pmatrix\}(.*)\\end\{pmatrix\}\s*$", answer, re.S)
+            if m:
+                try:
+                    cells = [[parse_expr(to_sympy_text(c), transformations=TRANSFORMS, local_dict=names) for c in row.split("&")]
+                             for row in m.group(1).split("\\\\") if row.strip()]
+                    matrix = sympy.Matrix(cells)
+                except Exception:  # noqa: BLE001 - the reader's limits, counted below
+                    unread += 1
+                    continue
+                answers += 1
+                rows_out = [("matrix", str(matrix)), ("matrix", str(matrix.tolist()))]
+                if 1 in matrix.shape:
+                    rows_out += [("vector", str(list(matrix))), ("vector", str(tuple(matrix)))]
+                for kind, printed in rows_out:
+                    rows.append({"kind": kind, "prediction": printed, "reference": answer})
                 continue
             try:
                 sets = interval_parts(answer)

@@ -190,8 +190,8 @@ public final class AnswerExtractor {
     private static final Pattern WORD = Pattern.compile("(?<![\\\\A-Za-z])[A-Za-z]{3,}");
     private static final java.util.Set<String> MATH_WORDS = java.util.Set.of("sin", "cos", "tan", "cot", "sec", "csc", "log",
             "exp", "sqrt", "arcsin", "arccos", "arctan", "pi", "infty", "frac",
-            // SymPy's sets as a program prints them: Union(Interval.open(-oo, 2), Interval(3, oo))
-            "interval", "union", "open", "lopen", "ropen");
+            // SymPy's sets and matrices as a program prints them: Union(Interval.open(-oo, 2), Interval(3, oo)), Matrix([[1], [2]])
+            "interval", "union", "open", "lopen", "ropen", "matrix");
 
     /**
      * The answer of a prediction that may be a bare answer or a whole solution (as {@code calx

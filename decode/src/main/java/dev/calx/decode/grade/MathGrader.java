@@ -141,7 +141,8 @@ public final class MathGrader {
 
         Matcher mp = MATRIX.matcher(p), mr = MATRIX.matcher(r);
         if (mp.matches() || mr.matches()) {
-            return mp.matches() && mr.matches() && matricesEqual(mp.group(1), mr.group(1), d);
+            if (mp.matches() && mr.matches()) return matricesEqual(mp.group(1), mr.group(1), d);
+            return vectorEqual(mp.matches() ? mp.group(1) : mr.group(1), mp.matches() ? r : p, d);
         }
 
         List<String> up = splitTopLevel(p, "\\cup"), ur = splitTopLevel(r, "\\cup");
@@ -199,6 +200,29 @@ public final class MathGrader {
             if (ca.size() != cb.size()) return false;
             for (int j = 0; j < ca.size(); j++) if (!equal(ca.get(j), cb.get(j), d)) return false;
         }
+        return true;
+    }
+
+    /**
+     * A one-column or one-row matrix against a vector printed as a list or tuple ({@code [6, 3, 0]},
+     * {@code (6, 3, 0)}, as a program prints one): the entries in order.
+     */
+    private boolean vectorEqual(String matrix, String list, Deadline d) {
+        Seq s = Seq.of(list);
+        if (s == null || !(s.open.equals("[") && s.close.equals("]") || s.open.equals("(") && s.close.equals(")"))) return false;
+        List<String> rows = splitTopLevel(matrix, "\\\\");
+        rows.removeIf(String::isBlank);
+        List<String> entries = new ArrayList<>();
+        if (rows.size() == 1) {
+            entries.addAll(splitTopLevel(rows.getFirst(), "&"));
+        } else {
+            for (String row : rows) {
+                if (splitTopLevel(row, "&").size() != 1) return false;
+                entries.add(row);
+            }
+        }
+        if (entries.size() != s.items.size()) return false;
+        for (int i = 0; i < entries.size(); i++) if (!equal(entries.get(i), s.items.get(i), d)) return false;
         return true;
     }
 

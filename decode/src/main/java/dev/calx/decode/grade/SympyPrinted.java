@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  *       {@code (x <= 1) & (0 < x)}, is {@code 8<x or x<-8} and {@code 0<x\le 1}, which
  *       {@link AnswerNormalizer} then takes as the union of intervals; {@code Ne(x, 3)} is
  *       {@code x<3 or 3<x}, also within bounds ({@code (x > 2) & (x < 9) & Ne(x, 3)});</li>
+ *   <li>{@code Matrix([[1, 2], [3, 4]])} and a list of equally long lists {@code [[1, 2], [3, 4]]}
+ *       are {@code \begin{pmatrix}1&2\\3&4\end{pmatrix}};</li>
  *   <li>{@code oo} is {@code \infty}.</li>
  * </ul>
  * Only strings without a backslash are read; anything else of SymPy's stays as it was.
@@ -33,11 +35,33 @@ final class SympyPrinted {
     static String rewrite(String s) {
         if (s.indexOf('\\') >= 0) return s;
         String t = s.strip(), r = null;
+        String matrix = matrix(t);
+        if (matrix != null) return OO.matcher(matrix).replaceAll(Matcher.quoteReplacement("\\infty"));
         if (t.startsWith("Interval") || t.startsWith("Union(")) r = set(t);
         else if (t.indexOf('<') >= 0 || t.indexOf('>') >= 0 || t.startsWith("Ne(")) r = relations(t);
         if (r != null) t = r;
         else if (!OO.matcher(t).find()) return s;
         return OO.matcher(t).replaceAll(Matcher.quoteReplacement("\\infty"));
+    }
+
+    /**
+     * SymPy's {@code Matrix([[1, 2], [3, 4]])} or a list of equally long lists
+     * {@code [[1, 2], [3, 4]]} (also {@code [[6], [3], [0]]}, a column) as a pmatrix, or null.
+     */
+    private static String matrix(String t) {
+        if (t.startsWith("Matrix(") && closesAt(t, 6)) t = t.substring(7, t.length() - 1).strip();
+        if (!t.startsWith("[[") || !t.endsWith("]]") || !closesAt(t.replace(']', ')').replace('[', '('), 0)) return null;
+        List<String> rows = new ArrayList<>();
+        int width = -1;
+        for (String row : topLevel(t.substring(1, t.length() - 1), ',')) {
+            row = row.strip();
+            if (!row.startsWith("[") || !closesAt(row.replace(']', ')').replace('[', '('), 0)) return null;
+            List<String> cells = topLevel(row.substring(1, row.length() - 1), ',');
+            if (width >= 0 && cells.size() != width) return null;
+            width = cells.size();
+            rows.add(String.join("&", cells.stream().map(String::strip).toList()));
+        }
+        return "\\begin{pmatrix}" + String.join("\\\\", rows) + "\\end{pmatrix}";
     }
 
     /** A SymPy Interval or Union as MATH writes it, or null. */
