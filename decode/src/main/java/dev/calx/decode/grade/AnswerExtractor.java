@@ -191,7 +191,9 @@ public final class AnswerExtractor {
     private static final java.util.Set<String> MATH_WORDS = java.util.Set.of("sin", "cos", "tan", "cot", "sec", "csc", "log",
             "exp", "sqrt", "arcsin", "arccos", "arctan", "pi", "infty", "frac",
             // SymPy's sets and matrices as a program prints them: Union(Interval.open(-oo, 2), Interval(3, oo)), Matrix([[1], [2]])
-            "interval", "union", "open", "lopen", "ropen", "matrix");
+            "interval", "union", "open", "lopen", "ropen", "matrix",
+            // Python's float("inf") printed
+            "inf");
 
     /**
      * The answer of a prediction that may be a bare answer or a whole solution (as {@code calx

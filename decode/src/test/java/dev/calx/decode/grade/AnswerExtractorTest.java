@@ -175,9 +175,11 @@ class AnswerExtractorTest {
     }
 
     @Test
-    void sympySetsPrintedByAProgramAreBareAnswers() {
+    void sympySetsMatricesAndInfinityPrintedByAProgramAreBareAnswers() {
         assertEquals("Union(Interval.open(-oo, -8), Interval(8, oo))",
                 AnswerExtractor.printedAnswer("Union(Interval.open(-oo, -8), Interval(8, oo))\n"));
         assertEquals(AnswerExtractor.Source.AS_IS, AnswerExtractor.extractPrediction("Interval.Lopen(0, 1)").source());
+        assertEquals(AnswerExtractor.Source.AS_IS, AnswerExtractor.extractPrediction("Matrix([[1], [2]])").source());
+        assertEquals(new AnswerExtractor.Extraction("-inf", AnswerExtractor.Source.AS_IS), AnswerExtractor.extractPrediction("-inf"));
     }
 }
