@@ -12,7 +12,8 @@ number, Python's float or complex repr. An interval or a union of intervals give
 set (`Union(Interval.open(-oo, -8), Interval.open(8, oo))`) and of it as a relation in x
 (`(8 < x) | (x < -8)`); a list of numbers gives the str of the sorted list (as `solve` prints it)
 and of the FiniteSet (`{-2, 3}`); a pmatrix gives SymPy's `Matrix([[1, 2], [3, 4]])`, its
-`tolist()` and, for a vector, the flat list and tuple. Each becomes a row {"kind", "prediction", "reference"}
+`tolist()` and, for a vector, the flat list and tuple; an equation gives SymPy's `Eq(y, 2*x + 3)`.
+Each becomes a row {"kind", "prediction", "reference"}
 for `calx grade --data OUT.jsonl --out G.jsonl`; every row should grade equal.
 """
 import json
@@ -83,6 +84,19 @@ def main():
                     rows_out += [("vector", str(list(matrix))), ("vector", str(tuple(matrix)))]
                 for kind, printed in rows_out:
                     rows.append({"kind": kind, "prediction": printed, "reference": answer})
+                continue
+            sides = answer.split("=")
+            if len(sides) == 2 and not re.search(r"[<>,!]|\\le|\\ge|_", answer):
+                try:
+                    letters = set(re.findall(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", answer)))
+                    local = {c: sympy.Symbol(c) for c in letters}
+                    eq = sympy.Eq(*[parse_expr(to_sympy_text(e), transformations=TRANSFORMS, local_dict=local) for e in sides],
+                                  evaluate=False)
+                except Exception:  # noqa: BLE001 - the reader's limits, counted below
+                    unread += 1
+                    continue
+                answers += 1
+                rows.append({"kind": "equation", "prediction": str(eq), "reference": answer})
                 continue
             try:
                 sets = interval_parts(answer)

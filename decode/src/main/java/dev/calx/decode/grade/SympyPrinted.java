@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *       {@code x<3 or 3<x}, also within bounds ({@code (x > 2) & (x < 9) & Ne(x, 3)});</li>
  *   <li>{@code Matrix([[1, 2], [3, 4]])} and a list of equally long lists {@code [[1, 2], [3, 4]]}
  *       are {@code \begin{pmatrix}1&2\\3&4\end{pmatrix}};</li>
+ *   <li>{@code Eq(y, 2*x + 3)} is {@code y = 2*x + 3};</li>
  *   <li>{@code oo} is {@code \infty}.</li>
  * </ul>
  * Only strings without a backslash are read; anything else of SymPy's stays as it was.
@@ -37,7 +38,10 @@ final class SympyPrinted {
         String t = s.strip(), r = null;
         String matrix = matrix(t);
         if (matrix != null) return OO.matcher(matrix).replaceAll(Matcher.quoteReplacement("\\infty"));
-        if (t.startsWith("Interval") || t.startsWith("Union(")) r = set(t);
+        if (t.startsWith("Eq(") && closesAt(t, 2)) {
+            List<String> sides = topLevel(t.substring(3, t.length() - 1), ',');
+            if (sides.size() == 2) r = sides.get(0).strip() + " = " + sides.get(1).strip();
+        } else if (t.startsWith("Interval") || t.startsWith("Union(")) r = set(t);
         else if (t.indexOf('<') >= 0 || t.indexOf('>') >= 0 || t.startsWith("Ne(")) r = relations(t);
         if (r != null) t = r;
         else if (!OO.matcher(t).find()) return s;
