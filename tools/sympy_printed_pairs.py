@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Grader check: MATH's answers against SymPy's and Python's printing of their values.
 
-  /usr/bin/python3 tools/sympy_printed_pairs.py [SHARED_DATA_MATH_DIR] [OUT.jsonl]
+  /usr/bin/python3 tools/sympy_printed_pairs.py [SHARED_DATA_MATH_DIR] [OUT.jsonl] [FIXTURE.tsv]
 
 For every test5000 answer (last \\boxed{} of a solution) that is one number or one expression in
 x (or i, the imaginary unit) and that the small LaTeX reader of complex_answer_pairs.py reads
@@ -14,7 +14,11 @@ set (`Union(Interval.open(-oo, -8), Interval.open(8, oo))`) and of it as a relat
 and of the FiniteSet (`{-2, 3}`); a pmatrix gives SymPy's `Matrix([[1, 2], [3, 4]])`, its
 `tolist()` and, for a vector, the flat list and tuple; an equation gives SymPy's `Eq(y, 2*x + 3)`.
 Each becomes a row {"kind", "prediction", "reference"}
-for `calx grade --data OUT.jsonl --out G.jsonl`; every row should grade equal.
+for `calx grade --data OUT.jsonl --out G.jsonl`; every row should grade equal. With FIXTURE.tsv
+(decode/src/test/resources/grade/program_printed.tsv is committed), the rows of every kind but
+str, simplify and repr (sets, relations, lists, matrices, vectors, equations: the forms with
+their own rules in the grader) are also written there as kind, printed, answer, for
+MathGraderTest.
 """
 import json
 import os
@@ -144,6 +148,17 @@ def main():
             f.write(json.dumps(r) + "\n")
     os.replace(tmp, out)
     print("%s: %d rows from %d answers (%d more not read)" % (out, len(rows), answers, unread))
+    if len(sys.argv) > 3:
+        fixture = sys.argv[3]
+        kept = [r for r in rows if r["kind"] not in ("str", "simplify", "repr")
+                and not any(c in r["prediction"] + r["reference"] for c in "\t\n")]
+        with open(fixture + ".tmp", "w", encoding="utf-8") as f:
+            f.write("# made by tools/sympy_printed_pairs.py from MATH test5000 (SymPy %s); kind, printed, answer\n"
+                    % sympy.__version__)
+            for r in kept:
+                f.write("%s\t%s\t%s\n" % (r["kind"], r["prediction"], r["reference"].strip()))
+        os.replace(fixture + ".tmp", fixture)
+        print("%s: %d rows" % (fixture, len(kept)))
 
 
 if __name__ == "__main__":
