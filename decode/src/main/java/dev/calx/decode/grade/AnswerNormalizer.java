@@ -1,5 +1,8 @@
 package dev.calx.decode.grade;
 
+import dev.calx.decode.grade.internal.Deadline;
+import dev.calx.decode.grade.internal.LatexParser;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -206,8 +209,9 @@ public final class AnswerNormalizer {
 
     /**
      * "x<-2 or x>3" -> "(-\infty,-2)\cup(3,\infty)": inequalities on one variable joined by
-     * "or" are the union of their intervals, listed by lower bound where every bound is a plain
-     * number (as MATH writes a union), else in the order given. "and" is the intersection
+     * "or" are the union of their intervals, listed by lower bound where every bound is a
+     * constant (a number or an expression without variables, such as {@code 4-\sqrt{3}}; as MATH
+     * writes a union), else in the order given. "and" is the intersection
      * ({@link #inequalitiesJoinedByAnd}).
      * {@return the union in normal form, or null when s is not such a list}
      */
@@ -228,7 +232,7 @@ public final class AnswerNormalizer {
             sorted.sort(java.util.Comparator.comparingDouble(AnswerNormalizer::lowerBound));
             intervals = sorted;
         } catch (NumberFormatException e) {
-            // a bound that is not a plain number: keep the order given
+            // a bound that is not a constant: keep the order given
         }
         return String.join("\\cup", intervals);
     }
@@ -238,8 +242,8 @@ public final class AnswerNormalizer {
 
     /**
      * "x>2 and x\le5" -> "(2,5]": inequalities on one variable joined by "and" are the
-     * intersection of their intervals. Only where every bound is a plain number (or
-     * {@code \infty}) and the intersection is a non-empty interval of more than one point;
+     * intersection of their intervals. Only where every bound is a constant (a number, an
+     * expression without variables, or {@code \infty}) and the intersection is a non-empty interval of more than one point;
      * otherwise s is left to the other rules (which read "and" as a list separator).
      * {@return the intersection in normal form, or null when s is not such a list}
      */
@@ -285,9 +289,29 @@ public final class AnswerNormalizer {
         return switch (b) {
             case "-\\infty" -> Double.NEGATIVE_INFINITY;
             case "\\infty", "+\\infty" -> Double.POSITIVE_INFINITY;
-            default -> Double.parseDouble(b);
+            default -> constant(b);
         };
     }
+
+    /**
+     * The value of a bound: a plain number, or an expression without variables ({@code 4-\sqrt{3}},
+     * {@code \frac{3}{7}}, session 22); NumberFormatException for anything else.
+     */
+    private static double constant(String b) {
+        try {
+            return Double.parseDouble(b);
+        } catch (NumberFormatException e) {
+            try {
+                Deadline d = new Deadline(BOUND_MILLIS);
+                return LatexParser.parse(b, d).eval(java.util.Map.of(), d).approx();
+            } catch (LatexParser.ParseException | ArithmeticException | Deadline.TimeoutException e2) {
+                throw new NumberFormatException("not a constant bound: " + b);
+            }
+        }
+    }
+
+    /** The time limit of evaluating one bound. */
+    private static final long BOUND_MILLIS = 200;
 
     private static final Pattern TRIG_DEGREES_PAREN = Pattern.compile(
             "\\\\(sin|cos|tan|cot|sec|csc)\\s*\\(\\s*(\\d+(?:\\.\\d+)?)\\s*(?:\\^\\s*\\{\\s*\\\\circ\\s*}|\\^\\s*\\\\circ|°)\\s*\\)");
@@ -319,8 +343,7 @@ public final class AnswerNormalizer {
     private static double lowerBound(String interval) {
         int comma = interval.indexOf(',');
         if (comma < 1 || "([".indexOf(interval.charAt(0)) < 0) throw new NumberFormatException("not an interval: " + interval);
-        String a = interval.substring(1, comma);
-        return a.equals("-\\infty") ? Double.NEGATIVE_INFINITY : Double.parseDouble(a);
+        return bound(interval.substring(1, comma));
     }
 
     private static String stripTrailingDots(String s) {
