@@ -23,22 +23,9 @@ from sympy.parsing.sympy_parser import (implicit_multiplication_application, par
                                         standard_transformations)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from math_grade_pairs import last_boxed  # noqa: E402
+from math_grade_pairs import braced, last_boxed  # noqa: E402
 
 TRANSFORMS = standard_transformations + (implicit_multiplication_application,)
-
-
-def braced(s, k):
-    """(content, end) of the {...} group that starts at s[k] == '{'."""
-    depth = 0
-    for j in range(k, len(s)):
-        if s[j] == "{":
-            depth += 1
-        elif s[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return s[k + 1:j], j + 1
-    raise ValueError("unbalanced braces in " + s)
 
 
 def to_sympy_text(latex):

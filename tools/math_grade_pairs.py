@@ -24,15 +24,23 @@ def last_boxed(s):
     j = s.find("{", i)
     if j < 0:
         return None
+    try:
+        return braced(s, j)[0]
+    except ValueError:
+        return None
+
+
+def braced(s, k):
+    """(content, end) of the balanced {...} group that starts at s[k] == '{'; ValueError when it never closes."""
     depth = 0
-    for k in range(j, len(s)):
-        if s[k] == "{":
+    for j in range(k, len(s)):
+        if s[j] == "{":
             depth += 1
-        elif s[k] == "}":
+        elif s[j] == "}":
             depth -= 1
             if depth == 0:
-                return s[j + 1:k]
-    return None
+                return s[k + 1:j], j + 1
+    raise ValueError("unbalanced braces in " + s)
 
 
 def write(path, rows):

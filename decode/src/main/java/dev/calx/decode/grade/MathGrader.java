@@ -251,7 +251,7 @@ public final class MathGrader {
     }
 
     /** True when the first bracket of s is closed by its last character (not "(1)+(2)"). */
-    private static boolean enclosesAll(String s) {
+    static boolean enclosesAll(String s) {
         int depth = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

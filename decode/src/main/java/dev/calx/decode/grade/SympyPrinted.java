@@ -54,12 +54,12 @@ final class SympyPrinted {
      */
     private static String matrix(String t) {
         if (t.startsWith("Matrix(") && closesAt(t, 6)) t = t.substring(7, t.length() - 1).strip();
-        if (!t.startsWith("[[") || !t.endsWith("]]") || !closesAt(t.replace(']', ')').replace('[', '('), 0)) return null;
+        if (!t.startsWith("[[") || !t.endsWith("]]") || !MathGrader.enclosesAll(t)) return null;
         List<String> rows = new ArrayList<>();
         int width = -1;
         for (String row : topLevel(t.substring(1, t.length() - 1), ',')) {
             row = row.strip();
-            if (!row.startsWith("[") || !closesAt(row.replace(']', ')').replace('[', '('), 0)) return null;
+            if (!row.startsWith("[") || !row.endsWith("]") || !MathGrader.enclosesAll(row)) return null;
             List<String> cells = topLevel(row.substring(1, row.length() - 1), ',');
             if (width >= 0 && cells.size() != width) return null;
             width = cells.size();
@@ -148,33 +148,13 @@ final class SympyPrinted {
         return s.startsWith("(") && closesAt(s, 0) ? s.substring(1, s.length() - 1).strip() : s;
     }
 
-    /** Whether the bracket at s[open] is closed by the last character of s. */
+    /** Whether the bracket at s[open] is a parenthesis closed by the last character of s. */
     private static boolean closesAt(String s, int open) {
-        if (open < 0 || !s.endsWith(")")) return false;
-        int depth = 0;
-        for (int i = open; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '(' || c == '[' || c == '{') depth++;
-            else if (c == ')' || c == ']' || c == '}') depth--;
-            if (depth == 0) return i == s.length() - 1;
-        }
-        return false;
+        return open >= 0 && s.endsWith(")") && MathGrader.enclosesAll(s.substring(open));
     }
 
     /** s split at sep outside brackets. */
     private static List<String> topLevel(String s, char sep) {
-        List<String> out = new ArrayList<>();
-        int depth = 0, start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '(' || c == '[' || c == '{') depth++;
-            else if (c == ')' || c == ']' || c == '}') depth--;
-            else if (c == sep && depth == 0) {
-                out.add(s.substring(start, i));
-                start = i + 1;
-            }
-        }
-        out.add(s.substring(start));
-        return out;
+        return MathGrader.splitTopLevel(s, String.valueOf(sep));
     }
 }

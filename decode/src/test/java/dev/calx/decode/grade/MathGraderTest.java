@@ -28,6 +28,11 @@ class MathGraderTest {
     }
 
     private static List<String[]> pairs(String resource) throws IOException {
+        return rows(resource, 2);
+    }
+
+    /** The tab-separated rows of a resource, each with this many columns (# lines are comments). */
+    private static List<String[]> rows(String resource, int columns) throws IOException {
         List<String[]> out = new ArrayList<>();
         try (InputStream in = MathGraderTest.class.getResourceAsStream(resource);
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -35,7 +40,7 @@ class MathGraderTest {
             while ((line = r.readLine()) != null) {
                 if (line.isBlank() || line.startsWith("#")) continue;
                 String[] cols = line.split("\t");
-                assertEquals(2, cols.length, "bad line in " + resource + ": " + line);
+                assertEquals(columns, cols.length, "bad line in " + resource + ": " + line);
                 out.add(cols);
             }
         }
@@ -71,18 +76,11 @@ class MathGraderTest {
     void complexAnswersAgainstPythonAndSympyOutput() throws IOException {
         List<String> failures = new ArrayList<>();
         int equal = 0, unequal = 0;
-        try (InputStream in = MathGraderTest.class.getResourceAsStream("/grade/complex_answers.tsv");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("#")) continue;
-                String[] c = line.split("\t");
-                assertEquals(3, c.length, "bad line in complex_answers.tsv: " + line);
-                boolean want = c[0].equals("equal");
-                if (want) equal++;
-                else unequal++;
-                if (grader.isEquivalent(c[1], c[2]) != want) failures.add(c[0] + ": " + c[1] + "  vs  " + c[2]);
-            }
+        for (String[] c : rows("/grade/complex_answers.tsv", 3)) {
+            boolean want = c[0].equals("equal");
+            if (want) equal++;
+            else unequal++;
+            if (grader.isEquivalent(c[1], c[2]) != want) failures.add(c[0] + ": " + c[1] + "  vs  " + c[2]);
         }
         assertTrue(equal >= 70 && unequal >= 100, "complex_answers.tsv: " + equal + " equal and " + unequal + " unequal rows");
         assertTrue(failures.isEmpty(), failures.size() + " wrong:\n" + String.join("\n", failures));
@@ -96,19 +94,9 @@ class MathGraderTest {
     @Test
     void programPrintedSetsMatricesAndEquationsGradeEqual() throws IOException {
         List<String> misses = new ArrayList<>();
-        int rows = 0;
-        try (InputStream in = MathGraderTest.class.getResourceAsStream("/grade/program_printed.tsv");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("#")) continue;
-                String[] c = line.split("\t");
-                assertEquals(3, c.length, "bad line in program_printed.tsv: " + line);
-                rows++;
-                if (!grader.isEquivalent(c[1], c[2])) misses.add(c[1] + "  vs  " + c[2]);
-            }
-        }
-        assertTrue(rows >= 500, "program_printed.tsv: " + rows + " rows");
+        List<String[]> rows = rows("/grade/program_printed.tsv", 3);
+        for (String[] c : rows) if (!grader.isEquivalent(c[1], c[2])) misses.add(c[1] + "  vs  " + c[2]);
+        assertTrue(rows.size() >= 500, "program_printed.tsv: " + rows.size() + " rows");
         assertEquals(List.of(), misses, "should grade equal");
     }
 
