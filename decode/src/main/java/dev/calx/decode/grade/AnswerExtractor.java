@@ -193,7 +193,9 @@ public final class AnswerExtractor {
             // SymPy's sets and matrices as a program prints them: Union(Interval.open(-oo, 2), Interval(3, oo)), Matrix([[1], [2]])
             "interval", "union", "open", "lopen", "ropen", "matrix",
             // Python's float("inf") printed
-            "inf");
+            "inf",
+            // Python's and SymPy's spellings of arc functions and |x|: atan(2), Abs(x - 1)
+            "asin", "acos", "atan", "abs");
 
     /**
      * The answer of a prediction that may be a bare answer or a whole solution (as {@code calx

@@ -87,6 +87,11 @@ public final class LatexParser {
                 String word = s.substring(i, j);
                 // Plain-text function names ("sqrt(2)", "sin x", "pi") as in Python-style answers.
                 int k = 0;
+                String call = pythonCall(word, s, j);
+                if (call != null) {
+                    out.add(new Token(Kind.CMD, call));
+                    k = word.length();
+                }
                 while (k < word.length()) {
                     String f = functionPrefix(word.substring(k));
                     if (f != null) {
@@ -110,6 +115,27 @@ public final class LatexParser {
         }
         out.add(new Token(Kind.END, ""));
         return out;
+    }
+
+    /**
+     * A whole plain word called as Python and SymPy spell their functions: {@code log(} is the
+     * natural log there (math.log, numpy.log, SymPy's log; {@code log(x, b)} has base b), where a
+     * LaTeX {@code \\log} is read as base 10; {@code asin(}, {@code acos(}, {@code atan(} are the
+     * arc functions; SymPy's {@code Abs(} is |x|. {@return the command, or null}
+     */
+    private static String pythonCall(String word, String s, int end) {
+        String name = switch (word) {
+            case "log" -> "pylog";
+            case "asin" -> "arcsin";
+            case "acos" -> "arccos";
+            case "atan" -> "arctan";
+            case "Abs" -> "abs";
+            default -> null;
+        };
+        if (name == null) return null;
+        int j = end;
+        while (j < s.length() && s.charAt(j) == ' ') j++;
+        return j < s.length() && s.charAt(j) == '(' ? name : null;
     }
 
     private static String functionPrefix(String w) {
@@ -402,6 +428,23 @@ public final class LatexParser {
             }
             case "pi":
                 return new Expr.Pi();
+            case "abs": {
+                expectSym("(");
+                Expr e = expr();
+                expectSym(")");
+                return new Func("abs", e, null);
+            }
+            case "pylog": {
+                expectSym("(");
+                Expr e = expr();
+                Expr base = null;
+                if (isSym(",")) {
+                    pos++;
+                    base = expr();
+                }
+                expectSym(")");
+                return base == null ? new Func("ln", e, null) : new Func("log", e, base);
+            }
             case "{": {
                 Expr e = expr();
                 if (!isCmd("}")) throw new ParseException("unclosed \\{");
