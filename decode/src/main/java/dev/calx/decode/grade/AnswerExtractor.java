@@ -195,7 +195,9 @@ public final class AnswerExtractor {
             // Python's float("inf") printed
             "inf",
             // Python's and SymPy's spellings of arc functions and |x|: atan(2), Abs(x - 1)
-            "asin", "acos", "atan", "abs");
+            "asin", "acos", "atan", "abs",
+            // floor and ceiling as Python and SymPy spell them: math.floor(x), floor(x), ceiling(x)
+            "floor", "ceil", "ceiling");
 
     /**
      * The answer of a prediction that may be a bare answer or a whole solution (as {@code calx

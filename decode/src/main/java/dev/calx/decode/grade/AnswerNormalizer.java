@@ -11,13 +11,17 @@ import java.util.regex.Pattern;
 /**
  * String normalization of a final answer, following the MATH graders of ToRA / MuMath-Code
  * ({@code strip_string}): \left/\right, spaces, \!, units in \text{}, degrees, dollars, trailing
- * '.', dfrac/tfrac, \frac12, 0.5, a/b. Unlike that code it keeps \cdot (turning "2\cdot 3"
- * into "23" would make a wrong answer right); the expression parser reads it as a product.
+ * '.', dfrac/tfrac, \frac12, a/b. Unlike that code it keeps \cdot (turning "2\cdot 3"
+ * into "23" would make a wrong answer right); the expression parser reads it as a product. Nor
+ * does it rewrite a bare "0.5" as "\frac{1}{2}": the grader compares numbers by value, and the
+ * rewrite took 0.5, alone of all decimals, out of the plain-number percentage rule (50 against a
+ * reference 0.5 was wrong where 25 against 0.25 was right).
  */
 public final class AnswerNormalizer {
     private static final Pattern TRAILING_UNIT = Pattern.compile(
             "\\\\(?:text|mbox|textbf|mathrm)\\{[^{}]*\\}(?:\\^\\{?\\d\\}?)?$");
     private static final Pattern TEXT_WRAP = Pattern.compile("\\\\(?:text|textbf|mbox|mathrm|mathbf|textit)\\{([^{}]*)\\}");
+    private static final Pattern THIN_THOUSANDS = Pattern.compile("(?<=\\d),\\s*\\\\!\\s*(?=\\d{3}(?!\\d))");
     private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
     private static final Pattern TRAILING_ZEROS_INSIDE = Pattern.compile("(\\d+)\\.0+(?=[^\\d]|$)");
     private static final Pattern SIMPLE_SLASH = Pattern.compile("^(-?\\d+)/(\\d+)$");
@@ -60,6 +64,9 @@ public final class AnswerNormalizer {
         s = stripTrailingDots(s);
         // Protect the matrix row separator "\\" from the one-backslash rules below.
         s = s.replace("\\\\", "\u0001");
+        // MATH's thousands separator ",\!" goes wherever it stands ("\frac{12}{5,\!525}"), not
+        // only in an answer that is one number (THOUSANDS, below)
+        s = THIN_THOUSANDS.matcher(s).replaceAll("");
         s = s.replace("\\!", "").replace("\\,", "").replace("\\;", "").replace("\\ ", " ").replace("{,}", "");
         s = s.replace("\u0001", "\\\\");
         s = s.replaceAll("\\\\begin\\{array\\}\\{[^}]*\\}", "\\\\begin{pmatrix}").replace("\\end{array}", "\\end{pmatrix}");
@@ -115,7 +122,6 @@ public final class AnswerNormalizer {
         s = inequalityAsInterval(s);
         if (ALL_REALS.matcher(s).matches()) s = "(-\\infty,\\infty)";
         s = BRACED_SUBSCRIPT.matcher(s).replaceAll("_$1");
-        if (s.equals("0.5")) s = "\\frac{1}{2}";
         Matcher slash = SIMPLE_SLASH.matcher(s);
         if (slash.matches()) s = "\\frac{" + slash.group(1) + "}{" + slash.group(2) + "}";
         return s;

@@ -184,7 +184,7 @@ public sealed interface Expr {
         }
     }
 
-    /** sqrt, nth roots, abs, factorial and the elementary functions. */
+    /** sqrt, nth roots, abs, factorial, floor, ceil and the elementary functions. */
     record Func(String name, Expr arg, Expr index) implements Expr {
         /** The square root as a function of a value (for the modulus). */
         private static final Func SQRT = new Func("sqrt", null, null);
@@ -243,6 +243,8 @@ public sealed interface Expr {
                 case "log" -> idx == null ? Math.log10(x) : Math.log(x) / Math.log(idx.approx());
                 case "exp" -> Math.exp(x);
                 case "factorial" -> factorial(x);
+                case "floor" -> Math.floor(nearInteger(x));
+                case "ceil" -> Math.ceil(nearInteger(x));
                 default -> throw new ArithmeticException("unknown function " + name);
             };
             if (!Double.isFinite(r)) throw new ArithmeticException(name + " not finite");
@@ -268,11 +270,29 @@ public sealed interface Expr {
                     for (int i = 2; i <= x.num().intValue(); i++) f = f.multiply(BigInteger.valueOf(i));
                     return Value.of(new Rational(f, BigInteger.ONE));
                 }
+                case "floor", "ceil": {
+                    BigInteger[] qr = x.num().divideAndRemainder(x.den());
+                    BigInteger q = qr[0];
+                    // BigInteger division truncates toward zero; den > 0, so the remainder's sign is num's
+                    if (name.equals("floor") && qr[1].signum() < 0) q = q.subtract(BigInteger.ONE);
+                    if (name.equals("ceil") && qr[1].signum() > 0) q = q.add(BigInteger.ONE);
+                    return Value.of(new Rational(q, BigInteger.ONE));
+                }
                 case "sin", "tan", "arcsin", "arctan": return x.signum() == 0 ? Value.of(Rational.ZERO) : null;
                 case "cos", "exp": return x.signum() == 0 ? Value.of(Rational.ONE) : null;
                 case "ln": return x.equals(Rational.ONE) ? Value.of(Rational.ZERO) : null;
                 default: return null;
             }
+        }
+
+        /**
+         * x, or the integer it is within 1e-12 (relative, at most 1e-9) of: an approximate value
+         * that should be an integer ({@code \lfloor 2\sin(\pi/6) \rfloor}, 0.9999999999999999 in
+         * doubles) floors to that integer.
+         */
+        private static double nearInteger(double x) {
+            double r = Math.rint(x);
+            return Math.abs(x - r) <= Math.min(1e-9, 1e-12 * Math.max(1, Math.abs(x))) ? r : x;
         }
 
         private static double factorial(double x) {

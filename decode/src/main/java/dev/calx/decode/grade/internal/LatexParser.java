@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * A recursive-descent parser for the LaTeX (and plain-text) math that answers are written in:
  * numbers, single-letter variables (with subscripts), + - * / ^, \cdot, \times, \div,
- * \frac (also \frac12), \sqrt and \sqrt[n], \pi, |x|, n!, the elementary functions, implicit
+ * \frac (also \frac12), \sqrt and \sqrt[n], \pi, |x|, n!, \lfloor x \rfloor and \lceil x \rceil, the
+ * elementary functions, implicit
  * multiplication ("2x", "3\sqrt{2}", "(a+1)(b+2)") and mixed numbers ("1\frac{4}{5}").
  * Anything else (\pm, \cup, \infty, words) is a {@link ParseException}: such answers are
  * compared as strings or structures, not as expressions.
@@ -121,7 +122,9 @@ public final class LatexParser {
      * A whole plain word called as Python and SymPy spell their functions: {@code log(} is the
      * natural log there (math.log, numpy.log, SymPy's log; {@code log(x, b)} has base b), where a
      * LaTeX {@code \\log} is read as base 10; {@code asin(}, {@code acos(}, {@code atan(} are the
-     * arc functions; SymPy's {@code Abs(} is |x|. {@return the command, or null}
+     * arc functions; SymPy's {@code Abs(} is |x|; {@code floor(}, {@code ceil(} (math's) and
+     * {@code ceiling(} (SymPy's) are \lfloor x \rfloor and \lceil x \rceil. {@return the
+     * command, or null}
      */
     private static String pythonCall(String word, String s, int end) {
         String name = switch (word) {
@@ -130,6 +133,8 @@ public final class LatexParser {
             case "acos" -> "arccos";
             case "atan" -> "arctan";
             case "Abs" -> "abs";
+            case "floor" -> "floor";
+            case "ceil", "ceiling" -> "ceil";
             default -> null;
         };
         if (name == null) return null;
@@ -428,11 +433,19 @@ public final class LatexParser {
             }
             case "pi":
                 return new Expr.Pi();
-            case "abs": {
+            case "lfloor", "lceil": {
+                // \lfloor x \rfloor, \lceil x \rceil (\left and \right are gone by now)
+                Expr e = expr();
+                String close = name.equals("lfloor") ? "rfloor" : "rceil";
+                if (!isCmd(close)) throw new ParseException("\\" + name + " without \\" + close);
+                pos++;
+                return new Func(name.substring(1), e, null);
+            }
+            case "abs", "floor", "ceil": {
                 expectSym("(");
                 Expr e = expr();
                 expectSym(")");
-                return new Func("abs", e, null);
+                return new Func(name, e, null);
             }
             case "pylog": {
                 expectSym("(");
