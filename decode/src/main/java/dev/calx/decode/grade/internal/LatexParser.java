@@ -14,9 +14,9 @@ import java.util.Set;
 /**
  * A recursive-descent parser for the LaTeX (and plain-text) math that answers are written in:
  * numbers, single-letter variables (with subscripts), + - * / ^, \cdot, \times, \div,
- * \frac (also \frac12), \sqrt and \sqrt[n], \pi, |x|, n!, \lfloor x \rfloor and \lceil x \rceil, the
- * elementary functions, implicit
- * multiplication ("2x", "3\sqrt{2}", "(a+1)(b+2)") and mixed numbers ("1\frac{4}{5}").
+ * \frac (also \frac12), \sqrt and \sqrt[n], \pi, |x|, n!, \lfloor x \rfloor and \lceil x \rceil,
+ * the elementary functions, implicit multiplication ("2x", "3\sqrt{2}", "(a+1)(b+2)") and mixed
+ * numbers ("1\frac{4}{5}").
  * Anything else (\pm, \cup, \infty, words) is a {@link ParseException}: such answers are
  * compared as strings or structures, not as expressions.
  */
