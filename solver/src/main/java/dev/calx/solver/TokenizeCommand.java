@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Encode TEXT to token ids (space-separated), decode ids with --decode, or"
-                + " encode JSON lines {\"text\": ...} from stdin to {\"ids\": [...]} lines with --jsonl.")
+                + " encode JSON lines {\"text\": ...} from stdin to {\"ids\": [...]} lines with --jsonl"
+                + " (with --decode too: {\"ids\": [...]} lines to {\"text\": ...} lines).")
 public final class TokenizeCommand implements Callable<Integer> {
     /** Creates the command; picocli fills in its options. */
     public TokenizeCommand() { }
@@ -46,7 +47,8 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--decode", description = "Decode the ids given as arguments (spaces or commas between them).")
     boolean decode;
 
-    @Option(names = "--jsonl", description = "Read {\"text\": ...} lines from stdin, write {\"ids\": [...]} lines.")
+    @Option(names = "--jsonl", description = "Read {\"text\": ...} lines from stdin, write {\"ids\": [...]} lines"
+            + " (with --decode: read {\"ids\": [...]} lines, write {\"text\": ...} lines).")
     boolean jsonl;
 
     @Parameters(paramLabel = "TEXT", arity = "0..*",
@@ -59,13 +61,16 @@ public final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (decode && jsonl) throw new IllegalArgumentException("--decode and --jsonl exclude each other");
+        if (jsonl && !args.isEmpty()) {
+            throw new IllegalArgumentException("--jsonl reads stdin; found arguments too: " + String.join(" ", args));
+        }
+        if (jsonl && decode && bos) throw new IllegalArgumentException("--bos is for encoding; --decode --jsonl takes ids as given");
         SentencePieceTokenizer t = Tokenizers.load(tokenizer);
         Writer w = out != null ? out
                 : new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
         try {
             if (jsonl) {
-                encodeLines(t, w);
+                eachLine(decode ? (node, lineNo) -> decodeLine(t, node, lineNo, w) : (node, lineNo) -> encodeLine(t, node, lineNo, w));
             } else if (decode) {
                 if (args.isEmpty()) throw new IllegalArgumentException("--decode: no ids given (as arguments: --decode 1 2 3)");
                 w.write(t.decode(parseIds(args)));
@@ -81,7 +86,13 @@ public final class TokenizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void encodeLines(SentencePieceTokenizer t, Writer w) throws IOException {
+    /** What one JSON line of stdin becomes. */
+    private interface LineAction {
+        void apply(JsonNode node, long lineNo) throws IOException;
+    }
+
+    /** Reads stdin as UTF-8 JSON lines (blank lines skipped) and hands each parsed line to action. */
+    private void eachLine(LineAction action) throws IOException {
         Utf8Lines r = new Utf8Lines(in != null ? in : System.in, "stdin");
         while (true) {
             String line;
@@ -100,21 +111,54 @@ public final class TokenizeCommand implements Callable<Integer> {
                 String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
                 throw new IllegalArgumentException("stdin line " + lineNo + ": not JSON: " + why);
             }
-            JsonNode text = node == null ? null : node.get("text");
-            if (text == null || !text.isTextual()) {
-                throw new IllegalArgumentException("stdin line " + lineNo + ": expected {\"text\": \"...\"}, found "
-                        + (line.length() > 80 ? line.substring(0, 80) + "..." : line));
-            }
-            int[] ids;
-            try {
-                ids = t.encode(text.asText(), bos);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("stdin line " + lineNo + ": " + e.getMessage(), e);
-            }
-            w.write("{\"ids\":[");
-            writeIds(ids, w, ",");
-            w.write("]}\n");
+            action.apply(node, lineNo);
         }
+    }
+
+    private static String shown(JsonNode node) {
+        String s = String.valueOf(node);
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    private void encodeLine(SentencePieceTokenizer t, JsonNode node, long lineNo, Writer w) throws IOException {
+        JsonNode text = node == null ? null : node.get("text");
+        if (text == null || !text.isTextual()) {
+            throw new IllegalArgumentException("stdin line " + lineNo + ": expected {\"text\": \"...\"}, found " + shown(node));
+        }
+        int[] ids;
+        try {
+            ids = t.encode(text.asText(), bos);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stdin line " + lineNo + ": " + e.getMessage(), e);
+        }
+        w.write("{\"ids\":[");
+        writeIds(ids, w, ",");
+        w.write("]}\n");
+    }
+
+    /** {"ids": [...]} to {"text": ...}: the ids are checked before anything of the line is written. */
+    private void decodeLine(SentencePieceTokenizer t, JsonNode node, long lineNo, Writer w) throws IOException {
+        JsonNode ids = node == null ? null : node.get("ids");
+        if (ids == null || !ids.isArray()) {
+            throw new IllegalArgumentException("stdin line " + lineNo + ": expected {\"ids\": [...]}, found " + shown(node));
+        }
+        int[] a = new int[ids.size()];
+        for (int i = 0; i < a.length; i++) {
+            JsonNode v = ids.get(i);
+            if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+                throw new IllegalArgumentException("stdin line " + lineNo + ": ids[" + i + "] = " + v + " is not a token id");
+            }
+            a[i] = v.intValue();
+        }
+        String text;
+        try {
+            text = t.decode(a);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stdin line " + lineNo + ": " + e.getMessage(), e);
+        }
+        w.write("{\"text\":");
+        w.write(JSON.writeValueAsString(text));
+        w.write("}\n");
     }
 
     private static void writeIds(int[] ids, Writer w, String sep) throws IOException {

@@ -64,6 +64,39 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void decodesJsonLinesFromStdin() {
+        // Texts from python3-sentencepiece's decode on the same tokenizer.model: BOS dropped, the leading
+        // space of the first piece dropped, byte-fallback pieces 243 162 155 131 reassembled into one emoji,
+        // a lone continuation byte (131) as U+FFFD, and a control character (id 14, <0x0B>) kept.
+        String in = "{\"ids\": [1, 306, 4658, 278, 6593, 243, 162, 155, 131]}\n\n{\"ids\": []}\n{\"ids\": [131, 14]}\n";
+        String[] r = run(in, "--tokenizer", model().toString(), "--decode", "--jsonl");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("{\"text\":\"I believe the meaning\uD83D\uDE00\"}\n{\"text\":\"\"}\n{\"text\":\"\uFFFD\\u000B\"}\n", r[1]);
+    }
+
+    @Test
+    void badDecodeLinesNameTheLineAndLeaveNoHalfLine() {
+        String m = model().toString();
+        String[] r = run("{\"ids\": [306]}\n{\"ids\": [306, 32000]}\n", "--tokenizer", m, "--decode", "--jsonl");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("stdin line 2: token id 32000 is outside the vocabulary of 32000 pieces"), r[2]);
+        assertEquals("{\"text\":\"I\"}\n", r[1], "line 1 whole, nothing of line 2");
+        String[] r2 = run("{\"ids\": [306, \"x\"]}\n", "--tokenizer", m, "--decode", "--jsonl");
+        assertTrue(r2[2].contains("stdin line 1: ids[1] = \"x\" is not a token id"), r2[2]);
+        String[] r3 = run("{\"ids\": [1.5]}\n", "--tokenizer", m, "--decode", "--jsonl");
+        assertTrue(r3[2].contains("stdin line 1: ids[0] = 1.5 is not a token id"), r3[2]);
+        String[] r4 = run("{\"text\": \"a\"}\n", "--tokenizer", m, "--decode", "--jsonl");
+        assertTrue(r4[2].contains("stdin line 1: expected {\"ids\": [...]}, found {\"text\":\"a\"}"), r4[2]);
+        String[] r5 = run("{\"ids\": [306]}\n", "--tokenizer", m, "--decode", "--jsonl", "--bos");
+        assertEquals("1", r5[0]);
+        assertTrue(r5[2].contains("--bos is for encoding"), r5[2]);
+        String[] r6 = run("{\"text\": \"a\"}\n", "--tokenizer", m, "--jsonl", "extra");
+        assertEquals("1", r6[0]);
+        assertTrue(r6[2].contains("--jsonl reads stdin; found arguments too: extra"), r6[2]);
+        assertEquals("", r6[1]);
+    }
+
+    @Test
     void badInputIsAnErrorNamingTheLine() {
         String[] r = run("{\"text\": \"ok\"}\n{\"txt\": 1}\n", "--tokenizer", model().toString(), "--jsonl");
         assertEquals("1", r[0]);
