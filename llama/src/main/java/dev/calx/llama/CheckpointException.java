@@ -43,8 +43,9 @@ public final class CheckpointException extends IOException {
     public static CheckpointException badJson(Path file, String what, IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             var at = j.getLocation();
+            String why = dev.calx.llama.format.StrictJson.reason(j);
             return new CheckpointException(file, what + " is not valid JSON" + (at == null ? ""
-                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": " + j.getOriginalMessage());
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": " + why);
         }
         return new CheckpointException(file, what + " cannot be read: " + e.getMessage());
     }

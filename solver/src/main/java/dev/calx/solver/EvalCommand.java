@@ -11,6 +11,7 @@ import dev.calx.decode.format.LlamaSessionFactory;
 import dev.calx.decode.format.PromptFormat;
 import dev.calx.decode.format.SolveOptions;
 import dev.calx.decode.grade.MathGrader;
+import dev.calx.llama.format.StrictJson;
 import dev.calx.llama.format.TempFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +40,7 @@ public final class EvalCommand implements Callable<Integer> {
     /** Creates the command; picocli fills in its options. */
     public EvalCommand() { }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
 
     @Mixin
     SolveCommand.Decoding decoding;
@@ -220,7 +221,7 @@ public final class EvalCommand implements Callable<Integer> {
             try {
                 before = JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), new TypeReference<LinkedHashMap<String, String>>() { });
             } catch (IOException e) {
-                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? StrictJson.reason(j) : e.getMessage();
                 throw new IOException(file + ": not an options record of calx eval: " + why, e);
             }
             List<String> diff = new ArrayList<>();

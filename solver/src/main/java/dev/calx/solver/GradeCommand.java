@@ -9,6 +9,7 @@ import dev.calx.decode.eval.Utf8Lines;
 import dev.calx.decode.grade.AnswerExtractor;
 import dev.calx.decode.grade.AnswerNormalizer;
 import dev.calx.decode.grade.MathGrader;
+import dev.calx.llama.format.StrictJson;
 import dev.calx.llama.format.TempFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,7 @@ public final class GradeCommand implements Callable<Integer> {
     /** Creates the command; picocli fills in its options. */
     public GradeCommand() { }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
     static final String[] PREDICTION_FIELDS = {"prediction", "pred", "model_output", "output", "completion", "response",
             "generation", "debug_result"};
     static final String[] REFERENCE_FIELDS = {"reference", "answer", "gt", "ground_truth.answer", "Answer", "target", "solution"};
@@ -76,7 +77,7 @@ public final class GradeCommand implements Callable<Integer> {
                 try {
                     row = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    throw new IOException(data + ":" + lineNo + ": not valid JSON: " + e.getOriginalMessage());
+                    throw new IOException(data + ":" + lineNo + ": not valid JSON: " + StrictJson.reason(e));
                 }
                 if (!row.isObject()) throw new IOException(data + ":" + lineNo + ": expected a JSON object, found " + row.getNodeType());
                 String prediction = field(row, predictionField, PREDICTION_FIELDS, "prediction", lineNo, new String[1]);

@@ -8,6 +8,7 @@ import dev.calx.interpreter.CellResult;
 import dev.calx.interpreter.InterpreterOptions;
 import dev.calx.interpreter.PythonInterpreter;
 import dev.calx.interpreter.PythonSession;
+import dev.calx.llama.format.StrictJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +35,7 @@ import java.util.concurrent.Callable;
 @Command(name = "python", mixinStandardHelpOptions = true,
         description = "Run Python cells in the sandboxed GraalPy interpreter (JSON lines on stdin, or a REPL on a terminal).")
 final class PythonCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
 
     @Option(names = "--timeout", defaultValue = "10", description = "Wall-clock limit per cell in seconds (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;

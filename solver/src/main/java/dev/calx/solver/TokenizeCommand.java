@@ -3,6 +3,7 @@ package dev.calx.solver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calx.decode.eval.Utf8Lines;
+import dev.calx.llama.format.StrictJson;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     /** Creates the command; picocli fills in its options. */
     public TokenizeCommand() { }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
 
     @Option(names = "--tokenizer", required = true, paramLabel = "PATH",
             description = "tokenizer.model, tokenizer.json, tokenizer.bin, or a directory holding one.")
@@ -108,7 +109,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             try {
                 node = JSON.readTree(line);
             } catch (IOException e) {
-                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? StrictJson.reason(j) : e.getMessage();
                 throw new IllegalArgumentException("stdin line " + lineNo + ": not JSON: " + why);
             }
             action.apply(node, lineNo);

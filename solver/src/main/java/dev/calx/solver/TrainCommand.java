@@ -2,6 +2,7 @@ package dev.calx.solver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.llama.format.StrictJson;
 import dev.calx.trainer.InvalidSettingException;
 import dev.calx.trainer.TrainConfig;
 import dev.calx.trainer.TrainRun;
@@ -112,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Parses the config file into options placed before the command line's own (which therefore win) and runs again. */
     static int rerunWithConfig(CommandSpec spec, Path config) throws Exception {
         String name = config.getFileName().toString();
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = StrictJson.mapper();
         JsonNode n;
         if (name.endsWith(".yaml") || name.endsWith(".yml")) {
             Object y;
@@ -131,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
             try {
                 n = mapper.readTree(Files.readString(config));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException(config + ": not valid JSON: " + e.getOriginalMessage());
+                throw new IllegalArgumentException(config + ": not valid JSON: " + StrictJson.reason(e));
             }
             if (n == null || !n.isObject()) throw new IllegalArgumentException(config + ": expected a JSON object of option names to values");
         }

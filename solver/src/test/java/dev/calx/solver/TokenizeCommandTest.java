@@ -112,6 +112,11 @@ class TokenizeCommandTest {
         assertTrue(r4[2].contains("stdin line 2: not JSON: "), r4[2]);
         assertTrue(r4[2].lines().count() == 1 && !r4[2].contains("[Source:"), "one line, no parser location dump: " + r4[2]);
         String[] r3 = run("", "--tokenizer", "/nonexistent/tok.model", "x");
+        // two objects on one line: the second text was dropped without a word
+        String[] r6 = run("{\"text\": \"a\"}\n{\"text\": \"b\"} {\"text\": \"c\"}\n", "--tokenizer", model().toString(), "--jsonl");
+        assertEquals("1", r6[0]);
+        assertTrue(r6[2].contains("stdin line 2: not JSON: text after the end of the JSON value"), r6[2]);
+        assertEquals("{\"ids\":[263]}\n", r6[1].replace("\r\n", "\n"));
         assertTrue(r3[2].contains("/nonexistent/tok.model"), r3[2]);
     }
 

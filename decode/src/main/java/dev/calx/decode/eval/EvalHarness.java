@@ -12,6 +12,7 @@ import dev.calx.decode.generate.StepBatcher;
 import dev.calx.decode.generate.WallClockSplit;
 import dev.calx.decode.grade.MathGrader;
 import dev.calx.llama.InferenceSession;
+import dev.calx.llama.format.StrictJson;
 import dev.calx.llama.format.TempFiles;
 import dev.calx.llama.tokenizer.Tokenizer;
 
@@ -49,7 +50,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * who shares its step, greedy results are the same for every concurrency.
  */
 public final class EvalHarness {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
 
     /**
      * How to run: the format and limits, how many problems at once (the batch size), the grader, whether to keep transcripts.

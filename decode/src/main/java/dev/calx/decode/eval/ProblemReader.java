@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.calx.llama.format.StrictJson;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ import java.util.List;
  * paths. Errors name the file and line.
  */
 public final class ProblemReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
     private static final String[] QUESTION_FIELDS = {"question", "problem", "instruction", "query", "input"};
     private static final String[] ANSWER_FIELDS = {"answer", "Answer", "ground_truth.answer", "gt", "target", "solution", "output"};
     private static final String[] ID_FIELDS = {"id", "idx", "unique_id", "ID", "task_id"};
@@ -56,7 +58,7 @@ public final class ProblemReader {
                 try {
                     row = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    throw new IOException(file + ":" + n + ": not valid JSON: " + e.getOriginalMessage());
+                    throw new IOException(file + ":" + n + ": not valid JSON: " + StrictJson.reason(e));
                 }
                 if (!row.isObject()) throw new IOException(file + ":" + n + ": expected a JSON object, found " + row.getNodeType());
                 out.add(problem(row, file, n));

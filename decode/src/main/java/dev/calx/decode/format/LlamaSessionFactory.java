@@ -4,13 +4,13 @@ import dev.calx.decode.generate.BatchStep;
 import dev.calx.llama.InferenceSession;
 import dev.calx.llama.LlamaBatch;
 import dev.calx.llama.LlamaModel;
+import dev.calx.llama.format.StrictJson;
 import dev.calx.llama.tokenizer.GgufTokenizer;
 import dev.calx.llama.tokenizer.Llama2cTokenizer;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
 import dev.calx.llama.tokenizer.Tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +95,7 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
      * fine-tunes ship it: the tokens are appended in id order, and their ids must come out as listed.
      */
     static SentencePieceTokenizer withAddedTokens(SentencePieceTokenizer t, Path file) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode root = StrictJson.mapper().readTree(file.toFile());
         if (!root.isObject()) throw new IOException(file + ": expected a JSON object of token -> id");
         java.util.TreeMap<Integer, String> byId = new java.util.TreeMap<>();
         for (var it = root.fields(); it.hasNext(); ) {

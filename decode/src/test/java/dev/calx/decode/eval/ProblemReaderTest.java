@@ -73,6 +73,10 @@ class ProblemReaderTest {
         Files.write(f, List.of("{\"q\":1", "{}"));
         var bad = assertThrows(IOException.class, () -> new ProblemReader(null, null).read(f));
         assertTrue(bad.getMessage().contains("x.jsonl:1") && bad.getMessage().contains("not valid JSON"), bad.getMessage());
+        // two objects on one line were read as the first, and the second problem was never solved
+        Files.write(f, List.of("{\"question\":\"Q1\",\"answer\":1}", "{\"question\":\"Q2\",\"answer\":2} {\"question\":\"Q3\",\"answer\":3}"));
+        var two = assertThrows(IOException.class, () -> new ProblemReader(null, null).read(f));
+        assertEquals(f + ":2: not valid JSON: text after the end of the JSON value", two.getMessage());
     }
 
     @Test

@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * are permuted into HF's order on write (see {@link RopePermutation}).
  */
 public final class HfCheckpoint {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = StrictJson.mapper();
     /** The {@link LlamaModel#metadata()} key of the raw config.json text of a loaded HF model. */
     public static final String CONFIG_TEXT = "hf.config.json";
     static final String INDEX = "model.safetensors.index.json", SINGLE = "model.safetensors";
@@ -71,10 +71,19 @@ public final class HfCheckpoint {
     }
 
     static LlamaConfig parseConfig(Path cfg) throws IOException {
+        return parseConfig(cfg, configText(cfg));
+    }
+
+    /** config.json's text, which must be valid UTF-8. */
+    static String configText(Path cfg) throws CheckpointException {
         if (!Files.exists(cfg)) throw new CheckpointException(cfg, "missing config.json");
+        return StrictUtf8.read(cfg, "the model config");
+    }
+
+    static LlamaConfig parseConfig(Path cfg, String text) throws IOException {
         JsonNode n;
         try {
-            n = JSON.readTree(cfg.toFile());
+            n = JSON.readTree(StrictUtf8.withoutBom(text));
         } catch (IOException e) {
             throw CheckpointException.badJson(cfg, "the model config", e);
         }
@@ -149,7 +158,8 @@ public final class HfCheckpoint {
         if (Files.exists(index)) {
             JsonNode wm;
             try {
-                wm = JSON.readTree(index.toFile()).get("weight_map");
+                JsonNode root = JSON.readTree(StrictUtf8.withoutBom(StrictUtf8.read(index, "the index")));
+                wm = root == null ? null : root.get("weight_map");
             } catch (IOException e) {
                 throw CheckpointException.badJson(index, "the index", e);
             }
@@ -203,7 +213,8 @@ public final class HfCheckpoint {
      */
     public static LlamaModel read(Path path) throws IOException {
         Path dir = dirOf(path);
-        LlamaConfig c = parseConfig(dir.resolve("config.json"));
+        String configText = configText(dir.resolve("config.json"));
+        LlamaConfig c = parseConfig(dir.resolve("config.json"), configText);
         Arena arena = Arena.ofShared();
         try {
             Map<String, Path> wm = weightMap(dir);
@@ -267,7 +278,7 @@ public final class HfCheckpoint {
                 }
             }, DType.F32);
             Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put(CONFIG_TEXT, Files.readString(dir.resolve("config.json")));
+            meta.put(CONFIG_TEXT, configText);
             Safetensors.File first = files.values().iterator().next();
             meta.put("hf.safetensors.metadata", first.metadata());
             meta.put("hf.sharded", wm.size() > 1 || !wm.containsKey("*"));

@@ -7,6 +7,7 @@ import dev.calx.tensor.DType;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import java.util.Map;
  * tooling round-trip byte for byte.
  */
 public final class Safetensors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Refuses text after the header's object (trailing spaces, the writers' padding, are fine). */
+    private static final ObjectMapper JSON = StrictJson.mapper();
     private static final long MAX_HEADER = 100L << 20;
 
     private Safetensors() {}
@@ -110,7 +112,8 @@ public final class Safetensors {
         if (n <= 1 || n > MAX_HEADER) {
             throw new CheckpointException(f.path(), "safetensors header length " + n + " is not plausible (not a safetensors file?)");
         }
-        String text = f.utf8(8, (int) n, "safetensors header of " + n + " bytes");
+        String text = StrictUtf8.decode(f.path(), "the safetensors header",
+                f.slice(8, (int) n, "safetensors header of " + n + " bytes").toArray(ValueLayout.JAVA_BYTE), 8);
         JsonNode root;
         try {
             root = JSON.readTree(text);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.calx.llama.format.StrictJson;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,7 @@ import java.util.Map;
  * written merges are ordered by score, read pieces get score = -rank.
  */
 public final class HfTokenizerJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
 
     private HfTokenizerJson() {
     }
@@ -56,7 +58,7 @@ public final class HfTokenizerJson {
         try {
             root = JSON.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new IOException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(source + ": not valid JSON: " + StrictJson.reason(e), e);
         }
         if (root == null || !root.isObject()) throw bad(source, "", "a JSON object", String.valueOf(root));
         JsonNode model = root.path("model");

@@ -142,6 +142,74 @@ class CorruptFileTest {
         assertFalse(m.contains("REDACTED"), m);
     }
 
+    /**
+     * Malformed UTF-8 in a JSON part: found by a random-corruption probe (session 26), where a
+     * flipped byte in config.json ended in a bare MalformedInputException naming no file.
+     */
+    @Test
+    void malformedUtf8InTheJsonPartsNamesFileAndByte() throws IOException {
+        Path d = copy("a_hf_f32");
+        Path cfg = d.resolve("config.json");
+        byte[] c = Files.readAllBytes(cfg);
+        int at = new String(c, StandardCharsets.UTF_8).indexOf("LlamaForCausalLM") + 1;
+        // an overlong encoding of NUL inside a string, which the JSON parser reading the bytes
+        // itself let through before the raw text was read again (MalformedInputException)
+        byte[] bad = c.clone();
+        bad[at] = (byte) 0xC0;
+        bad[at + 1] = (byte) 0x80;
+        Files.write(cfg, bad);
+        fails(d, "config.json: the model config is not valid UTF-8 (byte 0xC0 at byte " + at + " of the file)");
+        // an encoded surrogate, likewise
+        bad = c.clone();
+        bad[at] = (byte) 0xED;
+        bad[at + 1] = (byte) 0xA0;
+        bad[at + 2] = (byte) 0x80;
+        Files.write(cfg, bad);
+        fails(d, "config.json: the model config is not valid UTF-8 (byte 0xED at byte " + at + " of the file)");
+        // a stray byte after the object, which the parser never looked at
+        bad = Arrays.copyOf(c, c.length + 1);
+        bad[c.length] = (byte) 0xFF;
+        Files.write(cfg, bad);
+        fails(d, "config.json: the model config is not valid UTF-8 (byte 0xFF at byte " + c.length + " of the file)");
+        // valid text after the object: Python's json.load says "Extra data", and so do we
+        Files.write(cfg, (new String(c, StandardCharsets.UTF_8) + "{\"hidden_size\": 8}\n").getBytes(StandardCharsets.UTF_8));
+        fails(d, "config.json: the model config is not valid JSON (line ", "text after the end of the JSON value");
+        // a byte order mark is skipped, as before, and the text is kept as it was
+        byte[] bom = new byte[c.length + 3];
+        bom[0] = (byte) 0xEF;
+        bom[1] = (byte) 0xBB;
+        bom[2] = (byte) 0xBF;
+        System.arraycopy(c, 0, bom, 3, c.length);
+        Files.write(cfg, bom);
+        try (LlamaModel m = LlamaModel.load(d)) {
+            assertTrue(((String) m.metadata().get(HfCheckpoint.CONFIG_TEXT)).startsWith("\uFEFF{"));
+        }
+        Files.write(cfg, c);
+
+        Path st = d.resolve("model.safetensors");
+        byte[] s = Files.readAllBytes(st);
+        int name = new String(s, 0, 200, StandardCharsets.ISO_8859_1).indexOf("model.") + 2;
+        s[name] = (byte) 0xFF;
+        Files.write(st, s);
+        fails(st, "model.safetensors: the safetensors header is not valid UTF-8 (byte 0xFF at byte " + name + " of the file)");
+        s[name] = (byte) 'o';
+        // a second value after the header's object, inside the header's declared length
+        long n = ByteBuffer.wrap(s, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        byte[] header = (new String(s, 8, (int) n, StandardCharsets.UTF_8).stripTrailing() + " []").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer two = ByteBuffer.allocate(8 + header.length + s.length - 8 - (int) n).order(ByteOrder.LITTLE_ENDIAN);
+        two.putLong(header.length).put(header).put(s, 8 + (int) n, s.length - 8 - (int) n);
+        Files.write(st, two.array());
+        fails(st, "model.safetensors: the safetensors header is not valid JSON", "text after the end of the JSON value");
+
+        Path sh = copy("b_hf_bf16_sharded");
+        Path index = sh.resolve("model.safetensors.index.json");
+        byte[] ix = Files.readAllBytes(index);
+        int w = new String(ix, StandardCharsets.UTF_8).indexOf("weight_map") + 3;
+        ix[w] = (byte) 0x80;
+        Files.write(index, ix);
+        fails(sh, "model.safetensors.index.json: the index is not valid UTF-8 (byte 0x80 at byte " + w + " of the file)");
+    }
+
     @Test
     void missingShardIsNamed() throws IOException {
         Path d = copy("b_hf_bf16_sharded");

@@ -97,6 +97,15 @@ class HfTokenizerJsonTest {
         assertTrue(e2.getMessage().contains("model.merges[0]"), e2.getMessage());
     }
 
+    /** Text after the root object was ignored, so a file that two writers appended to loaded as the first. */
+    @Test
+    void textAfterTheRootObjectIsAnError() {
+        String json = "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}}\n{\"model\": {}}\n";
+        IOException e = assertThrows(IOException.class, () -> HfTokenizerJson.parse("t.json",
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+        assertEquals("t.json: not valid JSON: text after the end of the JSON value", e.getMessage());
+    }
+
     @Test
     void metaspacePreTokenizerIsTheSameAsPrependAndReplace(@TempDir Path dir) throws IOException {
         String base = HfTokenizerJson.serialize(pythonWrittenJson());

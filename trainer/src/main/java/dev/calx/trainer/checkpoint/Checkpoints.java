@@ -1,6 +1,7 @@
 package dev.calx.trainer.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.llama.format.StrictJson;
 import dev.calx.tensor.Tensor;
 import dev.calx.trainer.io.AtomicFiles;
 import dev.calx.trainer.optim.AdamW;
@@ -32,7 +33,7 @@ public final class Checkpoints {
     public static final String STATE = "trainer_state.json";
     /** File name of AdamW's moments in a checkpoint (F32 safetensors, step count in the metadata). */
     public static final String OPTIMIZER = "optimizer.safetensors";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
     /** Name prefix (then the step) of a checkpoint renamed aside while a new one of its step moves in. */
     private static final String ASIDE_PREFIX = ".old-checkpoint-";
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.calx.decode.eval.Utf8Lines;
+import dev.calx.llama.format.StrictJson;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,8 +17,7 @@ import java.util.List;
  * with the file and line. Field accessors name the field, the expected type and what was found.
  */
 public final class Jsonl {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = StrictJson.mapper();
 
     private Jsonl() { }
 
@@ -102,7 +102,7 @@ public final class Jsonl {
                 try {
                     n = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    throw new DataFormatException(name, no, "bad JSON: " + e.getOriginalMessage());
+                    throw new DataFormatException(name, no, "bad JSON: " + StrictJson.reason(e));
                 }
                 if (n == null || !n.isObject()) {
                     throw new DataFormatException(name, no, "expected a JSON object but found " + (n == null ? "nothing" : kind(n)));

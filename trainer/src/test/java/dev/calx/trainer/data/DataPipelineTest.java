@@ -52,9 +52,13 @@ class DataPipelineTest {
 
     static Sample sample(DataFormat f, String json, Tokenizer tok) throws Exception {
         Path file = Files.createTempFile("calx-data", ".jsonl");
-        Files.writeString(file, json + "\n");
-        Example ex = f.read(Jsonl.read(file).getFirst());
-        return new SpanTokenizer(tok, 4096).tokenize("t", f.render(ex));
+        try {
+            Files.writeString(file, json + "\n");
+            Example ex = f.read(Jsonl.read(file).getFirst());
+            return new SpanTokenizer(tok, 4096).tokenize("t", f.render(ex));
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test
@@ -114,6 +118,8 @@ class DataPipelineTest {
                 new Case(DataFormat.ALPACA, "{\"instruction\": \"q\"}", ":2: missing field \"output\""),
                 new Case(DataFormat.ALPACA, "{\"instruction\": [1], \"output\": \"a\"}", ":2: field \"instruction\" should be a string but is array"),
                 new Case(DataFormat.ALPACA, "{\"instruction\": \"q\", ", ":2: bad JSON"),
+                new Case(DataFormat.ALPACA, "{\"instruction\": \"q\", \"output\": \"a\"} {\"instruction\": \"r\", \"output\": \"b\"}",
+                        ":2: bad JSON: text after the end of the JSON value"),
                 new Case(DataFormat.ALPACA, "[1, 2]", ":2: expected a JSON object but found array"),
                 new Case(DataFormat.TORA, "{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}]}", ":2: no assistant message"),
                 new Case(DataFormat.TORA, "{\"messages\": [{\"role\": \"user\", \"content\": 5}, {\"role\": \"assistant\", \"content\": \"a\"}]}", ":2: messages[0].content should be a string but is number"),
