@@ -28,9 +28,11 @@ final class JmhFixture {
         if (json == null) {
             Path dir = Files.createTempDirectory("calx-jmh-fixture");
             Path f = dir.resolve("FixtureGemmBenchmark.json");
+            // deleted in the reverse order of registration: the files, then the directory
+            // (registered last, it was deleted first, while it still held them, and stayed)
+            dir.toFile().deleteOnExit();
             f.toFile().deleteOnExit();
             dir.resolve("FixtureGemmBenchmark.log").toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             Options o = new OptionsBuilder()
                     .include(FixtureGemmBenchmark.class.getName() + ".gemm")
                     .forks(0)
