@@ -12,6 +12,7 @@ import dev.calx.decode.format.PromptFormat;
 import dev.calx.decode.format.SolveOptions;
 import dev.calx.decode.grade.MathGrader;
 import dev.calx.llama.format.StrictJson;
+import dev.calx.llama.format.StrictUtf8;
 import dev.calx.llama.format.TempFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -218,8 +219,9 @@ public final class EvalCommand implements Callable<Integer> {
         boolean hasRecords = Files.isRegularFile(out) && Files.size(out) > 0;
         if (hasRecords && Files.isRegularFile(file)) {
             Map<String, String> before;
+            String text = StrictUtf8.withoutBom(StrictUtf8.read(file, "the options record of calx eval"));
             try {
-                before = JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), new TypeReference<LinkedHashMap<String, String>>() { });
+                before = JSON.readValue(text, new TypeReference<LinkedHashMap<String, String>>() { });
             } catch (IOException e) {
                 String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? StrictJson.reason(j) : e.getMessage();
                 throw new IOException(file + ": not an options record of calx eval: " + why, e);

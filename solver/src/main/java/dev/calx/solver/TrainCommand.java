@@ -3,6 +3,7 @@ package dev.calx.solver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calx.llama.format.StrictJson;
+import dev.calx.llama.format.StrictUtf8;
 import dev.calx.trainer.InvalidSettingException;
 import dev.calx.trainer.TrainConfig;
 import dev.calx.trainer.TrainRun;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -114,11 +114,12 @@ public final class TrainCommand implements Callable<Integer> {
     static int rerunWithConfig(CommandSpec spec, Path config) throws Exception {
         String name = config.getFileName().toString();
         ObjectMapper mapper = StrictJson.mapper();
+        String text = StrictUtf8.withoutBom(StrictUtf8.read(config, "the config"));
         JsonNode n;
         if (name.endsWith(".yaml") || name.endsWith(".yml")) {
             Object y;
             try {
-                y = new org.yaml.snakeyaml.Yaml().load(Files.readString(config));
+                y = new org.yaml.snakeyaml.Yaml().load(text);
             } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
                 var mark = e.getProblemMark();
                 throw new IllegalArgumentException(config + ": not valid YAML" + (mark == null ? "" : " (line " + (mark.getLine() + 1)
@@ -130,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
             n = mapper.valueToTree(y);
         } else {
             try {
-                n = mapper.readTree(Files.readString(config));
+                n = mapper.readTree(text);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalArgumentException(config + ": not valid JSON: " + StrictJson.reason(e));
             }

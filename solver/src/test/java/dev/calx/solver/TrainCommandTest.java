@@ -92,6 +92,12 @@ class TrainCommandTest {
             assertTrue(std.err().startsWith("calx: " + f + ": " + b[2]), std.err());
         }
 
+        // Files.readString's MalformedInputException said "Input length = 1" and named no file
+        Path latin1 = Files.write(dir.resolve("latin1.yaml"), "lr: 1e-5 # r\u00e9glage\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        std.reset();
+        assertEquals(1, Main.run("train", "--config", latin1.toString()));
+        assertTrue(std.err().startsWith("calx: " + latin1 + ": the config is not valid UTF-8 (byte 0xE9 at byte 12 of the file)"), std.err());
+
         Path noBase = Files.writeString(dir.resolve("nobase.json"), "{\"epochs\": 1}");
         std.reset();
         assertEquals(2, Main.run("train", "--config", noBase.toString()));

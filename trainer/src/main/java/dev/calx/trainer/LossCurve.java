@@ -2,6 +2,8 @@ package dev.calx.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calx.decode.eval.Utf8Lines;
+import dev.calx.llama.format.StrictJson;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
@@ -20,15 +22,27 @@ import java.util.List;
 final class LossCurve {
     private LossCurve() { }
 
+    /**
+     * Draws the curve.
+     *
+     * @param png     the picture to write
+     * @param metrics the metrics log (nothing is drawn when it does not exist or has no rows)
+     * @throws IOException when the log holds a row before its last that is not JSON with a
+     *                     numeric step and loss (the message names the file and line), or the
+     *                     picture cannot be written
+     */
     static void write(Path png, Path metrics) throws IOException {
         if (!Files.exists(metrics)) return;
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = StrictJson.mapper();
         List<double[]> train = new ArrayList<>(), val = new ArrayList<>();
-        for (String line : Files.readAllLines(metrics)) {
-            if (line.isBlank()) continue;
-            JsonNode n = json.readTree(line);
+        // a row without its numbers is an error naming the file and line (a torn last row is skipped)
+        for (JsonNode n : Utf8Lines.readLog(metrics, "a metrics row", line -> {
+            JsonNode r = json.readTree(line);
+            if (r == null || !r.path("step").isNumber() || !r.path("loss").isNumber()) throw new IOException("no numeric \"step\" and \"loss\"");
+            return r;
+        }).values()) {
             train.add(new double[]{n.get("step").asDouble(), n.get("loss").asDouble()});
-            if (n.has("val_loss")) val.add(new double[]{n.get("step").asDouble(), n.get("val_loss").asDouble()});
+            if (n.path("val_loss").isNumber()) val.add(new double[]{n.get("step").asDouble(), n.get("val_loss").asDouble()});
         }
         if (train.isEmpty()) return;
         int w = 800, h = 400, pad = 40;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calx.decode.eval.OutputLock;
+import dev.calx.llama.format.StrictJson;
+import dev.calx.tensor.Tensor;
 import dev.calx.trainer.checkpoint.Checkpoints;
 import dev.calx.trainer.checkpoint.TrainerState;
 import dev.calx.trainer.data.Batch;
@@ -51,7 +53,7 @@ public final class Trainer {
     private final Path out;
     private final PrintStream err;
     private final int padId;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = StrictJson.mapper();
     private BatchSource source;
     private GenerationEval generation;
 
@@ -172,17 +174,28 @@ public final class Trainer {
             TrainerState st = Checkpoints.readState(resume.get());
             checkCompatible(resume.get(), st, total, sched.warmupSteps());
             model.loadModelFiles(resume.get());
-            Checkpoints.restoreOptimizer(resume.get(), opt, st.step());
+            checkFinite(resume.get(), model.params());
+            Checkpoints.restoreOptimizer(resume.get(), opt, st.step(), model.params());
             step = st.step();
             epoch = st.epoch();
             batchInEpoch = st.batchInEpoch();
             tokensSeen = st.tokensSeen();
             trimMetrics(step);
             err.println("calx train: resuming from " + resume.get() + " at step " + step + " (epoch " + epoch + ", batch " + batchInEpoch + ")");
+        } else if (Files.exists(out.resolve(METRICS))) {
+            // rows of a run that left no checkpoint: this run's rows were appended after them, and
+            // the loss curve drew both runs' steps 1, 2, ... as one
+            Files.delete(out.resolve(METRICS));
+            err.println("calx train: " + out + " holds no checkpoint: starting at step 0, without the metrics of the run before");
         }
         printMemoryEstimate();
         List<double[]> losses = new ArrayList<>();
         List<Batch> plan = batches.epoch(epoch);
+        if (batchInEpoch > plan.size()) {
+            // the loop would take it for the end of the epoch and go on from the next one
+            throw new IOException(resume.orElseThrow().resolve(Checkpoints.STATE) + ": batchInEpoch " + batchInEpoch
+                    + " is past the " + plan.size() + " batches of epoch " + epoch);
+        }
         Path last = resume.orElse(null);
         long t0 = System.nanoTime(), tokensAtStart = tokensSeen, stepAtStart = step;
         double loss = Double.NaN;
@@ -241,7 +254,12 @@ public final class Trainer {
             }
         }
         if (cfg.logEvery() > 0) err.println();
-        LossCurve.write(out.resolve("loss.png"), out.resolve(METRICS));
+        try {
+            LossCurve.write(out.resolve("loss.png"), out.resolve(METRICS));
+        } catch (IOException e) {
+            // the run is done and its checkpoint written: a damaged log costs the picture, not the run
+            err.println("calx train: loss.png not drawn: " + e.getMessage());
+        }
         return new Result(losses, step, last, true);
     }
 
@@ -289,6 +307,24 @@ public final class Trainer {
         }
         opt.update(params, lr);
         return new StepResult(loss, norm, count);
+    }
+
+    /**
+     * Refuses resumed weights that are NaN or infinite: a run stops at a NaN loss before it
+     * writes a checkpoint, so such weights come from a damaged file, and training on from them
+     * would report a diverged loss and name this very checkpoint as the last good one.
+     */
+    private static void checkFinite(Path dir, List<Param> params) throws IOException {
+        for (Param p : params) {
+            Tensor v = p.value();
+            float[] d = v.data();
+            for (int i = 0, o = v.offset(), n = v.size(); i < n; i++) {
+                if (!Float.isFinite(d[o + i])) {
+                    throw new IOException(dir + ": the model files hold " + d[o + i] + " in " + p.name() + " at element " + i
+                            + " (a corrupt checkpoint?)");
+                }
+            }
+        }
     }
 
     /**
@@ -391,8 +427,10 @@ public final class Trainer {
         Path f = out.resolve(METRICS);
         if (!Files.exists(f)) return;
         var log = dev.calx.decode.eval.Utf8Lines.readLog(f, "a metrics row", line -> {
-            JsonNode s = json.readTree(line).get("step");
+            JsonNode n = json.readTree(line);
+            JsonNode s = n == null ? null : n.get("step");
             if (s == null || !s.canConvertToLong()) throw new IOException("no whole-number \"step\"");
+            if (!n.path("loss").isNumber()) throw new IOException("no numeric \"loss\"");
             return s.asLong();
         });
         StringBuilder keep = new StringBuilder();

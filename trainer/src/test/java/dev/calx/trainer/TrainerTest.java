@@ -162,6 +162,123 @@ class TrainerTest {
         assertFalse(e.getMessage().contains("REDACTED"), e.getMessage());
     }
 
+    /** Found by ResumeCorruptionFuzzTest: each of these resumed somewhere else, diverged, or failed deep inside. */
+    @Test
+    void aDamagedCheckpointIsRefusedNamingTheFileTheFieldOrTheTensor() throws Exception {
+        Dataset train = data(40, 16, 1);
+        Path base = tmp.resolve("damaged");
+        new Trainer(cfg().withStopAfterSteps(3), new TinyLm(16, 8, 3), train, null, base, 0, quiet()).run();
+        Path ck = Checkpoints.latest(base).orElseThrow(), state = ck.resolve(Checkpoints.STATE), opt = ck.resolve(Checkpoints.OPTIMIZER);
+        String st = Files.readString(state);
+        byte[] optBytes = Files.readAllBytes(opt), model = Files.readAllBytes(ck.resolve("model.safetensors"));
+        java.util.function.Function<String, String> resume = (String want) -> {
+            var e = assertThrows(java.io.IOException.class, () -> new Trainer(cfg(), new TinyLm(16, 8, 3), train, null, base, 0, quiet()).run());
+            assertTrue(e.getMessage().startsWith(want), e.getMessage() + "\n  wanted " + want);
+            return e.getMessage();
+        };
+        // the trainer state: a missing field read as 0, a string as its number, a fraction as a step
+        Files.writeString(state, st.replaceFirst("\"epoch\" *: *[0-9]+ *,", ""));
+        resume.apply(state + ": the trainer state has no epoch");
+        Files.writeString(state, st.replaceFirst("\"beta2\" *: *([0-9.e-]+)", "\"beta2\": \"$1\""));
+        assertFalse(resume.apply(state + ": the trainer state is not valid JSON (line ").contains("CoercionConfig"));
+        Files.writeString(state, st.replaceFirst("\"batchInEpoch\" *: *[0-9]+", "\"batchInEpoch\": 1.5"));
+        resume.apply(state + ": the trainer state is not valid JSON (line ");
+        Files.writeString(state, st.replaceFirst("\"step\" *: *3", "\"step\": 2"));
+        resume.apply(state + ": the trainer state is at step 2 but its directory is checkpoint-3");
+        Files.writeString(state, st.replaceFirst("\"epoch\" *: *[0-9]+", "\"epoch\": -1"));
+        resume.apply(state + ": the trainer state has an impossible epoch -1");
+        Files.writeString(state, st.replaceFirst("\"batchInEpoch\" *: *[0-9]+", "\"batchInEpoch\": 99"));
+        resume.apply(state + ": batchInEpoch 99 is past the ");
+        // leading zero bytes made the parser guess UTF-32 and fail naming no file
+        Files.write(state, ("\0\0\0" + st).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        resume.apply(state + ": the trainer state is not valid JSON (line ");
+        Files.writeString(state, st);
+        // the optimizer's moments: NaN, a negative second moment, a missing or foreign tensor
+        Map<String, Tensor> moments = TensorFiles.read(opt);
+        moments.get("exp_avg_sq.lm_head.weight").data()[5] = -1f;
+        TensorFiles.write(opt, moments, Map.of());
+        resume.apply(opt + ": exp_avg_sq.lm_head.weight holds -1.0 at element 5 (a corrupt file?)");
+        moments.get("exp_avg_sq.lm_head.weight").data()[5] = 0f;
+        moments.get("exp_avg.model.norm.weight").data()[2] = Float.NaN;
+        TensorFiles.write(opt, moments, Map.of());
+        resume.apply(opt + ": exp_avg.model.norm.weight holds NaN at element 2");
+        moments.get("exp_avg.model.norm.weight").data()[2] = 0f;
+        Tensor norm = moments.remove("exp_avg_sq.model.norm.weight");
+        TensorFiles.write(opt, moments, Map.of());
+        resume.apply(opt + ": exp_avg_sq.model.norm.weight is missing");
+        moments.put("exp_avg_sq.model.norm.weight", norm);
+        moments.put("exp_avg.model.extra.weight", norm);
+        TensorFiles.write(opt, moments, Map.of());
+        resume.apply(opt + ": exp_avg.model.extra.weight belongs to no parameter of the model");
+        moments.remove("exp_avg.model.extra.weight");
+        moments.put("exp_avg_sq.model.norm.weight", Tensor.zeros(4, 2));
+        TensorFiles.write(opt, moments, Map.of());
+        resume.apply(opt + ": exp_avg_sq.model.norm.weight has shape [4, 2] but the parameter has [8]");
+        Files.write(opt, optBytes);
+        // NaN weights: training on reported a diverged loss and named this checkpoint the last good one
+        Map<String, Tensor> w = TensorFiles.read(ck.resolve("model.safetensors"));
+        w.get("lm_head.weight").data()[7] = Float.POSITIVE_INFINITY;
+        TensorFiles.write(ck.resolve("model.safetensors"), w, Map.of("format", "pt"));
+        resume.apply(ck + ": the model files hold Infinity in lm_head.weight at element 7 (a corrupt checkpoint?)");
+        Files.write(ck.resolve("model.safetensors"), model);
+        // undamaged again: it resumes and finishes
+        assertTrue(new Trainer(cfg(), new TinyLm(16, 8, 3), train, null, base, 0, quiet()).run().finished());
+    }
+
+    /** Damages metrics.jsonl's second row before the sixth forward. */
+    private record DamagesMetrics(TinyLm m, Path metrics) implements TrainableModel {
+        @Override public List<Param> params() { return m.params(); }
+        @Override public void zeroGrad() { m.zeroGrad(); }
+        @Override public double evalLossSum(Batch b) { return m.evalLossSum(b); }
+        @Override public void loadModelFiles(Path dir) throws java.io.IOException { m.loadModelFiles(dir); }
+        @Override public void writeModelFiles(Path dir) throws java.io.IOException { m.writeModelFiles(dir); }
+        @Override public long activationBytes(int rows, int width) { return m.activationBytes(rows, width); }
+
+        @Override
+        public double forwardBackward(Batch b, float n) {
+            if (m.calls == 5) {
+                try {
+                    List<String> rows = new ArrayList<>(Files.readAllLines(metrics));
+                    rows.set(1, "{\"step\": 2}");
+                    Files.write(metrics, rows);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return m.forwardBackward(b, n);
+        }
+    }
+
+    /** A metrics row damaged while the run went on costs the loss curve, not the finished run. */
+    @Test
+    void aDamagedMetricsRowDuringTheRunLeavesNoCurveAndSaysWhy() throws Exception {
+        Path out = tmp.resolve("curve");
+        Dataset train = data(40, 16, 1);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        TrainableModel m = new DamagesMetrics(new TinyLm(16, 8, 3), out.resolve(Trainer.METRICS));
+        assertTrue(new Trainer(cfg(), m, train, null, out, 0, new PrintStream(err, true)).run().finished());
+        assertTrue(err.toString().contains("calx train: loss.png not drawn: " + out.resolve(Trainer.METRICS)
+                + ":2: not a metrics row: no numeric \"step\" and \"loss\""), err.toString());
+        assertFalse(Files.exists(out.resolve("loss.png")));
+        // undamaged, the curve is drawn
+        Trainer.Result r = new Trainer(cfg(), new TinyLm(16, 8, 3), train, null, tmp.resolve("curve2"), 0, quiet()).run();
+        assertTrue(r.finished() && Files.size(tmp.resolve("curve2").resolve("loss.png")) > 0);
+    }
+
+    /** Rows of a run that left no checkpoint were kept, and this run's steps 1, 2, ... followed them. */
+    @Test
+    void aFreshStartDropsTheMetricsOfARunThatLeftNoCheckpoint() throws Exception {
+        Path out = tmp.resolve("fresh");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(Trainer.METRICS), "{\"step\":1,\"loss\":9.0}\n{\"step\":2,\"loss\":8.0}\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertTrue(new Trainer(cfg(), new TinyLm(16, 8, 3), data(40, 16, 1), null, out, 0, new PrintStream(err, true)).run().finished());
+        assertTrue(err.toString().contains("holds no checkpoint: starting at step 0, without the metrics of the run before"), err.toString());
+        List<String> rows = Files.readAllLines(out.resolve(Trainer.METRICS));
+        assertEquals(10, rows.size());
+        for (int i = 0; i < rows.size(); i++) assertTrue(rows.get(i).startsWith("{\"step\":" + (i + 1) + ","), rows.get(i));
+    }
+
     @Test
     void validationLossWithoutAValidationSetIsAClearError() {
         Trainer t = new Trainer(cfg(), new TinyLm(16, 8, 3), data(8, 16, 1), null, tmp, 0, quiet());
@@ -227,7 +344,7 @@ class TrainerTest {
         assertEquals(st.lastLoss(), back.lastLoss());
         assertEquals(st.tokensSeen(), back.tokensSeen());
         AdamW opt2 = new AdamW(AdamW.Config.of(0.1));
-        Checkpoints.restoreOptimizer(last, opt2, back.step());
+        Checkpoints.restoreOptimizer(last, opt2, back.step(), List.of(p));
         assertArrayEquals(opt.state().get("w").m(), opt2.state().get("w").m(), 0f);
         assertArrayEquals(opt.state().get("w").v(), opt2.state().get("w").v(), 0f);
         assertArrayEquals(p.value().toArray(), TensorFiles.read(last.resolve("model.safetensors")).get("w").toArray(), 0f);

@@ -122,7 +122,7 @@ public final class Utf8Lines implements Closeable {
                     values.add(parser.parse(line));
                     lines.add(line);
                 } catch (IOException | RuntimeException e) {
-                    String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                    String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? dev.calx.llama.format.StrictJson.reason(j) : e.getMessage();
                     bad = file + ":" + r.lineNumber() + ": not " + what + ": " + why;
                 }
             }

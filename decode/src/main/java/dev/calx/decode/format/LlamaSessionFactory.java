@@ -5,6 +5,7 @@ import dev.calx.llama.InferenceSession;
 import dev.calx.llama.LlamaBatch;
 import dev.calx.llama.LlamaModel;
 import dev.calx.llama.format.StrictJson;
+import dev.calx.llama.format.StrictUtf8;
 import dev.calx.llama.tokenizer.GgufTokenizer;
 import dev.calx.llama.tokenizer.Llama2cTokenizer;
 import dev.calx.llama.tokenizer.SentencePieceTokenizer;
@@ -95,8 +96,13 @@ public final class LlamaSessionFactory implements SessionFactory, AutoCloseable 
      * fine-tunes ship it: the tokens are appended in id order, and their ids must come out as listed.
      */
     static SentencePieceTokenizer withAddedTokens(SentencePieceTokenizer t, Path file) throws IOException {
-        JsonNode root = StrictJson.mapper().readTree(file.toFile());
-        if (!root.isObject()) throw new IOException(file + ": expected a JSON object of token -> id");
+        JsonNode root;
+        try {
+            root = StrictJson.mapper().readTree(StrictUtf8.withoutBom(StrictUtf8.read(file, "added_tokens.json")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": not valid JSON: " + StrictJson.reason(e), e);
+        }
+        if (root == null || !root.isObject()) throw new IOException(file + ": expected a JSON object of token -> id");
         java.util.TreeMap<Integer, String> byId = new java.util.TreeMap<>();
         for (var it = root.fields(); it.hasNext(); ) {
             var e = it.next();

@@ -75,7 +75,7 @@ public final class HfCheckpoint {
     }
 
     /** config.json's text, which must be valid UTF-8. */
-    static String configText(Path cfg) throws CheckpointException {
+    static String configText(Path cfg) throws IOException {
         if (!Files.exists(cfg)) throw new CheckpointException(cfg, "missing config.json");
         return StrictUtf8.read(cfg, "the model config");
     }
@@ -157,8 +157,9 @@ public final class HfCheckpoint {
         Map<String, Path> map = new LinkedHashMap<>();
         if (Files.exists(index)) {
             JsonNode wm;
+            String text = StrictUtf8.withoutBom(StrictUtf8.read(index, "the index"));
             try {
-                JsonNode root = JSON.readTree(StrictUtf8.withoutBom(StrictUtf8.read(index, "the index")));
+                JsonNode root = JSON.readTree(text);
                 wm = root == null ? null : root.get("weight_map");
             } catch (IOException e) {
                 throw CheckpointException.badJson(index, "the index", e);

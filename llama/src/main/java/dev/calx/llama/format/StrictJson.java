@@ -28,10 +28,13 @@ public final class StrictJson {
      * Jackson's reason for refusing the text, without its own switch names.
      *
      * @param e the parse error
-     * @return e's message without location, or "text after the end of the JSON value"
+     * @return e's message without location and without the advice to enable Jackson's
+     *         coercions, or "text after the end of the JSON value"
      */
     public static String reason(JsonProcessingException e) {
         String why = e.getOriginalMessage();
-        return why != null && why.startsWith("Trailing token") ? "text after the end of the JSON value" : why;
+        if (why == null) return "";
+        if (why.startsWith("Trailing token")) return "text after the end of the JSON value";
+        return why.replace(" (but might if coercion using `CoercionConfig` was enabled)", "");
     }
 }

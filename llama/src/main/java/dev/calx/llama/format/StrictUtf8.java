@@ -15,12 +15,15 @@ import java.nio.file.Path;
 /**
  * UTF-8 that must be valid: the JSON parts of a Hugging Face checkpoint (config.json, the shard
  * index, each safetensors header), which the format defines as UTF-8 and which Python's and
- * Rust's readers refuse when they are not. Malformed bytes are a {@link CheckpointException}
+ * Rust's readers refuse when they are not, and the other whole JSON files Calx reads
+ * (tokenizer.json, added_tokens.json, the trainer state, configs). Jackson handed the bytes
+ * itself would also guess UTF-16 or UTF-32 from leading zero bytes and fail with a
+ * {@code CharConversionException} naming no file. Malformed bytes are a {@link CheckpointException}
  * naming the file, the part, the byte and its offset in the file, where {@code new String(bytes,
  * UTF_8)} would turn them into U+FFFD and {@code Files.readString} would throw a
  * {@code MalformedInputException} that names neither.
  */
-final class StrictUtf8 {
+public final class StrictUtf8 {
     private StrictUtf8() { }
 
     /**
@@ -33,7 +36,7 @@ final class StrictUtf8 {
      * @return the text
      * @throws CheckpointException at the first malformed or truncated sequence
      */
-    static String decode(Path file, String what, byte[] b, long base) throws CheckpointException {
+    public static String decode(Path file, String what, byte[] b, long base) throws CheckpointException {
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(b);
@@ -55,7 +58,7 @@ final class StrictUtf8 {
      * @param text decoded text
      * @return text from its first character after an initial U+FEFF
      */
-    static String withoutBom(String text) {
+    public static String withoutBom(String text) {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
@@ -65,15 +68,12 @@ final class StrictUtf8 {
      * @param file the file
      * @param what which part of a checkpoint it is (for the message)
      * @return the text
-     * @throws CheckpointException when it is not valid UTF-8 or cannot be read
+     * @throws CheckpointException when it is not valid UTF-8
+     * @throws IOException         when it cannot be read (as {@link Files#readAllBytes} throws:
+     *                             a missing file is a {@code NoSuchFileException}, which callers
+     *                             report in their own words)
      */
-    static String read(Path file, String what) throws CheckpointException {
-        byte[] b;
-        try {
-            b = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new CheckpointException(file, what + " cannot be read: " + e.getMessage());
-        }
-        return decode(file, what, b, 0);
+    public static String read(Path file, String what) throws IOException {
+        return decode(file, what, Files.readAllBytes(file), 0);
     }
 }

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.calx.llama.format.StrictJson;
+import dev.calx.llama.format.StrictUtf8;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,15 +48,17 @@ public final class HfTokenizerJson {
      *                     normalizer or pre-tokenizer other than Llama's (the message names the field)
      */
     public static SentencePieceTokenizer load(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return parse(file.toString(), in);
-        }
+        return parse(file.toString(), StrictUtf8.withoutBom(StrictUtf8.read(file, "the tokenizer")));
     }
 
     static SentencePieceTokenizer parse(String source, InputStream in) throws IOException {
+        return parse(source, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    static SentencePieceTokenizer parse(String source, String text) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(in);
+            root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IOException(source + ": not valid JSON: " + StrictJson.reason(e), e);
         }

@@ -97,6 +97,18 @@ class HfTokenizerJsonTest {
         assertTrue(e2.getMessage().contains("model.merges[0]"), e2.getMessage());
     }
 
+    /** Leading zero bytes made the parser guess UTF-32 and fail with a CharConversionException naming no file. */
+    @Test
+    void leadingZeroBytesAndMalformedUtf8AreNamedWithTheFile(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("tokenizer.json");
+        Files.write(f, new byte[] {0, 0, 0, '{', '}'});
+        IOException e = assertThrows(IOException.class, () -> HfTokenizerJson.load(f));
+        assertTrue(e.getMessage().startsWith(f + ": not valid JSON: Illegal character ((CTRL-CHAR, code 0))"), e.getMessage());
+        Files.write(f, new byte[] {'{', '"', (byte) 0xC0, (byte) 0x80, '"', ':', '1', '}'});
+        e = assertThrows(IOException.class, () -> HfTokenizerJson.load(f));
+        assertEquals(f + ": the tokenizer is not valid UTF-8 (byte 0xC0 at byte 2 of the file)", e.getMessage());
+    }
+
     /** Text after the root object was ignored, so a file that two writers appended to loaded as the first. */
     @Test
     void textAfterTheRootObjectIsAnError() {

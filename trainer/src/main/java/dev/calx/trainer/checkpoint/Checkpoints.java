@@ -1,10 +1,16 @@
 package dev.calx.trainer.checkpoint;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.calx.llama.format.StrictJson;
+import dev.calx.llama.format.StrictUtf8;
 import dev.calx.tensor.Tensor;
 import dev.calx.trainer.io.AtomicFiles;
 import dev.calx.trainer.optim.AdamW;
+import dev.calx.trainer.optim.Param;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +40,14 @@ public final class Checkpoints {
     /** File name of AdamW's moments in a checkpoint (F32 safetensors, step count in the metadata). */
     public static final String OPTIMIZER = "optimizer.safetensors";
     private static final ObjectMapper JSON = StrictJson.mapper();
+    /** Reads the trainer state as it was written: no "7" for 7.0, no 12.5 for a step. */
+    private static final ObjectMapper STATE_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+    /** A checkpoint directory's name: the step, in at most 18 digits (a long). */
+    private static final String CHECKPOINT_NAME = "checkpoint-\\d{1,18}";
     /** Name prefix (then the step) of a checkpoint renamed aside while a new one of its step moves in. */
     private static final String ASIDE_PREFIX = ".old-checkpoint-";
 
@@ -173,7 +187,7 @@ public final class Checkpoints {
         if (!Files.isDirectory(out)) return List.of();
         List<Path> dirs = new ArrayList<>();
         try (Stream<Path> s = Files.list(out)) {
-            s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+") && Files.exists(p.resolve(STATE))).forEach(dirs::add);
+            s.filter(p -> p.getFileName().toString().matches(CHECKPOINT_NAME) && Files.exists(p.resolve(STATE))).forEach(dirs::add);
         }
         dirs.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring("checkpoint-".length()))));
         return dirs;
@@ -196,20 +210,40 @@ public final class Checkpoints {
      *
      * @param dir the checkpoint directory
      * @return the state
-     * @throws IOException when the file cannot be read or parsed, or was written with another
-     *                     {@link TrainerState#VERSION}
+     * @throws IOException when the file cannot be read or parsed, lacks a field (only {@code pack}
+     *                     may be absent), holds a value of another JSON type (a string for a
+     *                     number, a fraction for an integer), was written with another
+     *                     {@link TrainerState#VERSION}, has a step other than its directory's
+     *                     name, or a negative step, epoch, batch or token count
      */
     public static TrainerState readState(Path dir) throws IOException {
         Path file = dir.resolve(STATE);
         TrainerState st;
         try {
-            st = JSON.readValue(file.toFile(), TrainerState.class);
+            String b = StrictUtf8.withoutBom(StrictUtf8.read(file, "the trainer state"));
+            JsonNode n = STATE_JSON.readTree(b);
+            if (n == null || !n.isObject()) throw new IOException(file + ": the trainer state is not a JSON object");
+            // a missing field would read as 0 (the epoch, the batch in it) and resume somewhere else
+            for (var c : TrainerState.class.getRecordComponents()) {
+                if (!c.getName().equals("pack") && (!n.has(c.getName()) || n.get(c.getName()).isNull())) {
+                    throw new IOException(file + ": the trainer state has no " + c.getName());
+                }
+            }
+            st = STATE_JSON.readValue(b, TrainerState.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw dev.calx.llama.CheckpointException.badJson(file, "the trainer state", e);
         }
         if (st.version() != TrainerState.VERSION) {
-            throw new IOException(dir.resolve(STATE) + ": trainer state version " + st.version() + ", expected " + TrainerState.VERSION);
+            throw new IOException(file + ": trainer state version " + st.version() + ", expected " + TrainerState.VERSION);
         }
+        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        if (name.matches(CHECKPOINT_NAME) && st.step() != Long.parseLong(name.substring("checkpoint-".length()))) {
+            throw new IOException(file + ": the trainer state is at step " + st.step() + " but its directory is " + name);
+        }
+        String bad = st.step() < 0 ? "step " + st.step() : st.epoch() < 0 ? "epoch " + st.epoch()
+                : st.batchInEpoch() < 0 ? "batchInEpoch " + st.batchInEpoch() : st.tokensSeen() < 0 ? "tokensSeen " + st.tokensSeen()
+                : st.totalSteps() < st.step() ? "totalSteps " + st.totalSteps() + " below step " + st.step() : null;
+        if (bad != null) throw new IOException(file + ": the trainer state has an impossible " + bad);
         return st;
     }
 
@@ -220,18 +254,46 @@ public final class Checkpoints {
      * @param opt  the optimizer; its whole state is replaced
      * @param step the step count to restore (the trainer passes the state's step; the file's
      *             {@code adamw_step} metadata is not read)
-     * @throws IOException when the file cannot be read, holds a non-F32 tensor, or has an
-     *                     {@code exp_avg} without its {@code exp_avg_sq}
+     * @param params the model's parameters: each must have both moments, of its shape, and no
+     *               other tensor may be in the file
+     * @throws IOException when the file cannot be read, holds a non-F32 tensor, a tensor that is
+     *                     not a moment of one of params, lacks a moment, has one of another
+     *                     shape, or holds a non-finite first moment or a second moment that is
+     *                     negative, NaN or infinite (the message names the tensor and element)
      */
-    public static void restoreOptimizer(Path dir, AdamW opt, long step) throws IOException {
-        Map<String, Tensor> t = TensorFiles.read(dir.resolve(OPTIMIZER));
+    public static void restoreOptimizer(Path dir, AdamW opt, long step, List<Param> params) throws IOException {
+        Path file = dir.resolve(OPTIMIZER);
+        Map<String, Tensor> t = TensorFiles.read(file);
         Map<String, AdamW.Moments> moments = new LinkedHashMap<>();
-        for (var e : t.entrySet()) {
-            if (!e.getKey().startsWith("exp_avg.")) continue;
-            String name = e.getKey().substring("exp_avg.".length());
-            Tensor v = t.get("exp_avg_sq." + name);
-            if (v == null) throw new IOException(dir.resolve(OPTIMIZER) + ": exp_avg." + name + " has no exp_avg_sq");
-            moments.put(name, new AdamW.Moments(e.getValue().data(), v.data()));
+        for (String key : t.keySet()) {
+            String name = key.startsWith("exp_avg.") ? key.substring("exp_avg.".length())
+                    : key.startsWith("exp_avg_sq.") ? key.substring("exp_avg_sq.".length()) : null;
+            if (name == null) throw new IOException(file + ": " + key + " is neither an exp_avg nor an exp_avg_sq tensor");
+            if (params.stream().noneMatch(p -> p.name().equals(name))) {
+                throw new IOException(file + ": " + key + " belongs to no parameter of the model");
+            }
+        }
+        for (Param p : params) {
+            Tensor m = t.get("exp_avg." + p.name()), v = t.get("exp_avg_sq." + p.name());
+            if (m == null || v == null) {
+                throw new IOException(file + ": " + (m == null ? "exp_avg." : "exp_avg_sq.") + p.name() + " is missing");
+            }
+            for (Tensor x : new Tensor[] {m, v}) {
+                if (!java.util.Arrays.equals(x.shape(), p.value().shape())) {
+                    throw new IOException(file + ": " + (x == m ? "exp_avg." : "exp_avg_sq.") + p.name() + " has shape "
+                            + java.util.Arrays.toString(x.shape()) + " but the parameter has " + java.util.Arrays.toString(p.value().shape()));
+                }
+            }
+            float[] md = m.data(), vd = v.data();
+            for (int i = 0; i < md.length; i++) {
+                // a second moment is a running mean of squares: never negative, never NaN
+                if (!Float.isFinite(md[i]) || !(vd[i] >= 0) || vd[i] == Float.POSITIVE_INFINITY) {
+                    boolean first = !Float.isFinite(md[i]);
+                    throw new IOException(file + ": " + (first ? "exp_avg." : "exp_avg_sq.") + p.name() + " holds "
+                            + (first ? md[i] : vd[i]) + " at element " + i + " (a corrupt file?)");
+                }
+            }
+            moments.put(p.name(), new AdamW.Moments(md, vd));
         }
         opt.restore(step, moments);
     }
