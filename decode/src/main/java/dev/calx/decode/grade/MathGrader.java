@@ -39,6 +39,8 @@ public final class MathGrader {
     private static final double NUMBER_REL_TOL = 1e-4;
     private static final double EXACT_FORM_REL_TOL = 1e-9;
     private static final int RANDOM_POINTS = 8;
+    /** Points drawn beyond the first {@link #RANDOM_POINTS} when too few lay in the domain. */
+    private static final int EXTRA_POINTS = 24;
     private static final Pattern PLAIN_NUMBER = Pattern.compile("^[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?$");
     private static final Pattern PLAIN_INTEGER = Pattern.compile("^[+-]?\\d+$");
     private static final Pattern CHOICE = Pattern.compile("^\\(?([A-Ea-e])\\)?$");
@@ -376,16 +378,49 @@ public final class MathGrader {
         int points = vars.isEmpty() ? 1 : RANDOM_POINTS, agreed = 0;
         double ratio = Double.NaN;
         Rational exactRatio = null;
-        for (int t = 0; t < points; t++) {
+        // when fewer than 3 of the first points lie in both sides' domain (\sqrt{1-x^2} needs
+        // |x| <= 1, \sqrt{-x} a negative x, \sqrt{x-100} a large one), more points are drawn in
+        // (-1, 1), among the negatives and up to 1000, until 3 agree: these pairs had graded
+        // unequal even against themselves rewritten, and a pair that agreed at 3 of the first 8
+        // points is graded as it was
+        for (int t = 0; t < points || (!vars.isEmpty() && agreed < 3 && t < RANDOM_POINTS + EXTRA_POINTS); t++) {
             d.check();
             Map<String, Rational> at = new HashMap<>();
-            for (String v : vars) at.put(v, Rational.of(1 + rnd.nextInt(97), 1 + rnd.nextInt(13)));
+            for (String v : vars) {
+                if (t < RANDOM_POINTS) {
+                    at.put(v, Rational.of(1 + rnd.nextInt(97), 1 + rnd.nextInt(13)));
+                    continue;
+                }
+                int q = 1 + rnd.nextInt(13);
+                at.put(v, switch (t % 3) {
+                    case 0 -> Rational.of(rnd.nextInt(2 * q + 1) - q, q + 1);
+                    case 1 -> Rational.of(-1 - rnd.nextInt(97), q);
+                    default -> Rational.of(1 + rnd.nextInt(1000 * q), q);
+                });
+            }
             Expr.Value va, vb;
             try {
                 va = a.eval(at, d);
                 vb = b.eval(at, d);
             } catch (ArithmeticException e) {
+                if (vars.isEmpty() && !upToFactor) {
+                    // a constant that is not real (\sqrt{-4} against 2\sqrt{-1}, or itself in
+                    // parentheses, graded unequal while \sqrt{-4} against 2i was equal): complex
+                    // arithmetic, tried only now so that \sqrt[3]{-8} stays the real -2
+                    try {
+                        return a.evalComplex(d).sameAs(b.evalComplex(d), !approximate, approximate ? NUMBER_REL_TOL : EXACT_FORM_REL_TOL);
+                    } catch (ArithmeticException again) {
+                        return false;
+                    }
+                }
                 continue; // outside the domain of one side at this point
+            }
+            if (t >= RANDOM_POINTS && !(va.exact() != null && vb.exact() != null && !approximate)
+                    && (!Double.isFinite(va.approx()) || !Double.isFinite(vb.approx())
+                        || Math.abs(va.approx()) < 1e-6 && Math.abs(vb.approx()) < 1e-6)) {
+                // an extra point says nothing where a side overflows or both are nearly 0 (in
+                // (-1, 1), x^{999999999} and x^{99999} both round to 0)
+                continue;
             }
             if (upToFactor) {
                 if (va.approx() == 0 && vb.approx() == 0) {
