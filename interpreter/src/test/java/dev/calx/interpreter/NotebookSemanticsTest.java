@@ -89,6 +89,20 @@ class NotebookSemanticsTest {
         }
     }
 
+    /** sys.stdout.buffer was missing (AttributeError), which programs writing bytes use. */
+    @Test
+    void bytesWrittenToStdoutBufferJoinTheTextAsUtf8() {
+        try (PythonSession s = py.newSession()) {
+            CellResult r = s.run("import sys\nprint('a')\nn = sys.stdout.buffer.write('\u00e9'.encode()[:1])\n"
+                    + "sys.stdout.buffer.write('\u00e9'.encode()[1:] + b' \\xff!\\n')\nsys.stdout.buffer.flush()\nprint(n)");
+            assertNull(r.error(), r.traceback());
+            assertEquals("a\n\u00e9 \uFFFD!\n1\n", r.output());
+            assertEquals("TypeError: a bytes-like object is required, not 'str'", s.run("import sys\nsys.stdout.buffer.write('x')").error());
+            // a sequence left incomplete at the end of the cell is one replacement character
+            assertEquals("\uFFFD", s.run("import sys\n_ = sys.stderr.buffer.write(b'\\xe2\\x82')").output());
+        }
+    }
+
     @Test
     void longOutputKeepsHeadAndTailAndSaysHowMuchWasCut() {
         try (PythonSession s = py.newSession()) {

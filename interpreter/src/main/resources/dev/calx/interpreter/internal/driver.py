@@ -129,6 +129,45 @@ class _CountCalls(ast.NodeTransformer):
         return node
 
 
+class _BytesInto:
+    """The binary side of a _Capture (its .buffer): decodes what is written into the text."""
+
+    def __init__(self, text):
+        import codecs
+        self._text = text
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def write(self, b):
+        if isinstance(b, str):
+            raise TypeError("a bytes-like object is required, not 'str'")
+        b = bytes(b)
+        s = self._decoder.decode(b)
+        if s:
+            self._text.write(s)
+        return len(b)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def close(self):
+        s = self._decoder.decode(b"", True)
+        if s:
+            self._text.write(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+
 class _Capture:
     """Collects everything written, keeping at most `keep` characters of head and of tail."""
 
@@ -139,6 +178,7 @@ class _Capture:
         self.tail = []
         self.tail_n = 0
         self.total = 0
+        self._buffer = None
 
     def write(self, s):
         if not isinstance(s, str):
@@ -186,8 +226,18 @@ class _Capture:
     def errors(self):
         return "strict"
 
+    @property
+    def buffer(self):
+        """Bytes written here (sys.stdout.buffer.write(b"...")) join the text as UTF-8, with
+        U+FFFD for bytes that are not, a sequence split across writes kept whole."""
+        if self._buffer is None:
+            self._buffer = _BytesInto(self)
+        return self._buffer
+
     def text(self, limit):
         """Returns (text, truncated): whole when it fits in `limit`, else head + note + tail."""
+        if self._buffer is not None:
+            self._buffer.close()
         head = "".join(self.head)
         tail = "".join(self.tail)
         if self.total <= limit:
