@@ -76,6 +76,16 @@ public final class ConvertCommand implements Callable<Integer> {
         if (to == Target.hf && Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file; --to hf writes a directory (config.json and safetensors)");
         }
+        if (to == Target.llama2c && Files.isRegularFile(out) && Files.exists(model)) {
+            // the rename would put the new file in place of the source (or of its config.json or
+            // a shard), and a lossy v2 or a GGUF written over leaves nothing to convert again
+            boolean isSource = Files.isRegularFile(model) && Files.isSameFile(model, out);
+            boolean inSource = Files.isDirectory(model) && Files.isSameFile(model, out.toAbsolutePath().getParent());
+            if (isSource || inSource) {
+                throw new IllegalArgumentException("--out " + out + " is " + (isSource ? "the model being converted" : "a file of the model being converted")
+                        + "; the llama2.c file would replace it: write it to another path");
+            }
+        }
         if (tokenizer != null && noTokenizer) throw new IllegalArgumentException("--tokenizer and --no-tokenizer exclude each other");
         if (tokenizer != null && !Files.isRegularFile(tokenizer)) throw new IllegalArgumentException("--tokenizer " + tokenizer + ": no such file");
         try (LlamaModel m = LlamaModel.load(model)) {

@@ -90,6 +90,32 @@ class LlamaCommandsTest {
         assertEquals("calx: " + missing + ": no such model file or directory", std.err().strip());
     }
 
+    /** --to llama2c with --out on a file of the source HF directory had replaced its config.json. */
+    @Test
+    void convertRefusesToWriteOverTheModelItConverts() throws Exception {
+        Assumptions.assumeTrue(Files.exists(FIXTURES.resolve("fixtures.json")), "missing " + FIXTURES);
+        Path hf = tmp.resolve("hf");
+        Files.createDirectories(hf);
+        for (String f : new String[] {"config.json", "model.safetensors"}) Files.copy(FIXTURES.resolve("a_hf_f32").resolve(f), hf.resolve(f));
+        byte[] config = Files.readAllBytes(hf.resolve("config.json"));
+        assertEquals(1, Main.run("convert", "--model", hf.toString(), "--to", "llama2c", "--out", hf.resolve("config.json").toString()));
+        assertTrue(std.err().contains("--out " + hf.resolve("config.json") + " is a file of the model being converted; the llama2.c file would replace it"),
+                std.err());
+        assertArrayEquals(config, Files.readAllBytes(hf.resolve("config.json")));
+        Path bin = tmp.resolve("a.bin");
+        Files.copy(FIXTURES.resolve("a_v1.bin"), bin);
+        byte[] v1 = Files.readAllBytes(bin);
+        std.reset();
+        assertEquals(1, Main.run("convert", "--model", bin.toString(), "--to", "llama2c", "--llama2c-version", "2", "--out",
+                tmp.resolve(".").resolve("a.bin").toString()));
+        assertTrue(std.err().contains("is the model being converted; the llama2.c file would replace it"), std.err());
+        assertArrayEquals(v1, Files.readAllBytes(bin));
+        // writing HF into its own directory stays allowed: a lossless rewrite (re-sharding in place)
+        std.reset();
+        run("convert", "--model", hf.toString(), "--to", "hf", "--out", hf.toString(), "--no-tokenizer");
+        assertTrue(std.err().contains("wrote " + hf), std.err());
+    }
+
     @Test
     void infoReadsHeadersOnly() throws Exception {
         Assumptions.assumeTrue(Files.exists(FIXTURES.resolve("fixtures.json")), "missing " + FIXTURES);
