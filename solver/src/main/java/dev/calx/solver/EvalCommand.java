@@ -98,6 +98,10 @@ public final class EvalCommand implements Callable<Integer> {
         if (out != null && Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a directory; eval writes one JSONL file (e.g. " + out.resolve("eval.jsonl") + ")");
         }
+        if (out != null && Files.exists(out) && Files.exists(data) && Files.isSameFile(out, data)) {
+            // the records were appended to the problems, and the next run read them as problems
+            throw new IllegalArgumentException("--out " + out + " is the --data file; the results would be appended to the problems: give another file");
+        }
         List<Problem> problems = new ProblemReader(questionField, answerField).read(data);
         if (problems.isEmpty()) throw new IllegalArgumentException(data + ": no problems in the file");
         if (limit > 0 && limit < problems.size()) problems = problems.subList(0, limit);

@@ -64,6 +64,10 @@ public final class GradeCommand implements Callable<Integer> {
         Path tmp = null;
         if (out != null) {
             if (Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a directory; give a file to write");
+            if (Files.exists(out) && Files.exists(data) && Files.isSameFile(out, data)) {
+                // the grades had replaced the predictions they were made from
+                throw new IllegalArgumentException("--out " + out + " is the --data file; the grades would replace the predictions: give another file");
+            }
             TempFiles.createParentDirectories(out);
             tmp = TempFiles.createBeside(out);
         }

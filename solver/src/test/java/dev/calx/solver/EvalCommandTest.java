@@ -155,6 +155,14 @@ class EvalCommandTest {
                 "--limit", "1", "--out", file.resolve("x.jsonl").toString()));
         assertTrue(std.err().contains(file + " (to hold .x.jsonl.lock) is a file, not a directory"), std.err());
         assertEquals("keep", Files.readString(file));
+        // the records were appended to the problems, and read as problems by the next run
+        Path problems = dir.resolve("problems.jsonl");
+        Files.writeString(problems, "{\"question\":\"Q\",\"answer\":\"7\"}\n");
+        std.reset();
+        assertEquals(1, Main.run("eval", "--model", model.toString(), "--tokenizer", tok.toString(), "--data", problems.toString(),
+                "--out", problems.toString()));
+        assertTrue(std.err().contains("--out " + problems + " is the --data file; the results would be appended to the problems"), std.err());
+        assertEquals("{\"question\":\"Q\",\"answer\":\"7\"}\n", Files.readString(problems));
     }
 
     @Test

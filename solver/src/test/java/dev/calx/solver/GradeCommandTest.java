@@ -135,6 +135,11 @@ class GradeCommandTest {
         Files.write(data, List.of("{\"prediction\":\"1\",\"answer\":\"1\"}"));
         assertEquals(1, Main.run("grade", "--data", data.toString(), "--out", dir.toString()));
         assertTrue(std.err().contains("--out " + dir + " is a directory"), std.err());
+        // the grades had replaced the predictions they were made from
+        std.reset();
+        assertEquals(1, Main.run("grade", "--data", data.toString(), "--out", data.getParent().resolve(".").resolve(data.getFileName()).toString()));
+        assertTrue(std.err().contains("is the --data file; the grades would replace the predictions"), std.err());
+        assertEquals(List.of("{\"prediction\":\"1\",\"answer\":\"1\"}"), Files.readAllLines(data));
     }
 
     @Test
