@@ -31,6 +31,40 @@ class SympyTest {
         }
     }
 
+    /**
+     * CPython extension modules (Debian's numpy sits beside its sympy): one line naming the file,
+     * where numpy's own message ended in "Original error was: No module named
+     * 'numpy.core._multiarray_umath'"; a pure-Python fallback (PyYAML's) still works.
+     */
+    @Test
+    void cpythonExtensionModulesAreNamedAndPureFallbacksStillLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path site = java.nio.file.Files.createDirectories(tmp.resolve("site-packages"));
+        String so = ".cpython-311-x86_64-linux-gnu.so";
+        java.nio.file.Files.createDirectories(site.resolve("fakenum"));
+        java.nio.file.Files.writeString(site.resolve("fakenum/__init__.py"),
+                "try:\n    from . import _core\nexcept ImportError as e:\n    raise ImportError('advice\\n\\nOriginal error was: ' + str(e))\n");
+        java.nio.file.Files.write(site.resolve("fakenum/_core" + so), new byte[] {0x7f, 'E', 'L', 'F'});
+        java.nio.file.Files.createDirectories(site.resolve("fallback"));
+        java.nio.file.Files.writeString(site.resolve("fallback/__init__.py"),
+                "try:\n    from ._speedups import f\nexcept ImportError:\n    def f():\n        return 'pure'\n");
+        java.nio.file.Files.write(site.resolve("fallback/_speedups" + so), new byte[] {0x7f, 'E', 'L', 'F'});
+        java.nio.file.Files.write(site.resolve("topext" + so), new byte[] {0x7f, 'E', 'L', 'F'});
+        try (PythonInterpreter py = new PythonInterpreter(InterpreterOptions.defaults()
+                .withPythonPath(List.of(site)).withPreimportSympy(false).withWorkers(1).withSpareWorkers(0));
+             PythonSession s = py.newSession()) {
+            assertEquals("ModuleNotFoundError: No module named 'fakenum' here: it needs fakenum/_core" + so
+                    + ", a CPython extension module, which GraalPy cannot load", s.run("import fakenum").error());
+            CellResult r = s.run("import fallback\nprint(fallback.f())");
+            assertNull(r.error(), r.traceback());
+            assertEquals("pure\n", r.output());
+            assertEquals("ModuleNotFoundError: No module named 'topext' here: topext" + so
+                    + " is a CPython extension module, which GraalPy cannot load", s.run("import topext").error());
+            assertEquals("caught\n", s.run("try:\n    import fakenum\nexcept ImportError:\n    print('caught')").output());
+            assertEquals("ModuleNotFoundError: No module named 'nothere'", s.run("import nothere").error());
+        }
+    }
+
     @Test
     void withoutSympyImportFailsInsideTheCellOnly() {
         try (PythonInterpreter py = new PythonInterpreter(InterpreterOptions.defaults()

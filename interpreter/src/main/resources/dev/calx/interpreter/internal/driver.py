@@ -11,6 +11,8 @@ import builtins
 import linecache
 import sys
 import traceback
+import importlib.machinery as _importlib_machinery
+import os as _os
 
 _DRIVER = "calx-driver.py"  # the source name the worker gives this file
 _sessions = {}
@@ -267,6 +269,74 @@ _PROCESS_FUNCTIONS = ("system", "popen", "fork", "forkpty", "execv", "execve", "
                       "posix_spawnp", "kill", "killpg")
 
 
+def _is_cpython_extension(path):
+    return path.endswith(".so") and (".cpython-" in path or path.endswith(".abi3.so"))
+
+
+class _NoCPythonExtensions:
+    """A meta path finder for what GraalPy cannot load: CPython extension modules, as Debian's
+    numpy (beside its sympy on the python path) holds. Such a module is a ModuleNotFoundError
+    naming its file, so a package with a pure-Python fallback (PyYAML without _yaml) imports as
+    before; a top-level package of a site- or dist-packages directory that fails for want of one
+    says so in one line, where numpy's own message ended in "Original error was: No module named
+    'numpy.core._multiarray_umath'". `try: import numpy` / `except ImportError:` still works."""
+
+    refused = []
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        # it sits just before PathFinder and returns PathFinder's own spec: one lookup, as before
+        spec = _importlib_machinery.PathFinder.find_spec(name, path, target)
+        if spec is None:
+            # GraalPy's import system does not see CPython's suffixes at all: look for one
+            # only when nothing else was found, so that a found module costs nothing more
+            last = name.rpartition(".")[2]
+            for d in (path if path is not None else sys.path):
+                try:
+                    files = _os.listdir(d or ".")
+                except OSError:
+                    continue
+                for f in files:
+                    if f.startswith(last + ".") and _is_cpython_extension(f):
+                        cls.refused.append(_os.path.join(d, f))
+                        raise ModuleNotFoundError("No module named '%s' here: %s is a CPython extension module, which "
+                                                  "GraalPy cannot load" % (name, f), name=name)
+            return None
+        origin = spec.origin
+        if path is None and origin and "-packages" in origin and spec.loader is not None:
+            spec.loader = _Explained(spec.loader, _os.path.dirname(_os.path.dirname(origin))
+                                     if spec.submodule_search_locations else _os.path.dirname(origin))
+        return spec
+
+
+class _Explained:
+    """The loader of a top-level package from site- or dist-packages: an ImportError that comes
+    from a refused extension module becomes one line naming it (the other attributes are the
+    loader's own)."""
+
+    def __init__(self, inner, base):
+        self._inner = inner
+        self._base = base
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def create_module(self, spec):
+        return self._inner.create_module(spec)
+
+    def exec_module(self, module):
+        before = len(_NoCPythonExtensions.refused)
+        try:
+            self._inner.exec_module(module)
+        except ImportError:
+            refused = _NoCPythonExtensions.refused[before:]
+            if not refused:
+                raise
+            raise ModuleNotFoundError("No module named '%s' here: it needs %s, a CPython extension module, which "
+                                      "GraalPy cannot load" % (module.__name__, _os.path.relpath(refused[0], self._base)),
+                                      name=module.__name__) from None
+
+
 def install(recursion_limit, lookup):
     """Called once per context: limits, exits that end the cell, unicodedata.lookup from Java."""
     _default_limit[0] = recursion_limit
@@ -283,6 +353,8 @@ def install(recursion_limit, lookup):
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     builtins.exit = _exit
     builtins.quit = _exit
+    finders = [f for f in sys.meta_path if f is _importlib_machinery.PathFinder]
+    sys.meta_path.insert(sys.meta_path.index(finders[0]) if finders else len(sys.meta_path), _NoCPythonExtensions)
     import os
     os._exit = _exit
     for name in _PROCESS_FUNCTIONS:
