@@ -53,7 +53,7 @@ public final class StrictUtf8 {
 
     /**
      * The text without a leading byte order mark, for the JSON parser (which refuses one in a
-     * string, though it skipped one when it read the file's bytes itself, as before session 26).
+     * string, though it skipped one when it read the file's bytes itself, as before session 27).
      *
      * @param text decoded text
      * @return text from its first character after an initial U+FEFF
