@@ -131,7 +131,30 @@ class _CountCalls(ast.NodeTransformer):
         return node
 
 
-class _BytesInto:
+class _WriteOnly:
+    """What a write-only stream answers besides write (the cell output is neither a terminal nor a file)."""
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+    def fileno(self):
+        raise OSError("the cell output has no file descriptor")
+
+
+class _BytesInto(_WriteOnly):
     """The binary side of a _Capture (its .buffer): decodes what is written into the text."""
 
     def __init__(self, text):
@@ -148,29 +171,13 @@ class _BytesInto:
             self._text.write(s)
         return len(b)
 
-    def writelines(self, lines):
-        for line in lines:
-            self.write(line)
-
     def close(self):
         s = self._decoder.decode(b"", True)
         if s:
             self._text.write(s)
 
-    def flush(self):
-        pass
 
-    def isatty(self):
-        return False
-
-    def writable(self):
-        return True
-
-    def readable(self):
-        return False
-
-
-class _Capture:
+class _Capture(_WriteOnly):
     """Collects everything written, keeping at most `keep` characters of head and of tail."""
 
     def __init__(self, keep):
@@ -200,25 +207,6 @@ class _Capture:
                 self.tail = [joined]
                 self.tail_n = len(joined)
         return n
-
-    def writelines(self, lines):
-        for line in lines:
-            self.write(line)
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
-
-    def writable(self):
-        return True
-
-    def readable(self):
-        return False
-
-    def fileno(self):
-        raise OSError("the cell output has no file descriptor")
 
     @property
     def encoding(self):

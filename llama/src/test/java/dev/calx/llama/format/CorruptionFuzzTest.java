@@ -11,11 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -26,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Random corruption of every checkpoint fixture and of the tokenizer files: each mutated file
  * either loads into a model that runs (a flipped weight is still a model), or is an error naming
  * the file. Anything else (an exception from deep inside, an error that names no file, a model
- * that loads and then fails) is a finding. The mutations lean towards the first kilobytes, where
- * headers, configs and metadata live. Seed and count: {@code -Dcalx.fuzz.seed}, {@code
+ * that loads and then fails) is a finding. The mutations ({@link Mutations}) lean towards the
+ * first 4 KiB, where headers, configs and metadata live. Seed and count: {@code -Dcalx.fuzz.seed}, {@code
  * -Dcalx.fuzz.n} (checkpoint mutations are 2.5 times n; the default of 500 takes about five seconds).
  */
 class CorruptionFuzzTest {
@@ -42,72 +40,6 @@ class CorruptionFuzzTest {
         @Override
         public String toString() {
             return what + ": " + thrown;
-        }
-    }
-
-    static byte[] mutate(byte[] b, SplittableRandom r, StringBuilder what) {
-        int head = Math.min(b.length, 4096);
-        int kind = r.nextInt(6);
-        int at = r.nextInt(10) < 8 ? r.nextInt(head) : r.nextInt(b.length);
-        switch (kind) {
-            case 0 -> { // a few random bytes
-                byte[] c = b.clone();
-                int k = 1 + r.nextInt(3);
-                for (int i = 0; i < k; i++) {
-                    int p = Math.min(c.length - 1, at + r.nextInt(16));
-                    c[p] = (byte) r.nextInt(256);
-                    what.append(" byte ").append(p).append("=0x").append(Integer.toHexString(c[p] & 0xFF));
-                }
-                return c;
-            }
-            case 1 -> { // truncation
-                int len = r.nextInt(b.length);
-                what.append(" truncated to ").append(len);
-                return Arrays.copyOf(b, len);
-            }
-            case 2 -> { // inserted bytes
-                int k = 1 + r.nextInt(8);
-                byte[] c = new byte[b.length + k];
-                System.arraycopy(b, 0, c, 0, at);
-                for (int i = 0; i < k; i++) c[at + i] = (byte) r.nextInt(256);
-                System.arraycopy(b, at, c, at + k, b.length - at);
-                what.append(" inserted ").append(k).append(" at ").append(at);
-                return c;
-            }
-            case 3 -> { // deleted bytes
-                int k = Math.min(b.length - at, 1 + r.nextInt(8));
-                byte[] c = new byte[b.length - k];
-                System.arraycopy(b, 0, c, 0, at);
-                System.arraycopy(b, at + k, c, at, b.length - at - k);
-                what.append(" deleted ").append(k).append(" at ").append(at);
-                return c;
-            }
-            case 4 -> { // an extreme little-endian word at an aligned offset
-                long[] v = {0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 32, Long.MAX_VALUE, 1, 3, 1 << 20};
-                int size = r.nextBoolean() ? 4 : 8;
-                int p = Math.max(0, Math.min(b.length - size, at & ~(size - 1)));
-                long x = v[r.nextInt(v.length)];
-                byte[] c = b.clone();
-                for (int i = 0; i < size && p + i < c.length; i++) c[p + i] = (byte) (x >>> (8 * i));
-                what.append(" word").append(size * 8).append(" at ").append(p).append("=").append(x);
-                return c;
-            }
-            default -> { // a number in JSON text changed (or some digit elsewhere)
-                String[] repl = {"0", "-1", "2147483648", "1e400", "12.5", "99999999999", "\"7\"", "null", "[]"};
-                String s = new String(b, StandardCharsets.ISO_8859_1);
-                int p = -1;
-                for (int tries = 0; tries < 64 && p < 0; tries++) {
-                    int q = r.nextInt(head);
-                    if (Character.isDigit(s.charAt(q))) p = q;
-                }
-                if (p < 0) return mutate(b, r, what);
-                int e = p;
-                while (e < s.length() && Character.isDigit(s.charAt(e))) e++;
-                while (p > 0 && Character.isDigit(s.charAt(p - 1))) p--;
-                String x = repl[r.nextInt(repl.length)];
-                what.append(" number at ").append(p).append(" -> ").append(x);
-                return (s.substring(0, p) + x + s.substring(e)).getBytes(StandardCharsets.ISO_8859_1);
-            }
         }
     }
 
@@ -177,7 +109,7 @@ class CorruptionFuzzTest {
             }
             Path victim = Files.isDirectory(src) ? copy.resolve(parts.get(r.nextInt(parts.size())).getFileName()) : copy;
             StringBuilder what = new StringBuilder(fx.relativize(src) + "/" + victim.getFileName() + ":");
-            Files.write(victim, mutate(Files.readAllBytes(victim), r, what));
+            Files.write(victim, Mutations.mutate(Files.readAllBytes(victim), r, what, 4096));
             if (checkModel(copy, what.toString(), found)) loaded++;
             runs++;
             for (Path p : files(copy).reversed()) Files.deleteIfExists(p);
@@ -208,7 +140,7 @@ class CorruptionFuzzTest {
             Path src = sources.get(r.nextInt(sources.size()));
             Path copy = tmp.resolve("t" + i + "-" + src.getFileName());
             StringBuilder what = new StringBuilder(src.getFileName() + ":");
-            Files.write(copy, mutate(Files.readAllBytes(src), r, what));
+            Files.write(copy, Mutations.mutate(Files.readAllBytes(src), r, what, 4096));
             SentencePieceTokenizer t;
             try {
                 t = Tokenizers.load(copy);
