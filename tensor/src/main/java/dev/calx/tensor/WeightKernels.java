@@ -163,6 +163,40 @@ final class WeightKernels {
     private static final boolean STEAL = !"false".equals(System.getProperty("calx.gemv.steal"));
 
     /**
+     * {@code -Dcalx.q8.regions=K} (default 2): each Q8_0 GEMV's four interleaved row streams
+     * are cut into K regions that {@link #q8Rows4} visits in turn, group by group, so a thread
+     * streams 4K runs of rows at once instead of 4 ({@link #regionGroup}); 1 restores the order
+     * before session 28. Every row is still computed by the same kernel in the same order, so
+     * the results are the same bit for bit. Measured (benchmarks/README.md, session 28, 2-vCPU
+     * Intel Xeon VM): {@code DecodeABCheck --a "-Dcalx.q8.regions=1" --b ""}, stories110M
+     * Q8_0, 10 rounds: median 1.119 (quartiles 1.074-1.135); K = 4 against 2: 1.007.
+     */
+    static final int Q8_REGIONS = Math.max(1, Integer.getInteger("calx.q8.regions", 2));
+
+    /**
+     * {@code -Dcalx.q8.scaleTable=false}: {@link #q8Rows4} converts each block's fp16 scale with
+     * {@code Float.float16ToFloat} (C2: {@code vmovd}, {@code vcvtph2ps}, {@code vbroadcastss},
+     * three vector instructions per block and row) instead of reading its float from
+     * {@link #F16_TABLE} with one broadcast load (session 28). Same values, so the same results.
+     * On the Intel VM of session 28 the vector ports are what one core's Q8_0 kernel is held by:
+     * {@code DecodeABCheck --a "-Dcalx.q8.scaleTable=false" --b ""}, stories110M Q8_0, 20
+     * rounds: median 1.119 (quartiles 1.112-1.137) before the regions, 0.838 for the table off
+     * after them (10 rounds).
+     */
+    static final boolean SCALE_TABLE = !"false".equals(System.getProperty("calx.q8.scaleTable"));
+
+    /**
+     * Every fp16 bit pattern's float value, 256 KiB: {@code F16_TABLE[h & 0xFFFF] ==
+     * Float.float16ToFloat(h)}. A model's scales use few distinct values, so few of its lines
+     * are touched.
+     */
+    static final float[] F16_TABLE = new float[1 << 16];
+
+    static {
+        for (int h = 0; h < F16_TABLE.length; h++) F16_TABLE[h] = Float.float16ToFloat((short) h);
+    }
+
+    /**
      * The Q8_0 products whose blocks {@link #gemvBlock} caps at one per thread (all of
      * decode's layer matrices; not the 32000-row head), for one shared x: every matrix is laid
      * out as four interleaved row streams (step i is rows i, i+q, i+2q, i+3q, q = rows / 4), the
@@ -198,7 +232,7 @@ final class WeightKernels {
             for (int i = 0; i < m && s0 < s1; i++) {
                 if (s0 >= start[i + 1]) continue;
                 int to = Math.min(s1, start[i + 1]), q = start[i + 1] - start[i];
-                q8Rows4(ws[i].segment(), s0 - start[i], to - s0, 1, q, ws[i].cols(), x, xo, ys[i], yos[i]);
+                q8Rows4(ws[i].segment(), 0, s0 - start[i], to - start[i], 1, Q8_REGIONS, q / Q8_REGIONS, q, ws[i].cols(), x, xo, ys[i], yos[i]);
                 s0 = to;
             }
         });
@@ -360,7 +394,7 @@ final class WeightKernels {
             done += 4 * fours;
         } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
             int q = (o1 - o0) / 4;
-            q8Rows4(w.segment(), o0, q, 1, q, in, x, xo, y, yo);
+            q8Rows4(w.segment(), o0, 0, q, 1, Q8_REGIONS, q / Q8_REGIONS, q, in, x, xo, y, yo);
             done = o0 + 4 * q;
         }
         for (int o = done; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
@@ -458,7 +492,7 @@ final class WeightKernels {
             o += 4 * groups;
         } else if (w instanceof Q8Weights && VEC_CONVERT && L <= Q8Weights.BLOCK) {
             int groups = (o1 - o) / 4;
-            q8Rows4(w.segment(), o, groups, 4, 1, w.cols(), x, xo, y, yo);
+            q8Rows4(w.segment(), o, 0, groups, 4, 1, groups, 1, w.cols(), x, xo, y, yo);
             o += 4 * groups;
         }
         for (; o < o1; o++) y[yo + o] = dotRow(w, o, x, xo);
@@ -753,9 +787,10 @@ final class WeightKernels {
     }
 
     /**
-     * Q8_0 rows in groups of four against x, into y[yo + row] (8 or 16 float lanes): group g is
-     * rows r, r+rs, r+2rs, r+3rs with r = o0 + g*gs ((1, q) interleaved, (4, 1) adjacent, as in
-     * {@link #bf16Rows8}); one call covers a whole block.
+     * Q8_0 rows in groups of four against x, into y[yo + row] (8 or 16 float lanes): step t of
+     * [t0, t1) computes group g = {@link #regionGroup regionGroup(t, k, h)}, rows r, r+rs, r+2rs,
+     * r+3rs with r = o0 + g*gs ((1, q) interleaved, (4, 1) adjacent with k = 1, as in
+     * {@link #bf16Rows8}); one call covers a whole block, or a piece of one.
      * With 16 lanes (AVX-512) each block's 32 quants come in as two 128-bit loads, each widened
      * and converted by {@code vpmovsxbd} and {@code vcvtdq2ps}. One 256-bit load split with
      * {@code convertShape(B2F, F, 0)} and {@code (..., 1)} was used before (session 5): C2
@@ -777,10 +812,20 @@ final class WeightKernels {
      * shape=11008x4096 -p dtype=Q8_0}, 1 thread, commit before / this one alternated four times:
      * 508.7-533.0 / 538.0-568.0 products/s.
      */
-    private static void q8Rows4(MemorySegment seg, int o0, int groups, int gs, int rs, int n, float[] x, int xo, float[] y, int yo) {
+    /**
+     * {@return the group that step t of {@link #q8Rows4} computes when its steps visit k regions
+     * of h groups in turn} Steps 0..k*h-1 take region 0's first group, region 1's first group, ...,
+     * then region 0's second group, and so on; the steps from k*h on (fewer than k) are their own
+     * groups. A bijection of [0, n) for every n >= k*h.
+     */
+    static int regionGroup(int t, int k, int h) {
+        return t < k * h ? (t % k) * h + t / k : t;
+    }
+
+    private static void q8Rows4(MemorySegment seg, int o0, int t0, int t1, int gs, int k, int h, int rs, int n, float[] x, int xo, float[] y, int yo) {
         long rowBytes = (long) (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES, gap = rowBytes * rs;
-        for (int g = 0; g < groups; g++) {
-            int r = o0 + g * gs;
+        for (int t = t0; t < t1; t++) {
+            int r = o0 + gs * regionGroup(t, k, h);
             long b0 = rowBytes * r;
             MemorySegment s0 = seg.asSlice(b0, rowBytes), s1 = seg.asSlice(b0 + gap, rowBytes);
             MemorySegment s2 = seg.asSlice(b0 + 2 * gap, rowBytes), s3 = seg.asSlice(b0 + 3 * gap, rowBytes);
@@ -811,10 +856,18 @@ final class WeightKernels {
                         k3 = q8(s3, o + 2 + v).fma(xv, k3);
                     }
                 }
-                a0 = k0.fma(FloatVector.broadcast(F, Float.float16ToFloat(s0.get(LE_SHORT, o))), a0);
-                a1 = k1.fma(FloatVector.broadcast(F, Float.float16ToFloat(s1.get(LE_SHORT, o))), a1);
-                a2 = k2.fma(FloatVector.broadcast(F, Float.float16ToFloat(s2.get(LE_SHORT, o))), a2);
-                a3 = k3.fma(FloatVector.broadcast(F, Float.float16ToFloat(s3.get(LE_SHORT, o))), a3);
+                if (SCALE_TABLE) {
+                    float[] tb = F16_TABLE;
+                    a0 = k0.fma(FloatVector.broadcast(F, tb[s0.get(LE_SHORT, o) & 0xFFFF]), a0);
+                    a1 = k1.fma(FloatVector.broadcast(F, tb[s1.get(LE_SHORT, o) & 0xFFFF]), a1);
+                    a2 = k2.fma(FloatVector.broadcast(F, tb[s2.get(LE_SHORT, o) & 0xFFFF]), a2);
+                    a3 = k3.fma(FloatVector.broadcast(F, tb[s3.get(LE_SHORT, o) & 0xFFFF]), a3);
+                } else {
+                    a0 = k0.fma(FloatVector.broadcast(F, Float.float16ToFloat(s0.get(LE_SHORT, o))), a0);
+                    a1 = k1.fma(FloatVector.broadcast(F, Float.float16ToFloat(s1.get(LE_SHORT, o))), a1);
+                    a2 = k2.fma(FloatVector.broadcast(F, Float.float16ToFloat(s2.get(LE_SHORT, o))), a2);
+                    a3 = k3.fma(FloatVector.broadcast(F, Float.float16ToFloat(s3.get(LE_SHORT, o))), a3);
+                }
             }
             y[yo + r] = a0.reduceLanes(VectorOperators.ADD);
             y[yo + r + rs] = a1.reduceLanes(VectorOperators.ADD);

@@ -44,6 +44,70 @@ class MatmulTest {
         }
     }
 
+    /**
+     * Q8_0 scales as a file may hold them, not only as the quantizer writes them: negative
+     * (the sign bit set, so the short is negative and the scale table's index must be masked),
+     * zero and minus zero, subnormal and the largest finite fp16. The interleaved kernel with its
+     * regions (768 columns: decode's layer shapes, and 1027 rows: the stealing path), the
+     * adjacent one (16384 columns) and the one-row tail must all give the scalar path's rows.
+     */
+    @Test
+    void q8ScalesOfEveryKindMatchScalarPath() {
+        Random r = new Random(28);
+        short[] special = {(short) 0x8000, 0, (short) 0x0001, (short) 0x03FF, (short) 0x7BFF, (short) 0xFBFF, (short) 0xB800};
+        for (int[] s : new int[][]{{1027, 768}, {768, 768}, {130, 320}, {19, 16384}, {7, 64}}) {
+            int rows = s[0], cols = s[1];
+            MemorySegment seg = Arena.ofAuto().allocate((long) rows * (cols / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES, 64);
+            for (long o = 0; o < seg.byteSize(); o += Q8Weights.BLOCK_BYTES) {
+                short d = r.nextInt(4) == 0 ? special[r.nextInt(special.length)]
+                        : Float.floatToFloat16((r.nextBoolean() ? -1 : 1) * (1e-3f + r.nextFloat() * 0.1f));
+                seg.set(BF16Weights.LE_SHORT, o, d);
+                for (int i = 0; i < Q8Weights.BLOCK; i++) seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, o + 2 + i, (byte) (r.nextInt(256) - 128));
+            }
+            // A block scaled by 65504 dwarfs the others: compare each row against its own magnitude.
+            WeightMatrix w = new Q8Weights(seg, rows, cols);
+            for (int t : new int[]{1, 3}) {
+                Tensor x = TestData.strided(r, t, cols, 1f), y1 = Tensor.zeros(t, rows), y2 = Tensor.zeros(t, rows);
+                SIMD.matmul(x, w, y1);
+                SCALAR.matmul(x, w, y2);
+                for (int i = 0; i < t; i++) {
+                    for (int o = 0; o < rows; o++) {
+                        float e = y2.get(i, o), a = y1.get(i, o);
+                        assertEquals(e, a, 1e-5 * Math.max(1, Math.abs(e)) + 1e-3 * rowScale(seg, o, cols),
+                                "Q8_0 " + rows + "x" + cols + " T=" + t + " row " + o);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The largest |scale| x 127 x 4 of a Q8_0 row: a bound on its terms' rounding noise. */
+    private static double rowScale(MemorySegment seg, int row, int cols) {
+        long base = (long) row * (cols / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES;
+        double m = 0;
+        for (int b = 0; b < cols / Q8Weights.BLOCK; b++) {
+            m = Math.max(m, Math.abs(Float.float16ToFloat(seg.get(BF16Weights.LE_SHORT, base + (long) b * Q8Weights.BLOCK_BYTES))));
+        }
+        return m * 127 * 4;
+    }
+
+    /** Every region layout of q8Rows4's steps covers each group once, whatever n, k and h = n / k. */
+    @Test
+    void regionGroupsAreAPermutation() {
+        for (int k = 1; k <= 5; k++) {
+            for (int n = 0; n <= 300; n++) {
+                int h = n / k;
+                boolean[] seen = new boolean[n];
+                for (int t = 0; t < n; t++) {
+                    int g = WeightKernels.regionGroup(t, k, h);
+                    assertTrue(g >= 0 && g < n && !seen[g], "k=" + k + " n=" + n + ": step " + t + " gives group " + g);
+                    seen[g] = true;
+                }
+                if (k == 2 && n >= 4) assertEquals(h, WeightKernels.regionGroup(1, k, h), "k=2 n=" + n + ": step 1 starts region 1");
+            }
+        }
+    }
+
     @Test
     void mappedStyleF32SegmentWeightsMatchHeapWeights() {
         Random r = new Random(22);
