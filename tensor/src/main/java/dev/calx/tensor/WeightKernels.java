@@ -787,6 +787,16 @@ final class WeightKernels {
     }
 
     /**
+     * {@return the group that step t of {@link #q8Rows4} computes when its steps visit k regions
+     * of h groups in turn} Steps 0..k*h-1 take region 0's first group, region 1's first group, ...,
+     * then region 0's second group, and so on; the steps from k*h on (fewer than k) are their own
+     * groups. A bijection of [0, n) for every n >= k*h.
+     */
+    static int regionGroup(int t, int k, int h) {
+        return t < k * h ? (t % k) * h + t / k : t;
+    }
+
+    /**
      * Q8_0 rows in groups of four against x, into y[yo + row] (8 or 16 float lanes): step t of
      * [t0, t1) computes group g = {@link #regionGroup regionGroup(t, k, h)}, rows r, r+rs, r+2rs,
      * r+3rs with r = o0 + g*gs ((1, q) interleaved, (4, 1) adjacent with k = 1, as in
@@ -812,16 +822,6 @@ final class WeightKernels {
      * shape=11008x4096 -p dtype=Q8_0}, 1 thread, commit before / this one alternated four times:
      * 508.7-533.0 / 538.0-568.0 products/s.
      */
-    /**
-     * {@return the group that step t of {@link #q8Rows4} computes when its steps visit k regions
-     * of h groups in turn} Steps 0..k*h-1 take region 0's first group, region 1's first group, ...,
-     * then region 0's second group, and so on; the steps from k*h on (fewer than k) are their own
-     * groups. A bijection of [0, n) for every n >= k*h.
-     */
-    static int regionGroup(int t, int k, int h) {
-        return t < k * h ? (t % k) * h + t / k : t;
-    }
-
     private static void q8Rows4(MemorySegment seg, int o0, int t0, int t1, int gs, int k, int h, int rs, int n, float[] x, int xo, float[] y, int yo) {
         long rowBytes = (long) (n / Q8Weights.BLOCK) * Q8Weights.BLOCK_BYTES, gap = rowBytes * rs;
         for (int t = t0; t < t1; t++) {
