@@ -124,6 +124,16 @@ public class Q8IntDotProbe {
         }
     }
 
+    /** A random Q8_0 matrix [rows][n]: scales in [0.01, 0.02), quants in [-127, 127]. Also used by Q8ScaleProbe. */
+    static MemorySegment randomQ8(int rows, int n, Random rnd) {
+        MemorySegment seg = Arena.global().allocate((long) rows * (n / BLOCK) * BB, 64);
+        for (long o = 0; o < seg.byteSize(); o += BB) {
+            seg.set(LE_SHORT, o, Float.floatToFloat16(0.01f + rnd.nextFloat() * 0.01f));
+            for (int i = 0; i < BLOCK; i++) seg.set(ValueLayout.JAVA_BYTE, o + 2 + i, (byte) (rnd.nextInt(255) - 127));
+        }
+        return seg;
+    }
+
     static void quantize(float[] x, short[] xq, float[] xd) {
         for (int b = 0; b < x.length / BLOCK; b++) {
             float m = 0;
@@ -141,11 +151,7 @@ public class Q8IntDotProbe {
         }
         int rows = Integer.parseInt(args[0]), n = Integer.parseInt(args[1]);
         Random rnd = new Random(1);
-        MemorySegment seg = Arena.global().allocate((long) rows * (n / BLOCK) * BB, 64);
-        for (long o = 0; o < seg.byteSize(); o += BB) {
-            seg.set(LE_SHORT, o, Float.floatToFloat16(0.01f + rnd.nextFloat() * 0.01f));
-            for (int i = 0; i < BLOCK; i++) seg.set(ValueLayout.JAVA_BYTE, o + 2 + i, (byte) (rnd.nextInt(255) - 127));
-        }
+        MemorySegment seg = randomQ8(rows, n, rnd);
         float[] x = new float[n]; for (int i = 0; i < n; i++) x[i] = (float) rnd.nextGaussian();
         short[] xq = new short[n]; float[] xd = new float[n / BLOCK];
         float[] ya = new float[rows], yb = new float[rows], ym = new float[rows], negc = new float[n / 2];

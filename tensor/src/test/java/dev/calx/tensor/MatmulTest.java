@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 import static dev.calx.tensor.TestData.*;
@@ -62,7 +63,7 @@ class MatmulTest {
                 short d = r.nextInt(4) == 0 ? special[r.nextInt(special.length)]
                         : Float.floatToFloat16((r.nextBoolean() ? -1 : 1) * (1e-3f + r.nextFloat() * 0.1f));
                 seg.set(BF16Weights.LE_SHORT, o, d);
-                for (int i = 0; i < Q8Weights.BLOCK; i++) seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, o + 2 + i, (byte) (r.nextInt(256) - 128));
+                for (int i = 0; i < Q8Weights.BLOCK; i++) seg.set(ValueLayout.JAVA_BYTE, o + 2 + i, (byte) (r.nextInt(256) - 128));
             }
             // A block scaled by 65504 dwarfs the others: compare each row against its own magnitude.
             WeightMatrix w = new Q8Weights(seg, rows, cols);
